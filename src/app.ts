@@ -1,0 +1,32 @@
+/**
+ * Assembles the HTTP surface: health, the proxy under /v1, and (as they
+ * arrive) the GraphQL API and dashboard. One onError masks the unexpected.
+ */
+import { Elysia } from "elysia";
+import type { Logger } from "./lib/log.ts";
+import { errorResponse } from "./lib/errors.ts";
+
+export interface AppDeps {
+  proxy: (request: Request) => Promise<Response>;
+  ready: () => Promise<boolean>;
+  log: Logger;
+}
+
+export function buildApp(deps: AppDeps) {
+  return new Elysia()
+    .onError(({ code, error, request }) => {
+      if (code === "NOT_FOUND") return errorResponse({ kind: "not_found", path: new URL(request.url).pathname });
+      deps.log.error("unexpected error", { path: new URL(request.url).pathname, error: String(error) });
+      return Response.json(
+        { error: { message: "Internal error in Lectr.", type: "api_error", code: "internal_error", param: null } },
+        { status: 500 },
+      );
+    })
+    .get("/healthz", () => Response.json({ status: "ok" }))
+    .get("/readyz", async () =>
+      (await deps.ready())
+        ? Response.json({ status: "ready" })
+        : Response.json({ status: "database unavailable" }, { status: 503 }),
+    )
+    .all("/v1/*", ({ request }) => deps.proxy(request), { parse: "none" });
+}

@@ -1,0 +1,23 @@
+import { settings } from "../config.ts";
+
+export function helpText(version: string): string {
+  const opts = Object.values(settings)
+    .map((s) => `  --${s.flag.padEnd(24)} ${s.env.padEnd(30)} ${s.help} (default: ${s.default || "unset"})`)
+    .join("\n");
+  return `lectr ${version}: one URL for every LLM provider, every request recorded.
+
+Usage:
+  lectr [serve]                               start the proxy (creates org "default" on an empty database)
+  lectr orgs create NAME                      create an org and print its first key (shown once)
+  lectr orgs set-azure NAME --endpoint URL --api-version V
+                                              route X-Lectr-Provider: azure for that org
+  lectr keys create --org NAME                create another key for an org
+  lectr keys list --org NAME                  list an org's keys (prefix, created, last used)
+  lectr keys revoke KEY_PREFIX                revoke a key
+  lectr prices [--model M]                    print the price registry
+  lectr --help | --version
+
+Options (flag / environment variable):
+${opts}
+`;
+}

@@ -1,0 +1,8 @@
+/**
+ * The migrations, embedded as text so the single binary carries them. Add a
+ * new file here when drizzle-kit writes one (a test checks this list against
+ * the migrations/ folder).
+ */
+import m0000 from "../../migrations/0000_init.sql" with { type: "text" };
+
+export const migrations: readonly { name: string; sql: string }[] = [{ name: "0000_init", sql: m0000 }];

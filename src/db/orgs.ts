@@ -1,0 +1,143 @@
+/** Orgs, their keys and settings: the only SQL over `orgs` and `api_keys`. */
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { apiKeys, orgs, type ApiKeyRow, type OrgRow } from "./tables.ts";
+import { generateOrgKey, hashKey, keyPrefix } from "../lib/keys.ts";
+import { uuidv7 } from "../lib/uuid.ts";
+
+export interface CreatedKey {
+  org: OrgRow;
+  key: string;
+  keyRow: ApiKeyRow;
+}
+
+export interface KeyPrincipal {
+  keyId: string;
+  orgId: string;
+  revoked: boolean;
+  azure: AzureSettings | undefined;
+}
+
+export interface AzureSettings {
+  endpoint: string;
+  apiVersion: string;
+}
+
+export class OrgError extends Error {}
+
+export async function createOrg(db: Db, name: string, now = Date.now()): Promise<CreatedKey> {
+  const trimmed = name.trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(trimmed)) {
+    throw new OrgError("An org name is 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+  }
+  if (await findOrgByName(db, trimmed)) throw new OrgError(`An org named "${trimmed}" already exists.`);
+  const org: OrgRow = { id: uuidv7(now), name: trimmed, created_at: now, azure_endpoint: null, azure_api_version: null };
+  await db.insert(orgs).values(org);
+  const { key, keyRow } = await createKey(db, org.id, now);
+  return { org, key, keyRow };
+}
+
+/**
+ * Creates the `default` org only when there is no org at all. The insert is
+ * conditional in SQL so two processes starting on one empty file create it once.
+ */
+export async function bootstrapDefaultOrg(db: Db, now = Date.now()): Promise<CreatedKey | undefined> {
+  const id = uuidv7(now);
+  const inserted = await db.run(
+    sql`INSERT INTO orgs (id, name, created_at) SELECT ${id}, 'default', ${now} WHERE NOT EXISTS (SELECT 1 FROM orgs)`,
+  );
+  if (inserted.rowsAffected === 0) return undefined;
+  const org = (await db.select().from(orgs).where(eq(orgs.id, id)))[0]!;
+  const { key, keyRow } = await createKey(db, id, now);
+  return { org, key, keyRow };
+}
+
+export async function createKey(db: Db, orgId: string, now = Date.now()): Promise<{ key: string; keyRow: ApiKeyRow }> {
+  const key = generateOrgKey();
+  const keyRow: ApiKeyRow = {
+    id: uuidv7(now),
+    org_id: orgId,
+    prefix: keyPrefix(key),
+    key_hash: hashKey(key),
+    created_at: now,
+    last_used_at: null,
+    revoked_at: null,
+  };
+  await db.insert(apiKeys).values(keyRow);
+  return { key, keyRow };
+}
+
+export async function findOrgByName(db: Db, name: string): Promise<OrgRow | undefined> {
+  return (await db.select().from(orgs).where(eq(orgs.name, name)))[0];
+}
+
+export async function findOrg(db: Db, id: string): Promise<OrgRow | undefined> {
+  return (await db.select().from(orgs).where(eq(orgs.id, id)))[0];
+}
+
+export async function listOrgs(db: Db): Promise<OrgRow[]> {
+  return db.select().from(orgs).orderBy(orgs.created_at);
+}
+
+export async function listKeys(db: Db, orgId: string): Promise<ApiKeyRow[]> {
+  return db.select().from(apiKeys).where(eq(apiKeys.org_id, orgId)).orderBy(apiKeys.created_at);
+}
+
+/** Revokes the one active key starting with `prefix`; refuses an ambiguous prefix. */
+export async function revokeKeyByPrefix(db: Db, prefix: string, now = Date.now()): Promise<ApiKeyRow> {
+  if (prefix.length < 4) throw new OrgError("Give at least the key prefix shown by `lectr keys list` (e.g. lk_AbCd1234).");
+  // Accepts the listed prefix, a shorter start of it, or the whole key.
+  const active = await db.select().from(apiKeys).where(isNull(apiKeys.revoked_at));
+  const matches = active.filter((k) => k.prefix.startsWith(prefix) || prefix.startsWith(k.prefix));
+  if (matches.length === 0) throw new OrgError(`No active key starts with ${prefix}.`);
+  if (matches.length > 1) throw new OrgError(`${matches.length} active keys start with ${prefix}; give a longer prefix.`);
+  return revokeKey(db, matches[0]!.id, now);
+}
+
+export async function revokeKey(db: Db, id: string, now = Date.now()): Promise<ApiKeyRow> {
+  await db.update(apiKeys).set({ revoked_at: now }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revoked_at)));
+  const row = (await db.select().from(apiKeys).where(eq(apiKeys.id, id)))[0];
+  if (!row) throw new OrgError(`No key with id ${id}.`);
+  return row;
+}
+
+/** The auth lookup: one indexed read joining the key to its org's settings. */
+export async function findKeyByHash(db: Db, keyHash: string): Promise<KeyPrincipal | undefined> {
+  const row = (
+    await db
+      .select({
+        keyId: apiKeys.id,
+        orgId: apiKeys.org_id,
+        revokedAt: apiKeys.revoked_at,
+        endpoint: orgs.azure_endpoint,
+        apiVersion: orgs.azure_api_version,
+      })
+      .from(apiKeys)
+      .innerJoin(orgs, eq(orgs.id, apiKeys.org_id))
+      .where(eq(apiKeys.key_hash, keyHash))
+  )[0];
+  if (!row) return undefined;
+  return {
+    keyId: row.keyId,
+    orgId: row.orgId,
+    revoked: row.revokedAt !== null,
+    azure: row.endpoint && row.apiVersion ? { endpoint: row.endpoint, apiVersion: row.apiVersion } : undefined,
+  };
+}
+
+export async function setAzureSettings(db: Db, orgId: string, azure: AzureSettings | undefined): Promise<void> {
+  await db
+    .update(orgs)
+    .set({ azure_endpoint: azure?.endpoint ?? null, azure_api_version: azure?.apiVersion ?? null })
+    .where(eq(orgs.id, orgId));
+}
+
+/** Records when keys were last used; called with the event batch, never per request. */
+export async function touchKeys(db: Db, lastUsed: Map<string, number>): Promise<void> {
+  for (const [id, at] of lastUsed) {
+    await db
+      .update(apiKeys)
+      .set({ last_used_at: sql`max(coalesce(${apiKeys.last_used_at}, 0), ${at})` })
+      .where(eq(apiKeys.id, id));
+  }
+}

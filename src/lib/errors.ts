@@ -1,0 +1,108 @@
+/**
+ * Every failure Lectr itself answers, as data. `httpError` is the one place
+ * that turns them into a status and OpenAI's error envelope
+ * (https://platform.openai.com/docs/guides/error-codes), so SDKs read them
+ * like any provider error.
+ */
+export type ProxyError =
+  | { kind: "invalid_lectr_key"; reason: "missing" | "unknown" | "revoked" }
+  | { kind: "invalid_provider"; value: string }
+  | { kind: "invalid_task"; value: string }
+  | { kind: "invalid_feature"; length: number }
+  | { kind: "azure_endpoint_not_configured" }
+  | { kind: "azure_endpoint_refused"; reason: string }
+  | { kind: "body_too_large"; limit: number }
+  | { kind: "upstream_unreachable" }
+  | { kind: "upstream_timeout" }
+  | { kind: "not_found"; path: string }
+  | { kind: "method_not_allowed"; method: string; path: string };
+
+export interface HttpError {
+  status: number;
+  code: string;
+  body: { error: { message: string; type: string; code: string; param: null } };
+}
+
+function describe(error: ProxyError): { status: number; type: string; message: string } {
+  switch (error.kind) {
+    case "invalid_lectr_key":
+      return {
+        status: 401,
+        type: "invalid_request_error",
+        message:
+          error.reason === "missing"
+            ? "Missing X-Lectr-Key header. Send your Lectr org key (lk_…) in X-Lectr-Key."
+            : error.reason === "revoked"
+              ? "The Lectr key in X-Lectr-Key has been revoked."
+              : "The Lectr key in X-Lectr-Key is not valid.",
+      };
+    case "invalid_provider":
+      return {
+        status: 400,
+        type: "invalid_request_error",
+        message: `Invalid X-Lectr-Provider ${JSON.stringify(clip(error.value))}. Valid values: openai, anthropic, groq, gemini, azure.`,
+      };
+    case "invalid_task":
+      return {
+        status: 400,
+        type: "invalid_request_error",
+        message: `Invalid X-Lectr-Task ${JSON.stringify(clip(error.value))}. Valid values: chat, classification, extraction, summarization, generation, code, reasoning, embedding, other.`,
+      };
+    case "invalid_feature":
+      return {
+        status: 400,
+        type: "invalid_request_error",
+        message: `X-Lectr-Feature is ${error.length} characters; the limit is 128.`,
+      };
+    case "azure_endpoint_not_configured":
+      return {
+        status: 400,
+        type: "invalid_request_error",
+        message:
+          "Azure OpenAI is not configured for this org. Set the endpoint and API version first (lectr orgs set-azure NAME --endpoint URL --api-version V).",
+      };
+    case "azure_endpoint_refused":
+      return { status: 400, type: "invalid_request_error", message: `The configured Azure endpoint is refused: ${error.reason}` };
+    case "body_too_large":
+      return { status: 413, type: "invalid_request_error", message: `Request body is larger than the limit of ${error.limit} bytes.` };
+    case "upstream_unreachable":
+      return { status: 502, type: "api_error", message: "Lectr could not reach the provider (connection refused or reset)." };
+    case "upstream_timeout":
+      return { status: 504, type: "api_error", message: "The provider did not answer in time." };
+    case "not_found":
+      return { status: 404, type: "invalid_request_error", message: `Unknown path ${clip(error.path)}.` };
+    case "method_not_allowed":
+      return { status: 405, type: "invalid_request_error", message: `Method ${clip(error.method)} is not allowed on ${clip(error.path)}.` };
+  }
+}
+
+function codeOf(error: ProxyError): string {
+  switch (error.kind) {
+    case "invalid_provider":
+      return "invalid_lectr_provider";
+    case "invalid_task":
+      return "invalid_lectr_task";
+    case "invalid_feature":
+      return "invalid_lectr_feature";
+    case "body_too_large":
+      return "request_too_large";
+    default:
+      return error.kind;
+  }
+}
+
+/** Echoed values are clipped so a huge header cannot make a huge error. */
+function clip(s: string): string {
+  return s.length > 64 ? `${s.slice(0, 64)}…` : s;
+}
+
+export function httpError(error: ProxyError): HttpError {
+  const { status, type, message } = describe(error);
+  const code = codeOf(error);
+  return { status, code, body: { error: { message, type, code, param: null } } };
+}
+
+export function errorResponse(error: ProxyError, headers?: Record<string, string>): Response {
+  const e = httpError(error);
+  return Response.json(e.body, { status: e.status, headers });
+}

@@ -1,0 +1,41 @@
+/**
+ * Structured JSON logs, one object a line. Callers pass plain fields; nothing
+ * here inspects them, so keys and prompts stay out by never being passed in.
+ */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  level: LogLevel;
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  enabled(level: LogLevel): boolean;
+}
+
+export function isLogLevel(s: string): s is LogLevel {
+  return s in rank;
+}
+
+export function createLogger(level: LogLevel, write: (line: string) => void): Logger {
+  const min = rank[level];
+  const emit = (lvl: LogLevel, msg: string, fields?: LogFields) => {
+    if (rank[lvl] < min) return;
+    write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
+  };
+  return {
+    level,
+    debug: (m, f) => emit("debug", m, f),
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f),
+    enabled: (lvl) => rank[lvl] >= min,
+  };
+}
+
+/** For tests and quiet CLI commands. */
+export const silentLogger: Logger = createLogger("error", () => {});

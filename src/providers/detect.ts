@@ -1,0 +1,55 @@
+/** Provider choice: the X-Lectr-Provider header, else the model id, else OpenAI. */
+import { detectRules, type DetectRule } from "./detect-rules.ts";
+import { providerIds, type ProviderId } from "./types.ts";
+import { fail, ok, type Result } from "../lib/result.ts";
+
+export type ProviderSource = "header" | "detected" | "default";
+
+export interface ProviderChoice {
+  provider: ProviderId;
+  source: ProviderSource;
+  /** True when nothing identified the provider and OpenAI was assumed. */
+  unknown: boolean;
+}
+
+/** Built once: exact ids in a map, prefixes longest first. */
+function compile(rules: readonly DetectRule[]) {
+  const exact = new Map<string, ProviderId>();
+  const prefixes: DetectRule[] = [];
+  for (const r of rules) {
+    if (r.match === "exact") exact.set(r.value, r.provider);
+    else prefixes.push(r);
+  }
+  prefixes.sort((a, b) => b.value.length - a.value.length);
+  return { exact, prefixes };
+}
+
+const compiled = compile(detectRules);
+
+export function detectProvider(model: string): ProviderId | undefined {
+  const id = model.trim().toLowerCase();
+  if (id === "") return undefined;
+  const hit = compiled.exact.get(id);
+  if (hit) return hit;
+  for (const r of compiled.prefixes) if (id.startsWith(r.value)) return r.provider;
+  return undefined;
+}
+
+export function parseProviderHeader(value: string): ProviderId | undefined {
+  const v = value.trim().toLowerCase();
+  return (providerIds as readonly string[]).includes(v) ? (v as ProviderId) : undefined;
+}
+
+export function chooseProvider(
+  header: string | null,
+  model: string,
+): Result<ProviderChoice, { kind: "invalid_provider"; value: string }> {
+  if (header !== null) {
+    const p = parseProviderHeader(header);
+    if (!p) return fail({ kind: "invalid_provider", value: header });
+    return ok({ provider: p, source: "header", unknown: false });
+  }
+  const detected = detectProvider(model);
+  if (detected) return ok({ provider: detected, source: "detected", unknown: false });
+  return ok({ provider: "openai", source: "default", unknown: true });
+}

@@ -1,0 +1,69 @@
+/**
+ * Org-key authentication with an in-memory cache, so steady traffic never
+ * waits on the database: a lookup is trusted for `ttlMs` (revocation takes
+ * effect within it) and refreshed in the background during its second half.
+ */
+import type { KeyPrincipal } from "../db/orgs.ts";
+import { hashKey, looksLikeOrgKey } from "../lib/keys.ts";
+import { fail, ok, type Result } from "../lib/result.ts";
+
+export type AuthFailure = { kind: "invalid_lectr_key"; reason: "missing" | "unknown" | "revoked" };
+
+export interface Authenticator {
+  authenticate(key: string | null): Promise<Result<KeyPrincipal, AuthFailure>>;
+  /** Forget cached lookups, e.g. after a key is revoked or settings change in this process. */
+  invalidate(): void;
+}
+
+interface Entry {
+  principal: KeyPrincipal | undefined;
+  at: number;
+  refreshing: boolean;
+}
+
+/** Unknown keys are remembered briefly, so a flood of bad keys costs one lookup each per second. */
+const negativeTtlMs = 1_000;
+const maxEntries = 10_000;
+
+export function createAuthenticator(
+  lookup: (keyHash: string) => Promise<KeyPrincipal | undefined>,
+  ttlMs: number,
+  now: () => number = Date.now,
+): Authenticator {
+  const cache = new Map<string, Entry>();
+
+  const load = async (hash: string): Promise<Entry> => {
+    const entry: Entry = { principal: await lookup(hash), at: now(), refreshing: false };
+    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+    cache.set(hash, entry);
+    return entry;
+  };
+
+  const judge = (p: KeyPrincipal | undefined): Result<KeyPrincipal, AuthFailure> => {
+    if (!p) return fail({ kind: "invalid_lectr_key", reason: "unknown" });
+    if (p.revoked) return fail({ kind: "invalid_lectr_key", reason: "revoked" });
+    return ok(p);
+  };
+
+  return {
+    async authenticate(key) {
+      if (!key) return fail({ kind: "invalid_lectr_key", reason: "missing" });
+      if (!looksLikeOrgKey(key)) return fail({ kind: "invalid_lectr_key", reason: "unknown" });
+      const hash = hashKey(key);
+      const hit = cache.get(hash);
+      const age = hit ? now() - hit.at : Infinity;
+      const ttl = hit?.principal ? ttlMs : negativeTtlMs;
+      if (hit && age < ttl) {
+        if (age > ttl / 2 && !hit.refreshing) {
+          hit.refreshing = true;
+          load(hash).catch(() => {
+            hit.refreshing = false;
+          });
+        }
+        return judge(hit.principal);
+      }
+      return judge((await load(hash)).principal);
+    },
+    invalidate: () => cache.clear(),
+  };
+}

@@ -1,0 +1,83 @@
+/** Reading and inspecting the client's request body. */
+import { fail, ok, type Result } from "../lib/result.ts";
+
+/**
+ * Reads the body, refusing it as soon as it passes `limit` bytes: a declared
+ * Content-Length is checked first, and a chunked upload is counted while it
+ * streams in, so an oversized body is never buffered whole.
+ */
+export async function readBody(
+  request: Request,
+  limit: number,
+): Promise<Result<Uint8Array, { kind: "body_too_large"; limit: number }>> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) {
+    request.body?.cancel().catch(() => {});
+    return fail({ kind: "body_too_large", limit });
+  }
+  if (!request.body) return ok(new Uint8Array(0));
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      return fail({ kind: "body_too_large", limit });
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return ok(chunks[0]!);
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return ok(out);
+}
+
+export interface BodyFacts {
+  /** The parsed JSON object, when the body is one. */
+  json: Record<string, unknown> | undefined;
+  /** `model` from the body, "" when absent or not a string. */
+  model: string;
+  stream: boolean;
+  /** The client itself asked for streamed usage. */
+  clientWantsUsage: boolean;
+}
+
+const decoder = new TextDecoder();
+
+/** Bodies that are not a JSON object are still forwarded; they just tell Lectr nothing. */
+export function inspectBody(bytes: Uint8Array): BodyFacts {
+  const none: BodyFacts = { json: undefined, model: "", stream: false, clientWantsUsage: false };
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  if (bytes[i] !== 0x7b /* { */) return none;
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(bytes));
+  } catch {
+    return none;
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return none;
+  const o = json as Record<string, unknown>;
+  const so = o.stream_options;
+  return {
+    json: o,
+    model: typeof o.model === "string" ? o.model : "",
+    stream: o.stream === true,
+    clientWantsUsage: typeof so === "object" && so !== null && (so as Record<string, unknown>).include_usage === true,
+  };
+}
+
+const encoder = new TextEncoder();
+
+/** The body with `stream_options.include_usage` turned on, keeping the client's other stream options. */
+export function withStreamUsage(json: Record<string, unknown>): Uint8Array {
+  const so = typeof json.stream_options === "object" && json.stream_options !== null ? json.stream_options : {};
+  return encoder.encode(JSON.stringify({ ...json, stream_options: { ...so, include_usage: true } }));
+}

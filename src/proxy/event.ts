@@ -1,0 +1,68 @@
+/** Builds the one event row of a request from what the request path learned. Pure. */
+import type { EventRow } from "../db/tables.ts";
+import type { ProviderId, Usage } from "../providers/types.ts";
+import type { ProviderSource } from "../providers/detect.ts";
+import type { PriceRegistry } from "../pricing/registry.ts";
+import { computeCost } from "../pricing/cost.ts";
+import type { Tags } from "./tags.ts";
+
+export interface RequestFacts {
+  id: string;
+  orgId: string;
+  keyId: string;
+  createdAt: number;
+  endpoint: string;
+  provider: ProviderId;
+  providerSource: ProviderSource;
+  providerUnknown: boolean;
+  model: string;
+  streamed: boolean;
+  tags: Tags;
+}
+
+export interface ResponseFacts {
+  status: number;
+  errorCode: string | null;
+  latencyMs: number;
+  ttfbMs: number | null;
+  usage: Usage | undefined;
+  responseModel: string | undefined;
+}
+
+export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceRegistry): EventRow {
+  const u = res.usage;
+  // Price the model the provider says it ran (a dated snapshot, or Azure's
+  // underlying model), falling back to the one requested.
+  const price =
+    (res.responseModel && prices.lookup(req.provider, res.responseModel, req.createdAt)) ||
+    prices.lookup(req.provider, req.model, req.createdAt);
+  // Without usage the cost is unknown (null), but whether the model has a price is still known.
+  const cost = u ? computeCost(u, price) : { costUsd: null, priceKnown: price !== undefined };
+  return {
+    id: req.id,
+    org_id: req.orgId,
+    key_id: req.keyId,
+    created_at: req.createdAt,
+    endpoint: req.endpoint,
+    provider: req.provider,
+    provider_source: req.providerSource,
+    provider_unknown: req.providerUnknown,
+    model: req.model,
+    response_model: res.responseModel ?? null,
+    streamed: req.streamed,
+    status: res.status,
+    error_code: res.errorCode,
+    latency_ms: round2(res.latencyMs),
+    ttfb_ms: res.ttfbMs === null ? null : round2(res.ttfbMs),
+    input_tokens: u ? u.inputTokens : null,
+    output_tokens: u ? u.outputTokens : null,
+    cached_input_tokens: u ? u.cachedInputTokens : null,
+    reasoning_tokens: u ? u.reasoningTokens : null,
+    cost_usd: cost.costUsd,
+    price_known: cost.priceKnown,
+    feature: req.tags.feature,
+    task: req.tags.task,
+  };
+}
+
+const round2 = (ms: number) => Math.round(ms * 100) / 100;

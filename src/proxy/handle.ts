@@ -1,0 +1,177 @@
+/**
+ * The request path, top to bottom: authenticate → read tags and body →
+ * choose provider → forward → tap the response → record one event.
+ * Every authenticated request ends in exactly one `finish` call.
+ */
+import type { Config } from "../config.ts";
+import type { Logger } from "../lib/log.ts";
+import { errorResponse, httpError, type ProxyError } from "../lib/errors.ts";
+import { uuidv7 } from "../lib/uuid.ts";
+import type { PriceRegistry } from "../pricing/registry.ts";
+import { chooseProvider } from "../providers/detect.ts";
+import { providers } from "../providers/index.ts";
+import type { Authenticator } from "./auth.ts";
+import { checkEndpointShape } from "./azure-endpoint.ts";
+import { inspectBody, readBody, withStreamUsage } from "./body.ts";
+import { buildEvent, type RequestFacts, type ResponseFacts } from "./event.ts";
+import { createDeadline, forward, type ForwardFailure } from "./forward.ts";
+import { clientHeaders, upstreamHeaders } from "./headers.ts";
+import { unwrapArrayError } from "./normalize-error.ts";
+import type { Recorder } from "./record.ts";
+import { parseTags } from "./tags.ts";
+import { tapBody } from "./tap.ts";
+
+export interface ProxyDeps {
+  config: Config;
+  auth: Authenticator;
+  recorder: Recorder;
+  prices: PriceRegistry;
+  log: Logger;
+  inflight: { enter(): void; leave(): void };
+}
+
+const failureStatus: Record<ForwardFailure, number> = {
+  upstream_unreachable: 502,
+  upstream_timeout: 504,
+  // nginx's convention for "client closed request"; nobody is left to read it
+  client_aborted: 499,
+};
+
+export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Response> {
+  const { config, auth, recorder, prices, log } = deps;
+
+  return async function handleProxy(request) {
+    const startedAt = performance.now();
+    const createdAt = Date.now();
+    const url = new URL(request.url);
+
+    const principal = await auth.authenticate(request.headers.get("x-lectr-key"));
+    if (!principal.ok) return errorResponse(principal.error);
+
+    deps.inflight.enter();
+    const id = uuidv7(createdAt);
+    const req: RequestFacts = {
+      id,
+      orgId: principal.value.orgId,
+      keyId: principal.value.keyId,
+      createdAt,
+      endpoint: url.pathname,
+      provider: "openai",
+      providerSource: "default",
+      providerUnknown: true,
+      model: "",
+      streamed: false,
+      tags: { feature: null, task: null },
+    };
+    const lectrHeaders = () => ({ "x-lectr-request-id": id, "x-lectr-provider": req.provider });
+
+    let finished = false;
+    const finish = (res: Omit<ResponseFacts, "latencyMs">) => {
+      if (finished) return;
+      finished = true;
+      const event = buildEvent(req, { ...res, latencyMs: performance.now() - startedAt }, prices);
+      recorder.record(event);
+      deps.inflight.leave();
+      if (log.enabled("debug")) log.debug("request", { id, provider: event.provider, model: event.model, status: event.status });
+    };
+    const reject = (error: ProxyError) => {
+      const e = httpError(error);
+      finish({ status: e.status, errorCode: e.code, ttfbMs: null, usage: undefined, responseModel: undefined });
+      return Response.json(e.body, { status: e.status, headers: lectrHeaders() });
+    };
+
+    try {
+      const tags = parseTags(request.headers.get("x-lectr-feature"), request.headers.get("x-lectr-task"));
+      if (!tags.ok) return reject(tags.error);
+      req.tags = tags.value;
+
+      const hasBody = request.method !== "GET" && request.method !== "HEAD";
+      const body = hasBody ? await readBody(request, config.maxBodyBytes) : undefined;
+      if (body && !body.ok) return reject(body.error);
+      const bytes = body?.value;
+      const facts = bytes ? inspectBody(bytes) : undefined;
+      req.model = facts?.model ?? "";
+      req.streamed = facts?.stream ?? false;
+
+      const choice = chooseProvider(request.headers.get("x-lectr-provider"), req.model);
+      if (!choice.ok) return reject(choice.error);
+      req.provider = choice.value.provider;
+      req.providerSource = choice.value.source;
+      req.providerUnknown = choice.value.unknown;
+      const provider = providers[req.provider];
+
+      let base: string;
+      let apiVersion: string | undefined;
+      if (provider.id === "azure") {
+        const azure = principal.value.azure;
+        if (!azure) return reject({ kind: "azure_endpoint_not_configured" });
+        const endpoint = checkEndpointShape(azure.endpoint, config.allowPrivateUpstreams);
+        if (!endpoint.ok) return reject(endpoint.error);
+        base = endpoint.value;
+        apiVersion = azure.apiVersion;
+      } else {
+        base = config.baseUrls[provider.id];
+      }
+
+      // Ask for streamed usage where the provider otherwise omits it; the extra chunk is dropped on the way back.
+      const inject = provider.injectStreamUsage && facts?.json !== undefined && facts.stream && !facts.clientWantsUsage;
+      const upstreamBody = inject ? withStreamUsage(facts.json!) : bytes;
+      const target = provider.url({ base, path: url.pathname.slice(3), search: url.search, model: req.model, apiVersion });
+
+      const deadline = createDeadline(request.signal, config.upstreamTimeoutMs);
+      const sent = await forward(
+        target,
+        { method: request.method, headers: upstreamHeaders(request.headers, provider), body: upstreamBody },
+        deadline,
+      );
+      if (!sent.ok) {
+        deadline.clear();
+        if (sent.error === "client_aborted") {
+          finish({ status: 499, errorCode: "client_aborted", ttfbMs: null, usage: undefined, responseModel: undefined });
+          return new Response(null, { status: 499 });
+        }
+        log.warn("upstream failed", { id, provider: req.provider, error: sent.error });
+        return reject({ kind: sent.error });
+      }
+      const upstream = sent.value;
+      const headers = clientHeaders(upstream.headers, lectrHeaders());
+      const upstreamError = upstream.status >= 400 ? "upstream_error" : null;
+      if (upstreamError) log.warn("upstream error", { id, provider: req.provider, model: req.model, status: upstream.status });
+
+      if (provider.arrayErrorBodies && upstreamError) {
+        const text = unwrapArrayError(await upstream.text(), upstream.status);
+        deadline.clear();
+        finish({ status: upstream.status, errorCode: upstreamError, ttfbMs: performance.now() - startedAt, usage: undefined, responseModel: undefined });
+        headers.set("content-type", "application/json");
+        return new Response(text, { status: upstream.status, headers });
+      }
+      if (!upstream.body) {
+        deadline.clear();
+        finish({ status: upstream.status, errorCode: upstreamError, ttfbMs: performance.now() - startedAt, usage: undefined, responseModel: undefined });
+        return new Response(null, { status: upstream.status, headers });
+      }
+
+      const sse = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
+      const out = tapBody(upstream.body, {
+        provider: req.provider,
+        sse,
+        dropInjectedUsage: inject,
+        deadline,
+        onEnd: (o) => {
+          finish({
+            status: o.failure === "client_aborted" && o.firstByteAt === undefined ? 499 : upstream.status,
+            errorCode: o.failure ?? upstreamError ?? (o.streamError ? "upstream_error" : null),
+            ttfbMs: o.firstByteAt === undefined ? null : o.firstByteAt - startedAt,
+            usage: o.usage,
+            responseModel: o.responseModel,
+          });
+        },
+      });
+      return new Response(out, { status: upstream.status, statusText: upstream.statusText, headers });
+    } catch (err) {
+      // Unexpected: record it as Lectr's own 500 so the event count stays exact, then let onError mask it.
+      finish({ status: 500, errorCode: "internal_error", ttfbMs: null, usage: undefined, responseModel: undefined });
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Header hygiene in both directions, as pure functions over Headers.
+ * Hop-by-hop rules follow RFC 9110 §7.6.1; Lectr's own headers and anything
+ * that identifies the client's session or network never reach the provider.
+ */
+import type { Provider } from "../providers/provider.ts";
+
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+/** Never forwarded upstream, besides hop-by-hop and `x-lectr-*`. */
+const requestDrop = new Set([
+  "host",
+  // recomputed for the body actually sent
+  "content-length",
+  // the runtime negotiates compression and hands Lectr a decoded body
+  "accept-encoding",
+  "cookie",
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-real-ip",
+]);
+
+/** Never returned to the client: the body is re-framed and decoded, and cookies are the provider's. */
+const responseDrop = new Set(["content-length", "content-encoding", "set-cookie", "alt-svc"]);
+
+function connectionListed(headers: Headers): Set<string> {
+  const listed = new Set<string>();
+  for (const token of (headers.get("connection") ?? "").split(",")) {
+    const t = token.trim().toLowerCase();
+    if (t) listed.add(t);
+  }
+  return listed;
+}
+
+export function upstreamHeaders(client: Headers, provider: Provider): Headers {
+  const out = new Headers();
+  const listed = connectionListed(client);
+  for (const [name, value] of client) {
+    // Headers iterates lower-cased names
+    if (hopByHop.has(name) || requestDrop.has(name) || listed.has(name) || name.startsWith("x-lectr-")) continue;
+    out.set(name, value);
+  }
+  if (provider.auth === "api-key") {
+    // Azure's dated API wants the key in `api-key`; the OpenAI SDK sends it as a bearer token.
+    const auth = out.get("authorization");
+    const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1];
+    if (bearer && !out.has("api-key")) out.set("api-key", bearer);
+    out.delete("authorization");
+  }
+  return out;
+}
+
+export function clientHeaders(upstream: Headers, extra: Record<string, string>): Headers {
+  const out = new Headers();
+  const listed = connectionListed(upstream);
+  for (const [name, value] of upstream) {
+    if (hopByHop.has(name) || responseDrop.has(name) || listed.has(name)) continue;
+    out.append(name, value);
+  }
+  for (const [name, value] of Object.entries(extra)) out.set(name, value);
+  return out;
+}

@@ -1,0 +1,250 @@
+/**
+ * Passes the upstream body to the client and reads usage from what passes.
+ * The client gets the upstream bytes as they arrive; the one change is
+ * dropping the usage-only chunk that Lectr itself asked for.
+ */
+import { createSseParser, type SseEvent } from "./sse.ts";
+import {
+  foldStreamChunk,
+  initialStreamUsage,
+  isUsageOnlyChunk,
+  mayCarryUsage,
+  usageFromBody,
+  type StreamUsageState,
+} from "../providers/usage.ts";
+import type { ProviderId, Usage } from "../providers/types.ts";
+import type { Deadline, ForwardFailure } from "./forward.ts";
+
+export interface TapOutcome {
+  usage: Usage | undefined;
+  responseModel: string | undefined;
+  /** performance.now() when the first body byte went to the client. */
+  firstByteAt: number | undefined;
+  /** Why the body did not complete, if it did not. */
+  failure: ForwardFailure | undefined;
+  /** The provider reported an error inside a 200 stream (`event: error` or a `data: {"error":…}`). */
+  streamError: boolean;
+}
+
+export interface TapOptions {
+  provider: ProviderId;
+  sse: boolean;
+  /** Lectr added include_usage: drop the usage-only chunk the client never asked for. */
+  dropInjectedUsage: boolean;
+  deadline: Deadline;
+  onEnd(outcome: TapOutcome): void;
+}
+
+/** Bodies beyond this are not parsed whole; usage is then read from the tail. */
+const maxParsedBody = 8 * 1024 * 1024;
+const tailBytes = 64 * 1024;
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+export function tapBody(body: ReadableStream<Uint8Array>, opts: TapOptions): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  const observer = opts.sse ? sseObserver(opts) : jsonObserver(opts.provider);
+  let firstByteAt: number | undefined;
+  let ended = false;
+  const end = (failure: ForwardFailure | undefined) => {
+    if (ended) return;
+    ended = true;
+    opts.deadline.clear();
+    const seen = observer.finish();
+    opts.onEnd({ ...seen, firstByteAt, failure });
+  };
+  // A client that leaves before reading anything may never cancel the stream; the signal still tells.
+  opts.deadline.signal.addEventListener(
+    "abort",
+    () => {
+      if (opts.deadline.reason() !== "client_aborted") return;
+      reader.cancel().catch(() => {});
+      end("client_aborted");
+    },
+    { once: true },
+  );
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      // Loop until something is sent: a pull that enqueues nothing is not called again.
+      for (;;) {
+        let result: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          result = await reader.read();
+        } catch {
+          const failure = opts.deadline.reason() ?? "upstream_unreachable";
+          if (opts.sse && failure !== "client_aborted") {
+            // End the stream in a shape SDKs surface as an error, instead of a cut connection.
+            controller.enqueue(encoder.encode(sseErrorEvent(failure)));
+            controller.close();
+          } else {
+            controller.error(new Error(failure));
+          }
+          end(failure);
+          return;
+        }
+        if (result.done) {
+          const rest = observer.flush();
+          if (rest.byteLength > 0) controller.enqueue(rest);
+          controller.close();
+          end(undefined);
+          return;
+        }
+        const out = observer.push(result.value);
+        if (out.byteLength > 0) {
+          firstByteAt ??= performance.now();
+          controller.enqueue(out);
+          return;
+        }
+      }
+    },
+    cancel() {
+      // The client went away: stop the upstream call and keep what was seen.
+      opts.deadline.abort("client_aborted");
+      reader.cancel().catch(() => {});
+      end("client_aborted");
+    },
+  });
+}
+
+export function sseErrorEvent(code: ForwardFailure): string {
+  const message =
+    code === "upstream_timeout" ? "The provider stopped sending the stream in time." : "The connection to the provider broke mid-stream.";
+  return `data: ${JSON.stringify({ error: { message, type: "api_error", code } })}\n\n`;
+}
+
+interface Observer {
+  /** Bytes to send the client for this chunk. */
+  push(chunk: Uint8Array): Uint8Array;
+  /** Bytes held back at the end of the stream. */
+  flush(): Uint8Array;
+  finish(): { usage: Usage | undefined; responseModel: string | undefined; streamError: boolean };
+}
+
+function jsonObserver(provider: ProviderId): Observer {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let tail = "";
+  let overflow = false;
+  return {
+    push(chunk) {
+      size += chunk.byteLength;
+      if (!overflow && size > maxParsedBody) {
+        overflow = true;
+        chunks.length = 0;
+      }
+      if (overflow) tail = (tail + decoder.decode(chunk, { stream: true })).slice(-tailBytes);
+      else chunks.push(chunk);
+      return chunk;
+    },
+    flush: () => new Uint8Array(0),
+    finish() {
+      if (overflow) return { usage: usageFromTail(provider, tail), responseModel: undefined, streamError: false };
+      let body: unknown;
+      try {
+        body = JSON.parse(decoder.decode(concat(chunks, size)));
+      } catch {
+        return { usage: undefined, responseModel: undefined, streamError: false };
+      }
+      const model = (body as { model?: unknown } | null)?.model;
+      return {
+        usage: usageFromBody(provider, body),
+        responseModel: typeof model === "string" && model !== "" ? model : undefined,
+        streamError: false,
+      };
+    },
+  };
+}
+
+/** Usage is the last top-level object of OpenAI-style bodies: find it by brace matching. */
+export function usageFromTail(provider: ProviderId, tail: string): Usage | undefined {
+  const at = tail.lastIndexOf('"usage"');
+  if (at < 0) return undefined;
+  const open = tail.indexOf("{", at);
+  if (open < 0) return undefined;
+  let depth = 0;
+  for (let i = open; i < tail.length; i++) {
+    const c = tail.charCodeAt(i);
+    if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) {
+      try {
+        return usageFromBody(provider, { usage: JSON.parse(tail.slice(open, i + 1)) });
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+function sseObserver(opts: TapOptions): Observer {
+  const parser = createSseParser();
+  let state: StreamUsageState = initialStreamUsage();
+  let streamError = false;
+  // Drop mode only: bytes received but not yet sent, starting at stream offset `heldFrom`.
+  let held: Uint8Array = new Uint8Array(0);
+  let heldFrom = 0;
+
+  const observe = (e: SseEvent): boolean => {
+    if (e.event === "error") streamError = true;
+    if (e.data === "" || e.data === "[DONE]") return false;
+    const needModel = state.responseModel === undefined;
+    if (!needModel && !mayCarryUsage(e.data) && !e.data.includes('"error"')) return false;
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(e.data);
+    } catch {
+      return false;
+    }
+    if (typeof chunk === "object" && chunk !== null && "error" in chunk) streamError = true;
+    state = foldStreamChunk(opts.provider, state, chunk);
+    return opts.dropInjectedUsage && isUsageOnlyChunk(chunk);
+  };
+
+  /** The held bytes up to stream offset `upTo`, minus the dropped events. */
+  const release = (upTo: number, dropped: SseEvent[]): Uint8Array => {
+    const parts: Uint8Array[] = [];
+    let from = heldFrom;
+    for (const d of dropped) {
+      parts.push(held.subarray(from - heldFrom, d.start - heldFrom));
+      from = d.end;
+    }
+    parts.push(held.subarray(from - heldFrom, upTo - heldFrom));
+    const out = concat(parts, parts.reduce((n, p) => n + p.byteLength, 0));
+    held = held.slice(upTo - heldFrom);
+    heldFrom = upTo;
+    return out;
+  };
+
+  return {
+    push(chunk) {
+      const events = parser.push(chunk);
+      if (!opts.dropInjectedUsage) {
+        for (const e of events) observe(e);
+        return chunk;
+      }
+      held = held.byteLength === 0 ? chunk : concat([held, chunk], held.byteLength + chunk.byteLength);
+      const dropped = events.filter(observe);
+      // Only whole events go out in drop mode; a partial one waits for its end.
+      const last = events[events.length - 1];
+      return last ? release(last.end, dropped) : new Uint8Array(0);
+    },
+    flush() {
+      const events = parser.finish();
+      const dropped = events.filter(observe);
+      return opts.dropInjectedUsage ? release(parser.offset, dropped) : new Uint8Array(0);
+    },
+    finish: () => ({ usage: state.usage, responseModel: state.responseModel, streamError }),
+  };
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  // a single part is passed through without a copy
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}

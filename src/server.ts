@@ -1,0 +1,111 @@
+/**
+ * Starts Lectr: database → migrations → bootstrap → HTTP. Returns a handle
+ * whose `shutdown` stops accepting, lets in-flight requests finish, flushes
+ * every event and closes the database.
+ */
+import type { Config } from "./config.ts";
+import { openDatabase, type Database } from "./db/client.ts";
+import { migrate } from "./db/migrate.ts";
+import { bootstrapDefaultOrg, findKeyByHash, type CreatedKey } from "./db/orgs.ts";
+import { insertEvents } from "./db/events.ts";
+import type { Logger } from "./lib/log.ts";
+import { builtinPrices, type PriceRegistry } from "./pricing/registry.ts";
+import { createAuthenticator } from "./proxy/auth.ts";
+import { createProxy } from "./proxy/handle.ts";
+import { createRecorder, type Recorder } from "./proxy/record.ts";
+import { buildApp } from "./app.ts";
+import { serve } from "./runtime.ts";
+
+export interface Lectr {
+  url: string;
+  port: number;
+  database: Database;
+  recorder: Recorder;
+  /** The bootstrap key, when this start created the `default` org. */
+  bootstrap: CreatedKey | undefined;
+  /** Requests still in flight (streams count until their last byte). */
+  readonly inflight: number;
+  fetch(request: Request): Promise<Response>;
+  shutdown(): Promise<void>;
+}
+
+export interface StartOptions {
+  log: Logger;
+  prices?: PriceRegistry;
+  /** Skip the `default` org bootstrap (tests that manage orgs themselves). */
+  bootstrap?: boolean;
+}
+
+export async function startServer(config: Config, opts: StartOptions): Promise<Lectr> {
+  const { log } = opts;
+  const database = await openDatabase(config.dbUrl, config.dbAuthToken);
+  await migrate(database.client);
+  const bootstrap = opts.bootstrap === false ? undefined : await bootstrapDefaultOrg(database.db);
+
+  const recorder = createRecorder({
+    write: (rows) => insertEvents(database.db, rows),
+    log,
+    batchSize: config.flushBatchSize,
+    intervalMs: config.flushIntervalMs,
+  });
+  let inflight = 0;
+  let drained: (() => void) | undefined;
+  const proxy = createProxy({
+    config,
+    auth: createAuthenticator((hash) => findKeyByHash(database.db, hash), config.keyCacheTtlMs),
+    recorder,
+    prices: opts.prices ?? builtinPrices,
+    log,
+    inflight: {
+      enter: () => void inflight++,
+      leave: () => {
+        if (--inflight === 0) drained?.();
+      },
+    },
+  });
+  const app = buildApp({
+    proxy,
+    log,
+    ready: async () => {
+      try {
+        await database.client.execute("SELECT 1");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
+  const fetch = (request: Request) => app.handle(request);
+  const server = serve({ port: config.port, hostname: config.host, fetch, maxRequestBodySize: config.maxBodyBytes * 2 });
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  log.info("listening", { url: `http://${host}:${server.port}`, db: database.kind });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${server.port}`,
+    port: server.port,
+    database,
+    recorder,
+    bootstrap,
+    get inflight() {
+      return inflight;
+    },
+    fetch,
+    shutdown() {
+      stopping ??= (async () => {
+        const stopped = server.stop(false);
+        if (inflight > 0) {
+          const done = new Promise<void>((r) => (drained = r));
+          const grace = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), config.shutdownGraceMs).unref?.());
+          if ((await Promise.race([done, grace])) === "timeout") log.warn("grace period over, closing open requests", { inflight });
+        }
+        await server.stop(true).catch(() => {});
+        await stopped.catch(() => {});
+        await recorder.close();
+        database.close();
+        log.info("stopped", { events: recorder.written });
+      })();
+      return stopping;
+    },
+  };
+}

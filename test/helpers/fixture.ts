@@ -1,0 +1,55 @@
+/** Starts Lectr wired to one mock upstream per provider, with Azure configured for the test org. */
+import { setAzureSettings } from "../../src/db/orgs.ts";
+import { providerIds, type ProviderId } from "../../src/providers/types.ts";
+import { startLectr, type TestLectr } from "./lectr.ts";
+import { startMockUpstream, type MockUpstream } from "./mock-upstream.ts";
+
+export const providerKeys: Record<ProviderId, string> = {
+  openai: "sk-test-openai",
+  anthropic: "sk-ant-test-anthropic",
+  groq: "gsk_test_groq",
+  gemini: "test-gemini-key",
+  azure: "test-azure-key",
+};
+
+export interface Fixture {
+  lectr: TestLectr;
+  mocks: Record<ProviderId, MockUpstream>;
+  /** POST a JSON body to a /v1 path with the org key and a provider key. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startFixture(opts: { env?: Record<string, string> } = {}): Promise<Fixture> {
+  const entries = await Promise.all(providerIds.map(async (p) => [p, await startMockUpstream(p)] as const));
+  const mocks = Object.fromEntries(entries) as Record<ProviderId, MockUpstream>;
+  const lectr = await startLectr({
+    env: { LECTR_ALLOW_PRIVATE_UPSTREAMS: "true", ...opts.env },
+    baseUrls: { openai: mocks.openai.baseUrl, anthropic: mocks.anthropic.baseUrl, groq: mocks.groq.baseUrl, gemini: mocks.gemini.baseUrl },
+  });
+  await setAzureSettings(lectr.lectr.database.db, lectr.orgId, { endpoint: mocks.azure.baseUrl, apiVersion: "2024-10-21" });
+  return {
+    lectr,
+    mocks,
+    post: (path, body, headers = {}) =>
+      fetch(`${lectr.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-lectr-key": lectr.key, authorization: "Bearer sk-test-openai", ...headers },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      }),
+    async stop() {
+      await lectr.stop();
+      await Promise.all(Object.values(mocks).map((m) => m.stop()));
+    },
+  };
+}
+
+export function concatBytes(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+import { describe, expect, test } from "bun:test";
+import { ConfigError, loadConfig, parseArgs } from "../../src/config.ts";
+
+describe("loadConfig", () => {
+  test("defaults", () => {
+    const c = loadConfig({});
+    expect({ port: c.port, host: c.host, dbUrl: c.dbUrl, timeout: c.upstreamTimeoutMs, max: c.maxBodyBytes, allow: c.allowPrivateUpstreams, level: c.logLevel, bases: c.baseUrls }).toEqual({
+      port: 8787,
+      host: "0.0.0.0",
+      dbUrl: "file:lectr.db",
+      timeout: 600000,
+      max: 33554432,
+      allow: false,
+      level: "info",
+      bases: {
+        openai: "https://api.openai.com/v1",
+        anthropic: "https://api.anthropic.com/v1",
+        groq: "https://api.groq.com/openai/v1",
+        gemini: "https://generativelanguage.googleapis.com/v1beta/openai",
+      },
+    });
+  });
+  test("flags win over env, with the same names", () => {
+    const { flags } = parseArgs(["serve", "--port", "9000", "--log-level=debug", "--allow-private-upstreams"]);
+    const c = loadConfig({ LECTR_PORT: "8000", LECTR_LOG_LEVEL: "warn", LECTR_OPENAI_BASE_URL: "http://127.0.0.1:1/v1/" }, flags);
+    expect([c.port, c.logLevel, c.allowPrivateUpstreams, c.baseUrls.openai]).toEqual([9000, "debug", true, "http://127.0.0.1:1/v1"]);
+  });
+  test.each([
+    [{ LECTR_PORT: "abc" }, /LECTR_PORT/],
+    [{ LECTR_PORT: "70000" }, /LECTR_PORT/],
+    [{ LECTR_LOG_LEVEL: "loud" }, /LECTR_LOG_LEVEL/],
+    [{ LECTR_ALLOW_PRIVATE_UPSTREAMS: "maybe" }, /LECTR_ALLOW_PRIVATE_UPSTREAMS/],
+    [{ LECTR_GROQ_BASE_URL: "not a url" }, /LECTR_GROQ_BASE_URL/],
+  ])("rejects %p", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe("parseArgs", () => {
+  test("positional words and flags", () => {
+    expect(parseArgs(["keys", "list", "--org", "acme"])).toEqual({ positional: ["keys", "list"], flags: { org: "acme" } });
+  });
+});

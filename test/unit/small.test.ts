@@ -1,0 +1,109 @@
+import { describe, expect, test } from "bun:test";
+import { uuidv7, uuidv7Time } from "../../src/lib/uuid.ts";
+import { parseTags } from "../../src/proxy/tags.ts";
+import { inspectBody, withStreamUsage } from "../../src/proxy/body.ts";
+import { checkEndpointShape } from "../../src/proxy/azure-endpoint.ts";
+import { isPrivateAddress } from "../../src/lib/address.ts";
+import { unwrapArrayError } from "../../src/proxy/normalize-error.ts";
+import { generateOrgKey, hashKey, looksLikeOrgKey } from "../../src/lib/keys.ts";
+
+const enc = new TextEncoder();
+
+describe("uuidv7", () => {
+  test("is a version-7 UUID carrying its time, and sorts by time", () => {
+    const a = uuidv7(1_700_000_000_000);
+    const b = uuidv7(1_700_000_000_001);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uuidv7Time(a)).toBe(1_700_000_000_000);
+    expect(a < b).toBe(true);
+  });
+});
+
+describe("parseTags", () => {
+  test.each([
+    [null, null, { ok: true, value: { feature: null, task: null } }],
+    ["search", "Classification", { ok: true, value: { feature: "search", task: "classification" } }],
+    ["x".repeat(128), "other", { ok: true, value: { feature: "x".repeat(128), task: "other" } }],
+    ["x".repeat(129), null, { ok: false, error: { kind: "invalid_feature", length: 129 } }],
+    [null, "poetry", { ok: false, error: { kind: "invalid_task", value: "poetry" } }],
+  ])("%p %p", (feature, task, expected) => {
+    expect(parseTags(feature, task)).toEqual(expected as never);
+  });
+});
+
+describe("inspectBody", () => {
+  test("reads model, stream and the client's own include_usage", () => {
+    const f = inspectBody(enc.encode(' {"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true}}'));
+    expect([f.model, f.stream, f.clientWantsUsage]).toEqual(["gpt-4o", true, true]);
+  });
+  test.each(["", "not json", "[1,2]", '{"model":42}', "{broken"])("tells nothing about %p", (body) => {
+    const f = inspectBody(enc.encode(body));
+    expect([f.model, f.stream, f.clientWantsUsage]).toEqual(["", false, false]);
+  });
+  test("withStreamUsage keeps the client's other stream options", () => {
+    const out = JSON.parse(new TextDecoder().decode(withStreamUsage({ model: "m", stream: true, stream_options: { foo: 1 } })));
+    expect(out).toEqual({ model: "m", stream: true, stream_options: { foo: 1, include_usage: true } });
+  });
+});
+
+describe("Azure endpoint checks", () => {
+  test.each([
+    ["https://acme.openai.azure.com", false, "https://acme.openai.azure.com"],
+    ["https://acme.openai.azure.com/", false, "https://acme.openai.azure.com"],
+    ["https://gw.example.com/azure/prefix/", false, "https://gw.example.com/azure/prefix"],
+    ["http://acme.openai.azure.com", false, undefined],
+    ["https://127.0.0.1", false, undefined],
+    ["https://169.254.169.254", false, undefined],
+    ["https://10.1.2.3", false, undefined],
+    ["https://[::1]", false, undefined],
+    ["https://localhost", false, undefined],
+    ["https://user:pw@acme.openai.azure.com", false, undefined],
+    ["http://127.0.0.1:9999", true, "http://127.0.0.1:9999"],
+    ["ftp://x", true, undefined],
+  ])("%p (allow private: %p)", (raw, allow, expected) => {
+    const r = checkEndpointShape(raw, allow);
+    expect(r.ok ? r.value : undefined).toBe(expected as never);
+  });
+  test.each([
+    ["127.0.0.1", true],
+    ["10.0.0.8", true],
+    ["172.16.0.1", true],
+    ["172.32.0.1", false],
+    ["192.168.1.1", true],
+    ["169.254.169.254", true],
+    ["100.64.0.1", true],
+    ["0.0.0.0", true],
+    ["::1", true],
+    ["fd00::1", true],
+    ["fe80::1", true],
+    ["::ffff:127.0.0.1", true],
+    ["20.1.2.3", false],
+    ["2603:1030::1", false],
+  ])("isPrivateAddress(%p) = %p", (ip, expected) => {
+    expect(isPrivateAddress(ip)).toBe(expected);
+  });
+});
+
+describe("unwrapArrayError", () => {
+  test("Gemini's array becomes OpenAI's envelope", () => {
+    const body = JSON.stringify([{ error: { code: 400, message: "Invalid JSON payload received.", status: "INVALID_ARGUMENT" } }]);
+    expect(JSON.parse(unwrapArrayError(body, 400))).toEqual({
+      error: { message: "Invalid JSON payload received.", type: "invalid_request_error", param: null, code: "INVALID_ARGUMENT" },
+    });
+  });
+  test.each(['{"error":{"message":"x"}}', "not json", "[]", "[1]"])("leaves %p alone", (body) => {
+    expect(unwrapArrayError(body, 500)).toBe(body);
+  });
+});
+
+describe("org keys", () => {
+  test("lk_ prefix, 256 random bits, SHA-256 hash", () => {
+    const k = generateOrgKey();
+    expect(k).toMatch(/^lk_[A-Za-z0-9_-]{43}$/);
+    expect(looksLikeOrgKey(k)).toBe(true);
+    expect(generateOrgKey()).not.toBe(k);
+    // FIPS 180-2 test vector
+    expect(hashKey("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(hashKey(k)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
