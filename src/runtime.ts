@@ -30,7 +30,7 @@ export function serve(opts: ServeOptions): Served {
       port: opts.port,
       hostname: opts.hostname,
       fetch: opts.fetch,
-      // Lectr enforces its own body limit with a clear 413; leave headroom above it.
+      // Lectr enforces its own body limit with a clear 413 and an event; the runtime must not pre-empt it.
       maxRequestBodySize: opts.maxRequestBodySize,
       // LLM calls can think for minutes before the first byte; Lectr's own timeouts govern.
       idleTimeout: 0,

@@ -76,7 +76,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     },
   });
   const fetch = (request: Request) => app.handle(request);
-  const server = serve({ port: config.port, hostname: config.host, fetch, maxRequestBodySize: config.maxBodyBytes * 2 });
+  const server = serve({ port: config.port, hostname: config.host, fetch, maxRequestBodySize: Number.MAX_SAFE_INTEGER });
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   log.info("listening", { url: `http://${host}:${server.port}`, db: database.kind });
 

@@ -70,9 +70,9 @@ function describe(error: ProxyError): { status: number; type: string; message: s
     case "upstream_timeout":
       return { status: 504, type: "api_error", message: "The provider did not answer in time." };
     case "not_found":
-      return { status: 404, type: "invalid_request_error", message: `Unknown path ${clip(error.path)}.` };
+      return { status: 404, type: "invalid_request_error", message: `Unknown path ${clip(error.path, 128)}.` };
     case "method_not_allowed":
-      return { status: 405, type: "invalid_request_error", message: `Method ${clip(error.method)} is not allowed on ${clip(error.path)}.` };
+      return { status: 405, type: "invalid_request_error", message: `Method ${clip(error.method)} is not allowed on ${clip(error.path, 128)}.` };
   }
 }
 
@@ -91,9 +91,12 @@ function codeOf(error: ProxyError): string {
   }
 }
 
-/** Echoed values are clipped so a huge header cannot make a huge error. */
-function clip(s: string): string {
-  return s.length > 64 ? `${s.slice(0, 64)}…` : s;
+/**
+ * Echoed values are clipped: a huge header cannot make a huge error, and a
+ * secret pasted into the wrong header is not sent back whole.
+ */
+function clip(s: string, max = 16): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 export function httpError(error: ProxyError): HttpError {

@@ -1,0 +1,92 @@
+/** The CLI as a user runs it: `npm run lectr -- …` is `bun src/main.ts …`. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient } from "@libsql/client";
+import { root } from "../helpers/process.ts";
+import pkg from "../../package.json" with { type: "json" };
+
+let dir: string;
+let dbUrl: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "lectr-cli-"));
+  dbUrl = `file:${join(dir, "lectr.db")}`;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function lectr(...args: string[]) {
+  const proc = Bun.spawn([process.execPath, join(root, "src/main.ts"), ...args], {
+    env: { PATH: process.env.PATH ?? "", LECTR_DB_URL: dbUrl, LECTR_ALLOW_PRIVATE_UPSTREAMS: "false" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { stdout, stderr, code };
+}
+
+describe("lectr CLI", () => {
+  let key = "";
+  test("--version and --help", async () => {
+    const v = await lectr("--version");
+    expect([v.code, v.stdout]).toEqual([0, `lectr ${pkg.version} (dev)\n`]);
+    const h = await lectr("--help");
+    expect(h.code).toBe(0);
+    for (const word of ["orgs create", "orgs set-azure", "keys create", "keys list", "keys revoke", "prices", "LECTR_DB_URL", "--port"]) {
+      expect(h.stdout).toContain(word);
+    }
+  });
+
+  test("orgs create prints the id and a key once; only its hash is stored", async () => {
+    const r = await lectr("orgs", "create", "acme");
+    expect(r.code).toBe(0);
+    key = r.stdout.match(/(lk_[A-Za-z0-9_-]{43})/)![1]!;
+    expect(r.stdout).toMatch(/Created org "acme" \(id [0-9a-f-]{36}\)/);
+    const client = createClient({ url: dbUrl });
+    const rows = (await client.execute("SELECT * FROM api_keys")).rows;
+    client.close();
+    expect(rows.length).toBe(1);
+    expect(JSON.stringify(rows)).not.toContain(key);
+    expect(String(rows[0]!.key_hash)).toBe(new Bun.CryptoHasher("sha256").update(key).digest("hex"));
+    expect((await lectr("orgs", "create", "acme")).stderr).toContain("already exists");
+  });
+
+  test("keys create, list and revoke", async () => {
+    const created = await lectr("keys", "create", "--org", "acme");
+    expect(created.code).toBe(0);
+    const second = created.stdout.match(/(lk_[A-Za-z0-9_-]{43})/)![1]!;
+    const list = await lectr("keys", "list", "--org", "acme");
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain(key.slice(0, 11));
+    expect(list.stdout).toContain(second.slice(0, 11));
+    expect(list.stdout).not.toContain(key);
+    expect(list.stdout.match(/active/g)?.length).toBe(2);
+    const revoked = await lectr("keys", "revoke", second.slice(0, 11));
+    expect([revoked.code, revoked.stdout]).toEqual([0, expect.stringContaining("Revoked key")]);
+    expect((await lectr("keys", "list", "--org", "acme")).stdout.match(/revoked/g)?.length).toBe(1);
+    expect((await lectr("keys", "revoke", second.slice(0, 11))).code).toBe(2);
+  });
+
+  test("orgs set-azure validates like the proxy", async () => {
+    expect((await lectr("orgs", "set-azure", "acme", "--endpoint", "http://acme.openai.azure.com", "--api-version", "2024-10-21")).stderr).toContain("https");
+    expect((await lectr("orgs", "set-azure", "acme", "--endpoint", "https://127.0.0.1", "--api-version", "2024-10-21")).stderr).toContain("private");
+    expect((await lectr("orgs", "set-azure", "acme", "--endpoint", "https://10.0.0.1", "--api-version", "bogus")).code).toBe(2);
+    const ok = await lectr("orgs", "set-azure", "acme", "--endpoint", "https://127.0.0.1:8443/prefix/", "--api-version", "2024-10-21", "--allow-private-upstreams");
+    expect([ok.code, ok.stdout]).toEqual([0, 'Azure OpenAI for "acme": https://127.0.0.1:8443/prefix (api-version 2024-10-21).\n']);
+  });
+
+  test("prices prints the registry with sources", async () => {
+    const all = await lectr("prices");
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain("claude-3-5-sonnet-20241022");
+    expect(all.stdout).toContain("genai-prices");
+    const one = await lectr("prices", "--model", "gpt-4o-mini");
+    expect(one.stdout).toContain("gpt-4o-mini");
+    expect(one.stdout).not.toContain("claude");
+  });
+
+  test("an unknown command exits 2 with a hint", async () => {
+    const r = await lectr("frobnicate");
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining("lectr --help")]);
+  });
+});

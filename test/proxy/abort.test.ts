@@ -1,0 +1,64 @@
+/** A client that leaves: the upstream call is aborted and the event says so, with the usage seen. */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { startFixture, type Fixture } from "../helpers/fixture.ts";
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await startFixture();
+});
+afterAll(() => f.stop());
+
+async function waitFor(cond: () => boolean | Promise<boolean>, ms = 3_000) {
+  const until = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test("disconnect mid-stream: upstream aborted, event client_aborted with the usage seen so far", async () => {
+  f.mocks.gemini.reset();
+  // Gemini reports cumulative usage on every chunk, so usage is known before the end
+  f.mocks.gemini.setBehavior({ chunkDelayMs: 40, contentChunks: ["a", "b", "c", "d", "e", "f", "g", "h"] });
+  const ac = new AbortController();
+  const res = await fetch(`${f.lectr.url}/v1/chat/completions`, {
+    method: "POST",
+    signal: ac.signal,
+    headers: { "content-type": "application/json", "x-lectr-key": f.lectr.key, authorization: "Bearer test-gemini-key" },
+    body: JSON.stringify({ model: "gemini-2.5-flash", stream: true, messages: [] }),
+  });
+  const reader = res.body!.getReader();
+  await reader.read();
+  await reader.read();
+  ac.abort();
+  await waitFor(async () => (await f.lectr.events())[0]?.error_code === "client_aborted");
+  const ev = (await f.lectr.events())[0]!;
+  expect([ev.status, ev.error_code, ev.streamed]).toEqual([200, "client_aborted", true]);
+  expect(ev.input_tokens).toBe(35);
+  // fewer output tokens than a full answer would have had
+  expect(ev.output_tokens!).toBeGreaterThan(0);
+  const sentFrames = f.mocks.gemini.responses[0]!.chunks.length;
+  // the mock stopped sending soon after: far fewer frames than the 9 of a full answer
+  await new Promise((r) => setTimeout(r, 200));
+  expect(f.mocks.gemini.responses[0]!.chunks.length).toBeLessThan(9);
+  expect(f.mocks.gemini.responses[0]!.chunks.length - sentFrames).toBeLessThanOrEqual(1);
+});
+
+test("disconnect before the upstream answered: event client_aborted (499)", async () => {
+  const before = (await f.lectr.events()).length;
+  f.mocks.openai.reset();
+  f.mocks.openai.setBehavior({ delayHeadersMs: 400 });
+  const ac = new AbortController();
+  const pending = fetch(`${f.lectr.url}/v1/chat/completions`, {
+    method: "POST",
+    signal: ac.signal,
+    headers: { "content-type": "application/json", "x-lectr-key": f.lectr.key, authorization: "Bearer sk-test-openai" },
+    body: JSON.stringify({ model: "gpt-4o", messages: [] }),
+  }).catch((e: unknown) => e);
+  await waitFor(() => f.mocks.openai.requests.length === 1);
+  ac.abort();
+  await pending;
+  await waitFor(async () => (await f.lectr.events()).length === before + 1);
+  const ev = (await f.lectr.events())[0]!;
+  expect([ev.status, ev.error_code, ev.input_tokens]).toEqual([499, "client_aborted", null]);
+});
