@@ -16,6 +16,10 @@ export interface Config {
   maxBodyBytes: number;
   allowPrivateUpstreams: boolean;
   logLevel: LogLevel;
+  /** A stream silent for this long is ended with an SSE error (upstream_timeout). */
+  streamIdleTimeoutMs: number;
+  /** Where events wait while the database is unavailable. */
+  spoolDir: string;
   /** Event batching: flush when this many are queued, or after flushIntervalMs. */
   flushBatchSize: number;
   flushIntervalMs: number;
@@ -47,6 +51,8 @@ export const settings = {
   maxBodyBytes: { env: "LECTR_MAX_BODY_BYTES", flag: "max-body-bytes", default: "33554432", help: "larger request bodies get 413" },
   allowPrivateUpstreams: { env: "LECTR_ALLOW_PRIVATE_UPSTREAMS", flag: "allow-private-upstreams", default: "false", help: "allow Azure endpoints on http:// or private/loopback addresses" },
   logLevel: { env: "LECTR_LOG_LEVEL", flag: "log-level", default: "info", help: "debug | info | warn | error" },
+  streamIdleTimeoutMs: { env: "LECTR_STREAM_IDLE_TIMEOUT_MS", flag: "stream-idle-timeout-ms", default: "120000", help: "end a stream silent this long" },
+  spoolDir: { env: "LECTR_SPOOL_DIR", flag: "spool-dir", default: "", help: "where events wait while the database is down (default: next to the database)" },
 } satisfies Record<string, Setting>;
 
 export class ConfigError extends Error {}
@@ -120,9 +126,18 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     maxBodyBytes: int(settings.maxBodyBytes, 1),
     allowPrivateUpstreams: bool(settings.allowPrivateUpstreams),
     logLevel,
+    streamIdleTimeoutMs: int(settings.streamIdleTimeoutMs, 1),
+    spoolDir: get(settings.spoolDir) || defaultSpoolDir(get(settings.dbUrl)),
     flushBatchSize: 500,
     flushIntervalMs: 250,
     shutdownGraceMs: 30_000,
     keyCacheTtlMs: 5_000,
   };
+}
+
+/** Next to an embedded database file; in the working directory for a remote one. */
+export function defaultSpoolDir(dbUrl: string): string {
+  if (!dbUrl.startsWith("file:")) return "lectr-spool";
+  const path = dbUrl.slice("file:".length).split("?")[0]!.replace(/^\/\//, "");
+  return `${path}.spool`;
 }

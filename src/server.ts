@@ -7,12 +7,11 @@ import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { bootstrapDefaultOrg, findKeyByHash, type CreatedKey } from "./db/orgs.ts";
-import { insertEvents } from "./db/events.ts";
 import type { Logger } from "./lib/log.ts";
 import { builtinPrices, type PriceRegistry } from "./pricing/registry.ts";
 import { createAuthenticator } from "./proxy/auth.ts";
 import { createProxy } from "./proxy/handle.ts";
-import { createRecorder, type Recorder } from "./proxy/record.ts";
+import { startRecorder, type Recorder } from "./record/recorder.ts";
 import { buildApp } from "./app.ts";
 import { serve } from "./runtime.ts";
 
@@ -42,11 +41,15 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   await migrate(database.client);
   const bootstrap = opts.bootstrap === false ? undefined : await bootstrapDefaultOrg(database.db);
 
-  const recorder = createRecorder({
-    write: (rows) => insertEvents(database.db, rows),
-    log,
+  const recorder = await startRecorder({
+    dbUrl: config.dbUrl,
+    dbAuthToken: config.dbAuthToken,
+    spoolDir: config.spoolDir,
     batchSize: config.flushBatchSize,
     intervalMs: config.flushIntervalMs,
+    retryMs: 1_000,
+    maxQueued: 50_000,
+    logLevel: config.logLevel,
   });
   let inflight = 0;
   let drained: (() => void) | undefined;
@@ -66,10 +69,11 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   const app = buildApp({
     proxy,
     log,
+    // Ready means events reach the database: it answers and the writer is not spooling.
     ready: async () => {
       try {
         await database.client.execute("SELECT 1");
-        return true;
+        return recorder.stats().healthy;
       } catch {
         return false;
       }

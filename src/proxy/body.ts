@@ -9,7 +9,7 @@ import { fail, ok, type Result } from "../lib/result.ts";
 export async function readBody(
   request: Request,
   limit: number,
-): Promise<Result<Uint8Array, { kind: "body_too_large"; limit: number }>> {
+): Promise<Result<Uint8Array, { kind: "body_too_large"; limit: number } | { kind: "client_aborted" }>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) {
     request.body?.cancel().catch(() => {});
@@ -20,7 +20,14 @@ export async function readBody(
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // the client disconnected while still uploading
+      return fail({ kind: "client_aborted" });
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

@@ -17,7 +17,7 @@ import { buildEvent, type RequestFacts, type ResponseFacts } from "./event.ts";
 import { createDeadline, forward, type ForwardFailure } from "./forward.ts";
 import { clientHeaders, upstreamHeaders } from "./headers.ts";
 import { unwrapArrayError } from "./normalize-error.ts";
-import type { Recorder } from "./record.ts";
+import type { Recorder } from "../record/recorder.ts";
 import { parseTags } from "./tags.ts";
 import { tapBody } from "./tap.ts";
 
@@ -80,6 +80,12 @@ export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Resp
       return Response.json(e.body, { status: e.status, headers: lectrHeaders() });
     };
 
+    /** The client went away before any response: nobody reads this one. */
+    const clientLeft = () => {
+      finish({ status: 499, errorCode: "client_aborted", ttfbMs: null, usage: undefined, responseModel: undefined });
+      return new Response(null, { status: 499 });
+    };
+
     try {
       const tags = parseTags(request.headers.get("x-lectr-feature"), request.headers.get("x-lectr-task"));
       if (!tags.ok) return reject(tags.error);
@@ -87,7 +93,10 @@ export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Resp
 
       const hasBody = request.method !== "GET" && request.method !== "HEAD";
       const body = hasBody ? await readBody(request, config.maxBodyBytes) : undefined;
-      if (body && !body.ok) return reject(body.error);
+      if (body && !body.ok) {
+        if (body.error.kind === "client_aborted") return clientLeft();
+        return reject(body.error);
+      }
       const bytes = body?.value;
       const facts = bytes ? inspectBody(bytes) : undefined;
       req.model = facts?.model ?? "";
@@ -126,10 +135,7 @@ export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Resp
       );
       if (!sent.ok) {
         deadline.clear();
-        if (sent.error === "client_aborted") {
-          finish({ status: 499, errorCode: "client_aborted", ttfbMs: null, usage: undefined, responseModel: undefined });
-          return new Response(null, { status: 499 });
-        }
+        if (sent.error === "client_aborted") return clientLeft();
         log.warn("upstream failed", { id, provider: req.provider, error: sent.error });
         return reject({ kind: sent.error });
       }
@@ -157,6 +163,7 @@ export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Resp
         sse,
         dropInjectedUsage: inject,
         deadline,
+        idleTimeoutMs: config.streamIdleTimeoutMs,
         onEnd: (o) => {
           finish({
             status: o.failure === "client_aborted" && o.firstByteAt === undefined ? 499 : upstream.status,

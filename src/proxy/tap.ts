@@ -32,6 +32,8 @@ export interface TapOptions {
   /** Lectr added include_usage: drop the usage-only chunk the client never asked for. */
   dropInjectedUsage: boolean;
   deadline: Deadline;
+  /** End the body when the upstream sends nothing for this long (LECTR_STREAM_IDLE_TIMEOUT_MS). */
+  idleTimeoutMs: number;
   onEnd(outcome: TapOutcome): void;
 }
 
@@ -46,9 +48,19 @@ export function tapBody(body: ReadableStream<Uint8Array>, opts: TapOptions): Rea
   const observer = opts.sse ? sseObserver(opts) : jsonObserver(opts.provider);
   let firstByteAt: number | undefined;
   let ended = false;
+  // One timer per body, re-armed lazily: a chunk only stamps the time.
+  let lastChunkAt = performance.now();
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const checkIdle = () => {
+    const quiet = performance.now() - lastChunkAt;
+    if (quiet >= opts.idleTimeoutMs) opts.deadline.abort("upstream_timeout");
+    else idle = setTimeout(checkIdle, opts.idleTimeoutMs - quiet);
+  };
+  idle = setTimeout(checkIdle, opts.idleTimeoutMs);
   const end = (failure: ForwardFailure | undefined) => {
     if (ended) return;
     ended = true;
+    clearTimeout(idle);
     opts.deadline.clear();
     const seen = observer.finish();
     opts.onEnd({ ...seen, firstByteAt, failure });
@@ -89,6 +101,7 @@ export function tapBody(body: ReadableStream<Uint8Array>, opts: TapOptions): Rea
           end(undefined);
           return;
         }
+        lastChunkAt = performance.now();
         const out = observer.push(result.value);
         if (out.byteLength > 0) {
           firstByteAt ??= performance.now();

@@ -4,7 +4,7 @@
  * error, Lectr's own rejection, unreachable upstream).
  */
 import { expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setAzureSettings } from "../../src/db/orgs.ts";
 import { providerIds } from "../../src/providers/types.ts";
@@ -12,6 +12,14 @@ import { startLectr } from "../helpers/lectr.ts";
 import { startMockUpstream } from "../helpers/mock-upstream.ts";
 
 const canary = "sk-CANARY-7f3e9a1c5b2d4e6f8091a2b3c4d5e6f7";
+
+/** Every file below dir: the database, its WAL and the spool. */
+function filesBelow(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? filesBelow(p) : [p];
+  });
+}
 
 test("the canary provider key is nowhere in the database files or logs", async () => {
   const mocks = Object.fromEntries(await Promise.all(providerIds.map(async (p) => [p, await startMockUpstream(p, { apiKey: canary })] as const)));
@@ -45,7 +53,7 @@ test("the canary provider key is nowhere in the database files or logs", async (
     expect(mocks.azure!.requests[0]!.headers["api-key"]).toBe(canary);
     await lectr.lectr.recorder.settled();
     expect((await lectr.events()).length).toBe(10);
-    const files = readdirSync(lectr.dir).map((f) => join(lectr.dir, f));
+    const files = filesBelow(lectr.dir);
     expect(files.some((f) => f.endsWith("lectr.db"))).toBe(true);
     const needle = Buffer.from(canary.slice(0, 24));
     for (const file of files) expect({ file, found: readFileSync(file).includes(needle) }).toEqual({ file, found: false });
@@ -56,7 +64,7 @@ test("the canary provider key is nowhere in the database files or logs", async (
     // scan once more after the final checkpoint on shutdown
     const dir = lectr.dir;
     await lectr.lectr.shutdown();
-    for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file)).includes(Buffer.from(canary.slice(0, 24)))).toBe(false);
+    for (const file of filesBelow(dir)) expect(readFileSync(file).includes(Buffer.from(canary.slice(0, 24)))).toBe(false);
     await lectr.stop();
     await Promise.all(Object.values(mocks).map((m) => m.stop()));
   }

@@ -206,3 +206,58 @@ test("unknown paths outside /v1 get an OpenAI-shaped 404", async () => {
   const e = await errorOf(res);
   expect([e.status, e.body.error.code]).toEqual([404, "not_found"]);
 });
+
+describe("stream idle timeout", () => {
+  let idle: TestLectr;
+  beforeAll(async () => {
+    idle = await startLectr({ env: { LECTR_STREAM_IDLE_TIMEOUT_MS: "200" }, baseUrls: { openai: f.mocks.openai.baseUrl } });
+  });
+  afterAll(() => idle.stop());
+
+  test("a stream silent longer than LECTR_STREAM_IDLE_TIMEOUT_MS ends with an SSE error; slow but steady streams are not cut", async () => {
+    const send = () =>
+      fetch(`${idle.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-lectr-key": idle.key, authorization: "Bearer sk-test-openai" },
+        body: JSON.stringify({ ...chat, stream: true }),
+      });
+    f.mocks.openai.reset();
+    // 9 frames 120 ms apart: over a second in total, never 200 ms silent
+    f.mocks.openai.setBehavior({ chunkDelayMs: 120, contentChunks: ["a", "b", "c", "d", "e"] });
+    const steady = await (await send()).text();
+    expect(steady.trimEnd().endsWith("data: [DONE]")).toBe(true);
+    expect((await idle.events())[0]!.error_code).toBeNull();
+
+    f.mocks.openai.reset();
+    f.mocks.openai.setBehavior({ stallAfterChunks: 2 });
+    const t0 = performance.now();
+    const text = await (await send()).text();
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(text).toContain('"code":"upstream_timeout"');
+    const ev = (await idle.events())[0]!;
+    expect([ev.status, ev.error_code]).toEqual([200, "upstream_timeout"]);
+  });
+});
+
+test("a client that disconnects while still uploading is recorded as client_aborted", async () => {
+  const before = (await f.lectr.events()).length;
+  const ac = new AbortController();
+  let push!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({ start: (c) => void (push = c) });
+  const pending = fetch(`${f.lectr.url}/v1/chat/completions`, {
+    method: "POST",
+    signal: ac.signal,
+    headers: { "content-type": "application/json", "x-lectr-key": f.lectr.key, authorization: "Bearer sk-test-openai" },
+    body,
+    // @ts-expect-error Bun and Node need duplex for a streamed request body
+    duplex: "half",
+  }).catch(() => undefined);
+  push.enqueue(new TextEncoder().encode('{"model":"gpt-4o","messages":['));
+  await new Promise((r) => setTimeout(r, 100));
+  ac.abort();
+  await pending;
+  const end = Date.now() + 3_000;
+  while ((await f.lectr.events()).length === before && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  const ev = (await f.lectr.events())[0]!;
+  expect([ev.status, ev.error_code]).toEqual([499, "client_aborted"]);
+});

@@ -1,0 +1,27 @@
+/** What the request thread and the writer thread say to each other. */
+import type { EventRow } from "../db/tables.ts";
+import type { LogLevel } from "../lib/log.ts";
+import type { WriterStats } from "./writer.ts";
+
+export interface WriterConfig {
+  dbUrl: string;
+  dbAuthToken: string | undefined;
+  spoolDir: string;
+  batchSize: number;
+  intervalMs: number;
+  retryMs: number;
+  maxQueued: number;
+  logLevel: LogLevel;
+}
+
+export type ToWriter =
+  | { t: "init"; config: WriterConfig }
+  | { t: "events"; rows: EventRow[] }
+  | { t: "settle"; id: number }
+  | { t: "close"; id: number };
+
+export type FromWriter =
+  | { t: "ready"; stats: WriterStats }
+  | { t: "failed"; message: string }
+  | { t: "done"; id: number; stats: WriterStats }
+  | { t: "stats"; stats: WriterStats };

@@ -1,0 +1,56 @@
+/**
+ * The writer thread. libSQL's local driver runs statements on the calling
+ * thread, so event writes live here, where they cannot slow the proxy.
+ */
+import { openDatabase } from "../db/client.ts";
+import { insertEvents } from "../db/events.ts";
+import { createLogger } from "../lib/log.ts";
+import { writeStdout } from "../runtime.ts";
+import type { FromWriter, ToWriter } from "./messages.ts";
+import { openSpool } from "./spool.ts";
+import { createWriter, type Writer } from "./writer.ts";
+
+declare const self: { postMessage(m: FromWriter): void; onmessage: ((e: MessageEvent<ToWriter>) => void) | null };
+
+let writer: Writer | undefined;
+const post = (m: FromWriter) => self.postMessage(m);
+
+self.onmessage = async (e) => {
+  const m = e.data;
+  switch (m.t) {
+    case "init": {
+      try {
+        const c = m.config;
+        const log = createLogger(c.logLevel, writeStdout);
+        const database = await openDatabase(c.dbUrl, c.dbAuthToken);
+        writer = createWriter({
+          insert: (rows) => insertEvents(database.db, rows),
+          spool: openSpool(c.spoolDir),
+          log,
+          batchSize: c.batchSize,
+          intervalMs: c.intervalMs,
+          retryMs: c.retryMs,
+          maxQueued: c.maxQueued,
+          onChange: (stats) => post({ t: "stats", stats }),
+        });
+        // a previous run may have left events in the spool
+        await writer.replay();
+        post({ t: "ready", stats: writer.stats() });
+      } catch (err) {
+        post({ t: "failed", message: String(err) });
+      }
+      return;
+    }
+    case "events":
+      writer?.add(m.rows);
+      return;
+    case "settle":
+      await writer?.settled();
+      post({ t: "done", id: m.id, stats: writer!.stats() });
+      return;
+    case "close":
+      await writer?.close();
+      post({ t: "done", id: m.id, stats: writer!.stats() });
+      return;
+  }
+};

@@ -1,0 +1,150 @@
+/**
+ * Nothing lost: a database that stops taking writes, a restart with a
+ * non-empty spool, SIGKILL, and two processes sharing one file.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient } from "@libsql/client";
+import { openSpool } from "../../src/record/spool.ts";
+import { startMockUpstream, type MockUpstream } from "../helpers/mock-upstream.ts";
+import { root, spawnLectr, type LectrProcess } from "../helpers/process.ts";
+
+let mock: MockUpstream;
+let dir: string;
+beforeAll(async () => {
+  mock = await startMockUpstream("openai");
+  dir = mkdtempSync(join(tmpdir(), "lectr-durability-"));
+});
+afterAll(async () => {
+  await mock.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const chat = (lectr: LectrProcess, key: string) =>
+  fetch(`${lectr.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-lectr-key": key, authorization: "Bearer sk-test-openai" },
+    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] }),
+  }).then(async (r) => {
+    await r.text();
+    return { status: r.status, id: r.headers.get("x-lectr-request-id")! };
+  });
+
+async function rows(db: string, sql = "SELECT id FROM events ORDER BY id") {
+  const client = createClient({ url: `file:${db}` });
+  try {
+    return (await client.execute(sql)).rows;
+  } finally {
+    client.close();
+  }
+}
+
+async function until(cond: () => Promise<boolean>, ms: number) {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test("database locked by another process: requests flow, events spool, /readyz 503, then replayed exactly once", async () => {
+  const db = join(dir, "locked.db");
+  const lectr = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
+  const key = lectr.key!;
+  const first = await chat(lectr, key);
+  expect(first.status).toBe(200);
+  await until(async () => (await rows(db)).length === 1, 5_000);
+
+  // another process takes the write lock and keeps it until told to let go
+  const holder = Bun.spawn(
+    [process.execPath, "-e", `
+      const { createClient } = require("@libsql/client");
+      const c = createClient({ url: "file:${db}" });
+      const tx = await c.transaction("write");
+      await tx.execute("INSERT INTO orgs (id, name, created_at) VALUES ('lock', 'lock', 0)");
+      console.log("locked");
+      for await (const _ of console) break;
+      await tx.rollback();
+      console.log("released");
+    `],
+    { cwd: root, stdin: "pipe", stdout: "pipe" },
+  );
+  const holderOut = holder.stdout.getReader();
+  expect(new TextDecoder().decode((await holderOut.read()).value)).toContain("locked");
+
+  // requests keep being answered at full speed while the writer waits out the lock and spools
+  const during = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    const r = await chat(lectr, key);
+    during.push({ ...r, ms: performance.now() - t0 });
+  }
+  expect(during.every((r) => r.status === 200)).toBe(true);
+  expect(Math.max(...during.map((r) => r.ms))).toBeLessThan(1_000);
+  await until(async () => (await fetch(`${lectr.url}/readyz`)).status === 503, 10_000);
+
+  holder.stdin.write("go\n");
+  await holder.stdin.end();
+  await holder.exited;
+  await until(async () => (await fetch(`${lectr.url}/readyz`)).status === 200, 10_000);
+  const ids = (await rows(db)).map((r) => String(r.id));
+  expect(ids).toEqual([first.id, ...during.map((r) => r.id)].sort());
+  // the events did take the spool path
+  expect(lectr.lines.filter((l) => l.includes("spooling events") || l.includes("spooled events replayed")).length).toBe(2);
+  lectr.kill("SIGTERM");
+  expect(await lectr.exited).toBe(0);
+  expect((await rows(db)).length).toBe(11);
+}, 40_000);
+
+test("a restart with a non-empty spool replays it", async () => {
+  const db = join(dir, "restart.db");
+  const a = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
+  const org = String((await rows(db, "SELECT org_id FROM api_keys"))[0]!.org_id);
+  a.kill("SIGTERM");
+  await a.exited;
+  // events left behind by a run whose database was down
+  const spool = openSpool(`${db}.spool`);
+  const event = (id: string) => ({
+    id, org_id: org, key_id: "k", created_at: Date.now(), endpoint: "/v1/chat/completions", provider: "openai",
+    provider_source: "detected", provider_unknown: false, model: "gpt-4o", streamed: false, status: 200, latency_ms: 5, price_known: true,
+  });
+  spool.append([event("spooled-1"), event("spooled-2")]);
+  const b = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
+  expect((await rows(db)).map((r) => r.id)).toEqual(["spooled-1", "spooled-2"]);
+  expect(spool.sealed()).toEqual([]);
+  b.kill("SIGTERM");
+  await b.exited;
+});
+
+test("SIGKILL loses at most the last flush interval; the file is intact", async () => {
+  const db = join(dir, "killed.db");
+  const lectr = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
+  const done = await Promise.all(Array.from({ length: 30 }, () => chat(lectr, lectr.key!)));
+  // longer than the 250 ms flush interval: every answered request must now be on disk
+  await new Promise((r) => setTimeout(r, 600));
+  const late = await Promise.all(Array.from({ length: 5 }, () => chat(lectr, lectr.key!)));
+  lectr.kill("SIGKILL");
+  await lectr.exited;
+  const ids = new Set((await rows(db)).map((r) => String(r.id)));
+  expect(done.every((r) => ids.has(r.id))).toBe(true);
+  expect(ids.size).toBeLessThanOrEqual(35);
+  expect(late.filter((r) => ids.has(r.id)).length).toBeLessThanOrEqual(5);
+  expect((await rows(db, "PRAGMA integrity_check"))[0]![0]).toBe("ok");
+});
+
+test("two processes on one database file both record every event", async () => {
+  const db = join(dir, "shared.db");
+  const a = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
+  const b = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
+  // only one of them created the default org
+  const key = a.key ?? b.key;
+  expect([a.key, b.key].filter(Boolean).length).toBe(1);
+  const results = await Promise.all(Array.from({ length: 100 }, (_, i) => chat(i % 2 ? a : b, key!)));
+  expect(results.every((r) => r.status === 200)).toBe(true);
+  a.kill("SIGTERM");
+  b.kill("SIGTERM");
+  expect([await a.exited, await b.exited]).toEqual([0, 0]);
+  expect((await rows(db)).map((r) => String(r.id))).toEqual(results.map((r) => r.id).sort());
+});
