@@ -2,7 +2,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { apiKeys, orgs, type ApiKeyRow, type OrgRow } from "./tables.ts";
-import { generateOrgKey, hashKey, keyPrefix } from "../lib/keys.ts";
+import { generateOrgKey, hashKey, keyPrefix, sameHash } from "../lib/keys.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 
 export interface CreatedKey {
@@ -107,6 +107,7 @@ export async function findKeyByHash(db: Db, keyHash: string): Promise<KeyPrincip
     await db
       .select({
         keyId: apiKeys.id,
+        keyHash: apiKeys.key_hash,
         orgId: apiKeys.org_id,
         revokedAt: apiKeys.revoked_at,
         endpoint: orgs.azure_endpoint,
@@ -116,7 +117,7 @@ export async function findKeyByHash(db: Db, keyHash: string): Promise<KeyPrincip
       .innerJoin(orgs, eq(orgs.id, apiKeys.org_id))
       .where(eq(apiKeys.key_hash, keyHash))
   )[0];
-  if (!row) return undefined;
+  if (!row || !sameHash(row.keyHash, keyHash)) return undefined;
   return {
     keyId: row.keyId,
     orgId: row.orgId,

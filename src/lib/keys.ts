@@ -2,7 +2,7 @@
  * Org keys: `lk_` + 256 random bits (base64url). Only the SHA-256 of a key is
  * stored; the prefix shown in listings is too short to guess the rest from.
  */
-import { createHash } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 
 export const keyPrefixLength = 11; // "lk_" + 8 characters
 
@@ -23,4 +23,11 @@ export function keyPrefix(key: string): string {
 /** Cheap shape check before any lookup: rejects junk without touching the database. */
 export function looksLikeOrgKey(key: string): boolean {
   return /^lk_[A-Za-z0-9_-]{20,200}$/.test(key);
+}
+
+/** Constant-time comparison of two hex hashes. */
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, "hex");
+  const y = Buffer.from(b, "hex");
+  return x.length === y.length && timingSafeEqual(x, y);
 }

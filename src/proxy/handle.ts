@@ -12,6 +12,7 @@ import { chooseProvider } from "../providers/detect.ts";
 import { providers } from "../providers/index.ts";
 import type { Authenticator } from "./auth.ts";
 import { checkEndpointShape } from "./azure-endpoint.ts";
+import { guardHost } from "./host-guard.ts";
 import { inspectBody, readBody, withStreamUsage } from "./body.ts";
 import { buildEvent, type RequestFacts, type ResponseFacts } from "./event.ts";
 import { createDeadline, forward, type ForwardFailure } from "./forward.ts";
@@ -116,6 +117,10 @@ export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Resp
         if (!azure) return reject({ kind: "azure_endpoint_not_configured" });
         const endpoint = checkEndpointShape(azure.endpoint, config.allowPrivateUpstreams);
         if (!endpoint.ok) return reject(endpoint.error);
+        if (!config.allowPrivateUpstreams) {
+          const guard = await guardHost(new URL(endpoint.value).hostname);
+          if (!guard.ok) return reject({ kind: "azure_endpoint_refused", reason: guard.reason });
+        }
         base = endpoint.value;
         apiVersion = azure.apiVersion;
       } else {

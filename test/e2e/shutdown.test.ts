@@ -21,7 +21,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("SIGTERM with 20 streams and 20 plain requests in flight: all complete, all 40 events on disk, exit 0", async () => {
+test("SIGTERM with 100 streams and 20 plain requests in flight: all complete, all 120 events on disk, exit 0", async () => {
   const db = join(dir, "lectr.db");
   const lectr = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
   expect(lectr.key).toMatch(/^lk_/);
@@ -32,19 +32,19 @@ test("SIGTERM with 20 streams and 20 plain requests in flight: all complete, all
       headers: { "content-type": "application/json", "x-lectr-key": lectr.key!, authorization: "Bearer sk-test-openai" },
       body: JSON.stringify({ model: "gpt-4o-mini", stream, messages: [{ role: "user", content: "Hi" }] }),
     }).then(async (r) => ({ status: r.status, text: await r.text() }));
-  const pending = [...Array.from({ length: 20 }, () => send(true)), ...Array.from({ length: 20 }, () => send(false))];
+  const pending = [...Array.from({ length: 100 }, () => send(true)), ...Array.from({ length: 20 }, () => send(false))];
   // signal once every request has reached the upstream
-  while (mock.requests.length < 40) await new Promise((r) => setTimeout(r, 5));
+  while (mock.requests.length < 120) await new Promise((r) => setTimeout(r, 5));
   lectr.kill("SIGTERM");
   const results = await Promise.all(pending);
   expect(results.every((r) => r.status === 200)).toBe(true);
-  expect(results.slice(0, 20).every((r) => r.text.trimEnd().endsWith("data: [DONE]"))).toBe(true);
+  expect(results.slice(0, 100).every((r) => r.text.trimEnd().endsWith("data: [DONE]"))).toBe(true);
   expect(await lectr.exited).toBe(0);
 
   const client = createClient({ url: `file:${db}` });
   const rows = (await client.execute("SELECT streamed, status, input_tokens, error_code FROM events")).rows;
   client.close();
-  expect(rows.length).toBe(40);
-  expect(rows.filter((r) => Number(r.streamed) === 1).length).toBe(20);
+  expect(rows.length).toBe(120);
+  expect(rows.filter((r) => Number(r.streamed) === 1).length).toBe(100);
   expect(rows.every((r) => Number(r.status) === 200 && Number(r.input_tokens) === 120 && r.error_code === null)).toBe(true);
 });

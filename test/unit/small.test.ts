@@ -107,3 +107,29 @@ describe("org keys", () => {
     expect(hashKey(k)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe("host guard (connect-time re-check)", () => {
+  const { createHostGuard, guardHost } = require("../../src/proxy/host-guard.ts") as typeof import("../../src/proxy/host-guard.ts");
+  test.each([
+    ["localhost", false],
+    ["127.0.0.1", false],
+    ["169.254.169.254", false],
+    ["8.8.8.8", true],
+  ])("%p allowed: %p", async (host, allowed) => {
+    expect((await guardHost(host)).ok).toBe(allowed);
+  });
+  test("a name re-pointed at an internal address is refused once the cached answer expires", async () => {
+    let answer = ["20.1.2.3"];
+    const guard = createHostGuard(async () => answer, 1_000);
+    expect(await guard("acme.openai.azure.com", 0)).toEqual({ ok: true });
+    answer = ["20.1.2.3", "169.254.169.254"];
+    expect(await guard("acme.openai.azure.com", 500)).toEqual({ ok: true });
+    expect(await guard("acme.openai.azure.com", 1_500)).toEqual({ ok: false, reason: "acme.openai.azure.com resolves to a private or loopback address" });
+  });
+  test("a name that does not resolve is refused", async () => {
+    const guard = createHostGuard(async () => {
+      throw new Error("ENOTFOUND");
+    });
+    expect(await guard("nowhere.invalid")).toEqual({ ok: false, reason: "nowhere.invalid does not resolve" });
+  });
+});
