@@ -8,6 +8,8 @@ import { errorResponse } from "./lib/errors.ts";
 
 export interface AppDeps {
   proxy: (request: Request) => Promise<Response>;
+  status: (request: Request) => Promise<Response>;
+  metrics: (request: Request) => Response;
   ready: () => Promise<boolean>;
   log: Logger;
 }
@@ -28,5 +30,7 @@ export function buildApp(deps: AppDeps) {
         ? Response.json({ status: "ready" })
         : Response.json({ status: "database unavailable" }, { status: 503 }),
     )
+    .get("/metrics", ({ request }) => deps.metrics(request))
+    .get("/v1/lectr/status", ({ request }) => deps.status(request))
     .all("/v1/*", ({ request }) => deps.proxy(request), { parse: "none" });
 }

@@ -20,6 +20,11 @@ export interface Config {
   streamIdleTimeoutMs: number;
   /** Where events wait while the database is unavailable. */
   spoolDir: string;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** OTLP/HTTP collector base URL; tracing is off without it. */
+  otlpEndpoint: string | undefined;
+  serviceName: string;
   /** Event batching: flush when this many are queued, or after flushIntervalMs. */
   flushBatchSize: number;
   flushIntervalMs: number;
@@ -52,6 +57,9 @@ export const settings = {
   allowPrivateUpstreams: { env: "LECTR_ALLOW_PRIVATE_UPSTREAMS", flag: "allow-private-upstreams", default: "false", help: "allow Azure endpoints on http:// or private/loopback addresses" },
   logLevel: { env: "LECTR_LOG_LEVEL", flag: "log-level", default: "info", help: "debug | info | warn | error" },
   streamIdleTimeoutMs: { env: "LECTR_STREAM_IDLE_TIMEOUT_MS", flag: "stream-idle-timeout-ms", default: "120000", help: "end a stream silent this long" },
+  metricsToken: { env: "LECTR_METRICS_TOKEN", flag: "metrics-token", default: "", help: "bearer token required by GET /metrics" },
+  otlpEndpoint: { env: "OTEL_EXPORTER_OTLP_ENDPOINT", flag: "otlp-endpoint", default: "", help: "OTLP/HTTP collector; traces are off without it" },
+  serviceName: { env: "OTEL_SERVICE_NAME", flag: "service-name", default: "lectr", help: "service.name on exported spans" },
   spoolDir: { env: "LECTR_SPOOL_DIR", flag: "spool-dir", default: "", help: "where events wait while the database is down (default: next to the database)" },
 } satisfies Record<string, Setting>;
 
@@ -128,6 +136,9 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     logLevel,
     streamIdleTimeoutMs: int(settings.streamIdleTimeoutMs, 1),
     spoolDir: get(settings.spoolDir) || defaultSpoolDir(get(settings.dbUrl)),
+    metricsToken: get(settings.metricsToken) || undefined,
+    otlpEndpoint: get(settings.otlpEndpoint) || undefined,
+    serviceName: get(settings.serviceName),
     flushBatchSize: 500,
     flushIntervalMs: 250,
     shutdownGraceMs: 30_000,

@@ -13,6 +13,11 @@ import { createAuthenticator } from "./proxy/auth.ts";
 import { createProxy } from "./proxy/handle.ts";
 import { startRecorder, type Recorder } from "./record/recorder.ts";
 import { buildApp } from "./app.ts";
+import { createLectrMetrics } from "./observe/lectr-metrics.ts";
+import { createObserver } from "./observe/observer.ts";
+import { metricsHandler, statusHandler } from "./observe/status.ts";
+import { createOtlpTracer } from "./observe/trace.ts";
+import { version } from "./version.ts";
 import { serve } from "./runtime.ts";
 
 export interface Lectr {
@@ -53,12 +58,19 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   });
   let inflight = 0;
   let drained: (() => void) | undefined;
+  const prices = opts.prices ?? builtinPrices;
+  const auth = createAuthenticator((hash) => findKeyByHash(database.db, hash), config.keyCacheTtlMs);
+  const metrics = createLectrMetrics(prices, () => recorder.stats());
+  const tracer = config.otlpEndpoint
+    ? createOtlpTracer(config.otlpEndpoint, config.serviceName, version, (e) => log.warn("trace export failed", { error: String(e) }))
+    : undefined;
   const proxy = createProxy({
     config,
-    auth: createAuthenticator((hash) => findKeyByHash(database.db, hash), config.keyCacheTtlMs),
+    auth,
     recorder,
-    prices: opts.prices ?? builtinPrices,
+    prices,
     log,
+    observer: createObserver({ log, metrics, tracer }),
     inflight: {
       enter: () => void inflight++,
       leave: () => {
@@ -68,6 +80,8 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   });
   const app = buildApp({
     proxy,
+    status: statusHandler({ auth, recorder, adminToken: config.adminToken, databaseKind: database.kind, startedAt: Date.now() }),
+    metrics: metricsHandler(() => metrics.registry.render(), config.metricsToken),
     log,
     // Ready means events reach the database: it answers and the writer is not spooling.
     ready: async () => {
@@ -106,6 +120,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
         await server.stop(true).catch(() => {});
         await stopped.catch(() => {});
         await recorder.close();
+        await tracer?.flush();
         database.close();
         log.info("stopped", { events: recorder.written });
       })();

@@ -21,6 +21,8 @@ import { unwrapArrayError } from "./normalize-error.ts";
 import type { Recorder } from "../record/recorder.ts";
 import { parseTags } from "./tags.ts";
 import { tapBody } from "./tap.ts";
+import type { Observer } from "../observe/observer.ts";
+import { childTraceparent, startContext } from "../observe/trace.ts";
 
 export interface ProxyDeps {
   config: Config;
@@ -28,6 +30,7 @@ export interface ProxyDeps {
   recorder: Recorder;
   prices: PriceRegistry;
   log: Logger;
+  observer: Observer;
   inflight: { enter(): void; leave(): void };
 }
 
@@ -39,7 +42,7 @@ const failureStatus: Record<ForwardFailure, number> = {
 };
 
 export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Response> {
-  const { config, auth, recorder, prices, log } = deps;
+  const { config, auth, recorder, prices, log, observer } = deps;
 
   return async function handleProxy(request) {
     const startedAt = performance.now();
@@ -47,7 +50,10 @@ export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Resp
     const url = new URL(request.url);
 
     const principal = await auth.authenticate(request.headers.get("x-lectr-key"));
-    if (!principal.ok) return errorResponse(principal.error);
+    if (!principal.ok) {
+      observer.authFailure(principal.error.reason);
+      return errorResponse(principal.error);
+    }
 
     deps.inflight.enter();
     const id = uuidv7(createdAt);
@@ -65,15 +71,30 @@ export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Resp
       tags: { feature: null, task: null },
     };
     const lectrHeaders = () => ({ "x-lectr-request-id": id, "x-lectr-provider": req.provider });
+    const trace = observer.tracing ? startContext(request.headers.get("traceparent")) : undefined;
+    // for the overhead metric: Lectr's time is before forwarding and between upstream headers and our response
+    let forwardAt = 0;
+    let headersAt = 0;
+    let returnedAt = 0;
+    let upstreamRequestId: string | undefined;
 
     let finished = false;
     const finish = (res: Omit<ResponseFacts, "latencyMs">) => {
       if (finished) return;
       finished = true;
-      const event = buildEvent(req, { ...res, latencyMs: performance.now() - startedAt }, prices);
+      const endAt = performance.now();
+      const event = buildEvent(req, { ...res, latencyMs: endAt - startedAt }, prices);
       recorder.record(event);
       deps.inflight.leave();
-      if (log.enabled("debug")) log.debug("request", { id, provider: event.provider, model: event.model, status: event.status });
+      const forwarded = forwardAt > 0;
+      observer.request(
+        event,
+        {
+          addedMs: forwarded ? forwardAt - startedAt + Math.max(0, (returnedAt || endAt) - (headersAt || endAt)) : endAt - startedAt,
+          upstreamMs: forwarded ? endAt - forwardAt : null,
+        },
+        { trace, upstreamRequestId },
+      );
     };
     const reject = (error: ProxyError) => {
       const e = httpError(error);
@@ -132,12 +153,12 @@ export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Resp
       const upstreamBody = inject ? withStreamUsage(facts.json!) : bytes;
       const target = provider.url({ base, path: url.pathname.slice(3), search: url.search, model: req.model, apiVersion });
 
+      const headers = upstreamHeaders(request.headers, provider);
+      if (trace) headers.set("traceparent", childTraceparent(trace));
       const deadline = createDeadline(request.signal, config.upstreamTimeoutMs);
-      const sent = await forward(
-        target,
-        { method: request.method, headers: upstreamHeaders(request.headers, provider), body: upstreamBody },
-        deadline,
-      );
+      forwardAt = performance.now();
+      const sent = await forward(target, { method: request.method, headers, body: upstreamBody }, deadline);
+      headersAt = performance.now();
       if (!sent.ok) {
         deadline.clear();
         if (sent.error === "client_aborted") return clientLeft();
@@ -145,7 +166,8 @@ export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Resp
         return reject({ kind: sent.error });
       }
       const upstream = sent.value;
-      const headers = clientHeaders(upstream.headers, lectrHeaders());
+      upstreamRequestId = upstream.headers.get("x-request-id") ?? upstream.headers.get("request-id") ?? undefined;
+      const responseHeaders = clientHeaders(upstream.headers, lectrHeaders());
       const upstreamError = upstream.status >= 400 ? "upstream_error" : null;
       if (upstreamError) log.warn("upstream error", { id, provider: req.provider, model: req.model, status: upstream.status });
 
@@ -153,13 +175,13 @@ export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Resp
         const text = unwrapArrayError(await upstream.text(), upstream.status);
         deadline.clear();
         finish({ status: upstream.status, errorCode: upstreamError, ttfbMs: performance.now() - startedAt, usage: undefined, responseModel: undefined });
-        headers.set("content-type", "application/json");
-        return new Response(text, { status: upstream.status, headers });
+        responseHeaders.set("content-type", "application/json");
+        return new Response(text, { status: upstream.status, headers: responseHeaders });
       }
       if (!upstream.body) {
         deadline.clear();
         finish({ status: upstream.status, errorCode: upstreamError, ttfbMs: performance.now() - startedAt, usage: undefined, responseModel: undefined });
-        return new Response(null, { status: upstream.status, headers });
+        return new Response(null, { status: upstream.status, headers: responseHeaders });
       }
 
       const sse = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
@@ -179,7 +201,8 @@ export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Resp
           });
         },
       });
-      return new Response(out, { status: upstream.status, statusText: upstream.statusText, headers });
+      returnedAt = performance.now();
+      return new Response(out, { status: upstream.status, statusText: upstream.statusText, headers: responseHeaders });
     } catch (err) {
       // Unexpected: record it as Lectr's own 500 so the event count stays exact, then let onError mask it.
       finish({ status: 500, errorCode: "internal_error", ttfbMs: null, usage: undefined, responseModel: undefined });

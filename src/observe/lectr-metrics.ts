@@ -1,0 +1,115 @@
+/**
+ * The series Lectr exports. Label values come from closed sets only:
+ * provider, endpoint family, status class, streamed, and models the price
+ * registry knows (everything else is `other`): never tags, keys, orgs or raw
+ * model strings, so cardinality stays bounded whatever clients send.
+ */
+import type { EventRow } from "../db/tables.ts";
+import type { PriceRegistry } from "../pricing/registry.ts";
+import type { ProviderId } from "../providers/types.ts";
+import type { WriterStats } from "../record/writer.ts";
+import { Counter, Gauge, Histogram, latencyBuckets, overheadBuckets, Registry } from "./metrics.ts";
+
+export interface RequestTimings {
+  /** Time spent inside Lectr (before forwarding and between upstream headers and the client response), ms. */
+  addedMs: number;
+  /** From forwarding to the end of the upstream body, ms; null when nothing was forwarded. */
+  upstreamMs: number | null;
+}
+
+export function endpointFamily(path: string): string {
+  switch (path) {
+    case "/v1/chat/completions":
+      return "chat_completions";
+    case "/v1/completions":
+      return "completions";
+    case "/v1/embeddings":
+      return "embeddings";
+    case "/v1/models":
+      return "models";
+    default:
+      return "other";
+  }
+}
+
+export function statusClass(status: number): string {
+  return status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : "other";
+}
+
+export interface LectrMetrics {
+  registry: Registry;
+  request(event: EventRow, timings: RequestTimings): void;
+  authFailure(reason: string): void;
+}
+
+export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterStats & { pending: number }): LectrMetrics {
+  const registry = new Registry();
+  const requests = registry.add(
+    new Counter("lectr_requests_total", "Proxied requests by provider, endpoint, status class and streaming.", ["provider", "endpoint", "status_class", "streamed"]),
+  );
+  const upstream = registry.add(
+    new Histogram("lectr_upstream_duration_seconds", "From forwarding to the end of the provider's response.", ["provider"], latencyBuckets),
+  );
+  const added = registry.add(new Histogram("lectr_proxy_added_seconds", "Time spent inside Lectr on a request.", ["provider"], overheadBuckets));
+  const ttfb = registry.add(new Histogram("lectr_stream_ttfb_seconds", "Time to the first byte of a streamed response.", ["provider"], latencyBuckets));
+  const tokens = registry.add(new Counter("lectr_tokens_total", "Tokens by provider, model and kind.", ["provider", "model", "kind"]));
+  const cost = registry.add(new Counter("lectr_cost_usd_total", "Cost in US dollars by provider and model.", ["provider", "model"]));
+  const unpriced = registry.add(new Counter("lectr_unpriced_requests_total", "Requests whose cost is unknown.", ["provider"]));
+  const auth = registry.add(new Counter("lectr_auth_failures_total", "Requests refused for a missing, unknown or revoked org key.", ["reason"]));
+  const w = () => writer();
+  registry.add(new Gauge("lectr_event_queue_depth", "Events waiting to be written.", () => w().queued + w().pending));
+  registry.add(new Gauge("lectr_events_written_total", "Events written to the database.", () => w().written + w().replayed, "counter"));
+  registry.add(new Gauge("lectr_events_spooled_total", "Events written to the local spool while the database was unavailable.", () => w().spooled, "counter"));
+  registry.add(new Gauge("lectr_events_dropped_total", "Events lost because neither the database nor the spool took them.", () => w().dropped, "counter"));
+  registry.add(new Gauge("lectr_event_batch_write_seconds", "Duration of the last event batch write.", () => (w().lastBatchMs ?? 0) / 1000));
+  registry.add(new Gauge("lectr_spool_bytes", "Bytes waiting in the spool.", () => w().spoolBytes));
+  registry.add(new Gauge("lectr_database_up", "1 while events reach the database, 0 while they are spooled.", () => (w().healthy ? 1 : 0)));
+  const started = Date.now() / 1000;
+  registry.add(new Gauge("process_start_time_seconds", "Start time of the process since the Unix epoch.", () => started));
+  registry.add(new Gauge("process_resident_memory_bytes", "Resident memory size in bytes.", () => process.memoryUsage().rss));
+  registry.add(new Gauge("process_heap_bytes", "JavaScript heap in use, bytes.", () => process.memoryUsage().heapUsed));
+  registry.add(
+    new Gauge(
+      "process_cpu_seconds_total",
+      "User and system CPU time spent, seconds.",
+      () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1e6;
+      },
+      "counter",
+    ),
+  );
+
+  // raw model → bounded label, memoised (bounded too)
+  const modelLabels = new Map<string, string>();
+  const modelLabel = (provider: ProviderId, model: string | null): string => {
+    if (!model) return "other";
+    const key = `${provider}\u0000${model}`;
+    let label = modelLabels.get(key);
+    if (label === undefined) {
+      label = prices.resolveModelId(provider, model) ?? "other";
+      if (modelLabels.size > 5_000) modelLabels.clear();
+      modelLabels.set(key, label);
+    }
+    return label;
+  };
+
+  return {
+    registry,
+    request(e, t) {
+      const p = e.provider as ProviderId;
+      requests.inc([p, endpointFamily(e.endpoint), statusClass(e.status), e.streamed ? "true" : "false"]);
+      added.observe([p], t.addedMs / 1000);
+      if (t.upstreamMs !== null) upstream.observe([p], t.upstreamMs / 1000);
+      if (e.streamed && e.ttfb_ms != null) ttfb.observe([p], e.ttfb_ms / 1000);
+      const model = modelLabel(p, e.response_model ?? e.model);
+      if (e.input_tokens != null) tokens.inc([p, model, "input"], e.input_tokens);
+      if (e.output_tokens != null) tokens.inc([p, model, "output"], e.output_tokens);
+      if (e.cached_input_tokens) tokens.inc([p, model, "cached_input"], e.cached_input_tokens);
+      if (e.reasoning_tokens) tokens.inc([p, model, "reasoning"], e.reasoning_tokens);
+      if (e.cost_usd != null) cost.inc([p, model], e.cost_usd);
+      else if (e.input_tokens != null) unpriced.inc([p]);
+    },
+    authFailure: (reason) => auth.inc([reason]),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * GET /v1/lectr/status: what an operator checks first. Answers to an org key
+ * or the admin token; it shows nothing org-specific.
+ */
+import type { Authenticator } from "../proxy/auth.ts";
+import type { Recorder } from "../record/recorder.ts";
+import { errorResponse } from "../lib/errors.ts";
+import { sameSecret } from "../lib/keys.ts";
+import { runtimeName } from "../runtime.ts";
+import { commit, version } from "../version.ts";
+
+export function statusHandler(deps: {
+  auth: Authenticator;
+  recorder: Recorder;
+  adminToken: string | undefined;
+  databaseKind: "embedded" | "remote";
+  startedAt: number;
+}): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const admin = deps.adminToken !== undefined && bearer !== undefined && sameSecret(bearer, deps.adminToken);
+    if (!admin) {
+      const principal = await deps.auth.authenticate(request.headers.get("x-lectr-key"));
+      if (!principal.ok) return errorResponse(principal.error);
+    }
+    const w = deps.recorder.stats();
+    return Response.json({
+      version,
+      commit,
+      runtime: runtimeName,
+      uptime_s: Math.round((Date.now() - deps.startedAt) / 1000),
+      database: { kind: deps.databaseKind, up: w.healthy },
+      events: {
+        queue_depth: w.queued + w.pending,
+        written: w.written,
+        replayed: w.replayed,
+        spooled: w.spooled,
+        dropped: w.dropped,
+        last_flush_at: w.lastFlushAt === null ? null : new Date(w.lastFlushAt).toISOString(),
+        spool_bytes: w.spoolBytes,
+      },
+    });
+  };
+}
+
+/** GET /metrics, optionally behind LECTR_METRICS_TOKEN. */
+export function metricsHandler(render: () => string, token: string | undefined): (request: Request) => Response {
+  return (request) => {
+    if (token !== undefined) {
+      const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
+      if (bearer === undefined || !sameSecret(bearer, token)) {
+        return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } });
+      }
+    }
+    return new Response(render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+  };
+}
