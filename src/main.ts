@@ -8,7 +8,7 @@ import { migrate } from "./db/migrate.ts";
 import { OrgError } from "./db/orgs.ts";
 import { commands, UsageError } from "./cli/commands.ts";
 import { helpText } from "./cli/help.ts";
-import { createLogger } from "./lib/log.ts";
+import { bufferedWriter, createLogger } from "./lib/log.ts";
 import { argv, env, exit, onShutdownSignal, writeStderr, writeStdout } from "./runtime.ts";
 import { startServer } from "./server.ts";
 import { commit, version } from "./version.ts";
@@ -28,8 +28,10 @@ async function main(): Promise<number> {
   const command = commands[name] ?? commands[positional[0] ?? ""];
 
   if (positional.length === 0 || positional[0] === "serve") {
-    const log = createLogger(config.logLevel, writeStdout);
+    const out = bufferedWriter(writeStdout);
+    const log = createLogger(config.logLevel, out.write);
     const lectr = await startServer(config, { log });
+    out.flush();
     if (lectr.bootstrap) writeStdout(`Org key for "default": ${lectr.bootstrap.key}\n`);
     await new Promise<void>((resolve) =>
       onShutdownSignal((signal) => {
@@ -37,6 +39,7 @@ async function main(): Promise<number> {
         lectr.shutdown().then(resolve, resolve);
       }),
     );
+    out.flush();
     return 0;
   }
   if (!command) {

@@ -39,3 +39,32 @@ export function createLogger(level: LogLevel, write: (line: string) => void): Lo
 
 /** For tests and quiet CLI commands. */
 export const silentLogger: Logger = createLogger("error", () => {});
+
+/**
+ * Collects lines and writes them in one call every few milliseconds: one
+ * write per request costs twice as much as the line itself. `flush` runs at
+ * shutdown; a hard kill can lose the last few milliseconds of lines.
+ */
+export function bufferedWriter(write: (text: string) => void, intervalMs = 20, maxBytes = 64 * 1024) {
+  let lines: string[] = [];
+  let bytes = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (lines.length === 0) return;
+    const text = lines.join("");
+    lines = [];
+    bytes = 0;
+    write(text);
+  };
+  return {
+    write(line: string) {
+      lines.push(line);
+      bytes += line.length;
+      if (bytes >= maxBytes) flush();
+      else timer ??= setTimeout(flush, intervalMs);
+    },
+    flush,
+  };
+}
