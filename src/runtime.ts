@@ -42,19 +42,17 @@ export function serve(opts: ServeOptions): Served {
     };
   }
   if (runtimeName === "deno") {
-    const ac = new AbortController();
-    let resolvePort!: (p: number) => void;
-    const server = Deno.serve(
-      { port: opts.port, hostname: opts.hostname, signal: ac.signal, onListen: ({ port }: { port: number }) => resolvePort?.(port) },
-      opts.fetch,
-    );
+    // onListen replaces Deno's own "Listening on" line; Lectr logs its own.
+    const server = Deno.serve({ port: opts.port, hostname: opts.hostname, onListen: () => {} }, opts.fetch);
+    let closing: Promise<void> | undefined;
     return {
       port: server.addr.port,
       hostname: server.addr.hostname,
-      stop: async (force = false) => {
-        if (force) ac.abort();
-        else await server.shutdown();
-        await server.finished;
+      // Deno.serve can only shut down gracefully; a forced stop stops waiting
+      // and leaves what is still open to the process exit that follows.
+      stop: (force = false) => {
+        closing ??= server.shutdown() as Promise<void>;
+        return force ? Promise.resolve() : closing;
       },
     };
   }

@@ -1,0 +1,97 @@
+/**
+ * The single binary as a user gets it. It is built fresh (the build takes a
+ * second or two) from a copy of the source that is deleted before the binary
+ * runs, so nothing it needs can come from the build machine's folders, then
+ * copied alone into an empty folder and run there.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { chmodSync, copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build, gitCommit } from "../../scripts/build.ts";
+import { startMockUpstream, type MockUpstream } from "../helpers/mock-upstream.ts";
+import { root } from "../helpers/process.ts";
+import { expectedEvents, runSmoke } from "../helpers/smoke.ts";
+import pkg from "../../package.json" with { type: "json" };
+
+let dir: string;
+let bin: string;
+let mock: MockUpstream;
+const commit = gitCommit();
+
+beforeAll(async () => {
+  const stage = mkdtempSync(join(tmpdir(), "lectr-build-"));
+  try {
+    for (const part of ["src", "migrations", "package.json", "tsconfig.json"]) cpSync(join(root, part), join(stage, part), { recursive: true });
+    symlinkSync(join(root, "node_modules"), join(stage, "node_modules"));
+    await build({ root: stage, outfile: join(stage, "dist/lectr"), commit });
+    dir = mkdtempSync(join(tmpdir(), "lectr-binary-"));
+    bin = join(dir, "lectr");
+    copyFileSync(join(stage, "dist/lectr"), bin);
+    chmodSync(bin, 0o755);
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+  mock = await startMockUpstream("openai");
+}, 60_000);
+
+afterAll(async () => {
+  await mock?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function lectr(...args: string[]) {
+  const proc = Bun.spawn([bin, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? "" }, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { stdout, stderr, code };
+}
+
+describe("the lectr binary, alone in an empty folder", () => {
+  test("migrates a fresh lectr.db, prints the bootstrap key, proxies and records a plain and a streamed chat, exits 0 on SIGTERM", async () => {
+    expect(readdirSync(dir)).toEqual(["lectr"]);
+    const run = await runSmoke({ cmd: [bin], cwd: dir, dbPath: join(dir, "lectr.db"), mock });
+    expect(run.key).toMatch(/^lk_[A-Za-z0-9_-]{43}$/);
+    expect(run.chats.map((c) => c.status)).toEqual([200, 200]);
+    expect(JSON.parse(run.chats[0]!.text).object).toBe("chat.completion");
+    expect(run.chats[1]!.text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+    expect(run.exitCode).toBe(0);
+    expect(run.events).toEqual(expectedEvents());
+    expect(run.events.every((e) => (e.cost_usd as number) > 0)).toBe(true);
+  });
+
+  test("--version names the package version and the commit it was built from", async () => {
+    expect(await lectr("--version")).toEqual({ stdout: `lectr ${pkg.version} (${commit})\n`, stderr: "", code: 0 });
+    expect(commit).toMatch(/^[0-9a-f]{7,}$/);
+  });
+
+  test("every CLI command works", async () => {
+    const help = await lectr("--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("keys revoke");
+
+    const org = await lectr("orgs", "create", "acme");
+    expect(org).toEqual({ stdout: expect.stringMatching(/^Created org "acme" \(id [0-9a-f-]{36}\)\.\nOrg key \(shown once, store it now\): lk_\S+\n$/), stderr: "", code: 0 });
+
+    const azure = await lectr("orgs", "set-azure", "acme", "--endpoint", "https://127.0.0.1:8443", "--api-version", "2024-10-21", "--allow-private-upstreams");
+    expect(azure).toEqual({ stdout: 'Azure OpenAI for "acme": https://127.0.0.1:8443 (api-version 2024-10-21).\n', stderr: "", code: 0 });
+
+    const created = await lectr("keys", "create", "--org", "acme");
+    expect(created.code).toBe(0);
+    const key = created.stdout.match(/(lk_[A-Za-z0-9_-]{43})/)![1]!;
+
+    const listed = await lectr("keys", "list", "--org", "acme");
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(key.slice(0, 11));
+    expect(listed.stdout.match(/active/g)?.length).toBe(2);
+
+    expect(await lectr("keys", "revoke", key.slice(0, 11))).toEqual({ stdout: expect.stringContaining("Revoked key"), stderr: "", code: 0 });
+    expect((await lectr("keys", "list", "--org", "acme")).stdout.match(/revoked/g)?.length).toBe(1);
+
+    const prices = await lectr("prices", "--model", "gpt-4o-mini");
+    expect(prices.code).toBe(0);
+    expect(prices.stdout).toContain("gpt-4o-mini");
+    expect(prices.stdout).not.toContain("claude");
+
+    expect((await lectr("frobnicate")).code).toBe(2);
+  });
+});
