@@ -116,7 +116,8 @@ test("one JSON log line per request with its id, and the upstream's request id",
 
 test("/v1/lectr/status answers an org key or the admin token", async () => {
   expect((await fetch(`${f.lectr.url}/v1/lectr/status`)).status).toBe(401);
-  for (const headers of [{ "x-lectr-key": f.lectr.key }, { authorization: "Bearer admin-secret-token" }]) {
+  const credentials: Record<string, string>[] = [{ "x-lectr-key": f.lectr.key }, { authorization: "Bearer admin-secret-token" }];
+  for (const headers of credentials) {
     const res = await fetch(`${f.lectr.url}/v1/lectr/status`, { headers });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, any>;
