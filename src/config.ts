@@ -20,6 +20,9 @@ export interface Config {
   streamIdleTimeoutMs: number;
   /** Where events wait while the database is unavailable. */
   spoolDir: string;
+  /** Failed org-key attempts per address within the window before it gets 429 for a window (0: off). */
+  authFailLimit: number;
+  authFailWindowMs: number;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   /** OTLP/HTTP collector base URL; tracing is off without it. */
@@ -57,6 +60,8 @@ export const settings = {
   allowPrivateUpstreams: { env: "LECTR_ALLOW_PRIVATE_UPSTREAMS", flag: "allow-private-upstreams", default: "false", help: "allow Azure endpoints on http:// or private/loopback addresses" },
   logLevel: { env: "LECTR_LOG_LEVEL", flag: "log-level", default: "info", help: "debug | info | warn | error" },
   streamIdleTimeoutMs: { env: "LECTR_STREAM_IDLE_TIMEOUT_MS", flag: "stream-idle-timeout-ms", default: "120000", help: "end a stream silent this long" },
+  authFailLimit: { env: "LECTR_AUTH_FAIL_LIMIT", flag: "auth-fail-limit", default: "20", help: "bad org keys per address per window before 429 (0: off)" },
+  authFailWindowMs: { env: "LECTR_AUTH_FAIL_WINDOW_MS", flag: "auth-fail-window-ms", default: "60000", help: "window for LECTR_AUTH_FAIL_LIMIT, and how long the 429 lasts" },
   metricsToken: { env: "LECTR_METRICS_TOKEN", flag: "metrics-token", default: "", help: "bearer token required by GET /metrics" },
   otlpEndpoint: { env: "OTEL_EXPORTER_OTLP_ENDPOINT", flag: "otlp-endpoint", default: "", help: "OTLP/HTTP collector; traces are off without it" },
   serviceName: { env: "OTEL_SERVICE_NAME", flag: "service-name", default: "lectr", help: "service.name on exported spans" },
@@ -136,6 +141,8 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     logLevel,
     streamIdleTimeoutMs: int(settings.streamIdleTimeoutMs, 1),
     spoolDir: get(settings.spoolDir) || defaultSpoolDir(get(settings.dbUrl)),
+    authFailLimit: int(settings.authFailLimit, 0),
+    authFailWindowMs: int(settings.authFailWindowMs, 1),
     metricsToken: get(settings.metricsToken) || undefined,
     otlpEndpoint: get(settings.otlpEndpoint) || undefined,
     serviceName: get(settings.serviceName),

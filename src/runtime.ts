@@ -20,7 +20,8 @@ export interface Served {
 export interface ServeOptions {
   port: number;
   hostname: string;
-  fetch: (request: Request) => Response | Promise<Response>;
+  /** `clientIp` is the peer address of the connection ("" when unknown). */
+  fetch: (request: Request, clientIp: string) => Response | Promise<Response>;
   maxRequestBodySize?: number;
 }
 
@@ -29,7 +30,7 @@ export function serve(opts: ServeOptions): Served {
     const server = Bun.serve({
       port: opts.port,
       hostname: opts.hostname,
-      fetch: opts.fetch,
+      fetch: (request: Request, server: any) => opts.fetch(request, server.requestIP(request)?.address ?? ""),
       // Lectr enforces its own body limit with a clear 413 and an event; the runtime must not pre-empt it.
       maxRequestBodySize: opts.maxRequestBodySize,
       // LLM calls can think for minutes before the first byte; Lectr's own timeouts govern.
@@ -43,7 +44,10 @@ export function serve(opts: ServeOptions): Served {
   }
   if (runtimeName === "deno") {
     // onListen replaces Deno's own "Listening on" line; Lectr logs its own.
-    const server = Deno.serve({ port: opts.port, hostname: opts.hostname, onListen: () => {} }, opts.fetch);
+    const server = Deno.serve(
+      { port: opts.port, hostname: opts.hostname, onListen: () => {} },
+      (request: Request, info: any) => opts.fetch(request, info?.remoteAddr?.hostname ?? ""),
+    );
     let closing: Promise<void> | undefined;
     return {
       port: server.addr.port,

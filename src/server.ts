@@ -11,6 +11,7 @@ import type { Logger } from "./lib/log.ts";
 import { builtinPrices, type PriceRegistry } from "./pricing/registry.ts";
 import { createAuthenticator } from "./proxy/auth.ts";
 import { createProxy } from "./proxy/handle.ts";
+import { createFailureLimiter } from "./proxy/auth-limit.ts";
 import { startRecorder, type Recorder } from "./record/recorder.ts";
 import { buildApp } from "./app.ts";
 import { createLectrMetrics } from "./observe/lectr-metrics.ts";
@@ -71,6 +72,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     prices,
     log,
     observer: createObserver({ log, metrics, tracer }),
+    limiter: createFailureLimiter(config.authFailLimit, config.authFailWindowMs),
     inflight: {
       enter: () => void inflight++,
       leave: () => {
@@ -78,8 +80,10 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
       },
     },
   });
+  const clientIps = new WeakMap<Request, string>();
   const app = buildApp({
     proxy,
+    clientIp: (request) => clientIps.get(request) ?? "",
     status: statusHandler({ auth, recorder, adminToken: config.adminToken, databaseKind: database.kind, startedAt: Date.now() }),
     metrics: metricsHandler(() => metrics.registry.render(), config.metricsToken),
     log,
@@ -93,7 +97,10 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
       }
     },
   });
-  const fetch = (request: Request) => app.handle(request);
+  const fetch = (request: Request, clientIp = "") => {
+    clientIps.set(request, clientIp);
+    return app.handle(request);
+  };
   const server = serve({ port: config.port, hostname: config.host, fetch, maxRequestBodySize: Number.MAX_SAFE_INTEGER });
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   log.info("listening", { url: `http://${host}:${server.port}`, db: database.kind });

@@ -6,6 +6,7 @@
  */
 export type ProxyError =
   | { kind: "invalid_lectr_key"; reason: "missing" | "unknown" | "revoked" }
+  | { kind: "too_many_auth_failures"; retryAfterS: number }
   | { kind: "invalid_provider"; value: string }
   | { kind: "invalid_task"; value: string }
   | { kind: "invalid_feature"; length: number }
@@ -35,6 +36,12 @@ function describe(error: ProxyError): { status: number; type: string; message: s
             : error.reason === "revoked"
               ? "The Lectr key in X-Lectr-Key has been revoked."
               : "The Lectr key in X-Lectr-Key is not valid.",
+      };
+    case "too_many_auth_failures":
+      return {
+        status: 429,
+        type: "rate_limit_error",
+        message: `Too many requests with an invalid X-Lectr-Key from this address; try again in ${error.retryAfterS} s.`,
       };
     case "invalid_provider":
       return {

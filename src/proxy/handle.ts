@@ -22,6 +22,7 @@ import type { Recorder } from "../record/recorder.ts";
 import { parseTags } from "./tags.ts";
 import { tapBody } from "./tap.ts";
 import type { Observer } from "../observe/observer.ts";
+import type { FailureLimiter } from "./auth-limit.ts";
 import { childTraceparent, startContext } from "../observe/trace.ts";
 
 export interface ProxyDeps {
@@ -31,6 +32,7 @@ export interface ProxyDeps {
   prices: PriceRegistry;
   log: Logger;
   observer: Observer;
+  limiter: FailureLimiter;
   inflight: { enter(): void; leave(): void };
 }
 
@@ -41,16 +43,22 @@ const failureStatus: Record<ForwardFailure, number> = {
   client_aborted: 499,
 };
 
-export function createProxy(deps: ProxyDeps): (request: Request) => Promise<Response> {
+export function createProxy(deps: ProxyDeps): (request: Request, clientIp: string) => Promise<Response> {
   const { config, auth, recorder, prices, log, observer } = deps;
 
-  return async function handleProxy(request) {
+  return async function handleProxy(request, clientIp) {
     const startedAt = performance.now();
     const createdAt = Date.now();
     const url = new URL(request.url);
 
+    const blockedMs = deps.limiter.blockedFor(clientIp, createdAt);
+    if (blockedMs > 0) {
+      const retryAfterS = Math.ceil(blockedMs / 1000);
+      return errorResponse({ kind: "too_many_auth_failures", retryAfterS }, { "retry-after": String(retryAfterS) });
+    }
     const principal = await auth.authenticate(request.headers.get("x-lectr-key"));
     if (!principal.ok) {
+      deps.limiter.fail(clientIp, createdAt);
       observer.authFailure(principal.error.reason);
       return errorResponse(principal.error);
     }
