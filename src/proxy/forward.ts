@@ -61,3 +61,22 @@ export async function forward(
     return fail(deadline.reason() ?? "upstream_unreachable");
   }
 }
+
+/**
+ * Ends the upstream call when its body goes quiet for `ms`. One timer per
+ * body, re-armed lazily: a chunk only stamps the time.
+ */
+export function watchIdle(deadline: Deadline, ms: number): { touch(): void; stop(): void } {
+  let last = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = () => {
+    const quiet = performance.now() - last;
+    if (quiet >= ms) deadline.abort("upstream_timeout");
+    else timer = setTimeout(check, ms - quiet);
+  };
+  timer = setTimeout(check, ms);
+  return {
+    touch: () => void (last = performance.now()),
+    stop: () => clearTimeout(timer),
+  };
+}

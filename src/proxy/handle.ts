@@ -17,10 +17,9 @@ import { inspectBody, readBody, withStreamUsage } from "./body.ts";
 import { buildEvent, type RequestFacts, type ResponseFacts } from "./event.ts";
 import { createDeadline, forward, type ForwardFailure } from "./forward.ts";
 import { clientHeaders, upstreamHeaders } from "./headers.ts";
-import { unwrapArrayError } from "./normalize-error.ts";
 import type { Recorder } from "../record/recorder.ts";
 import { parseTags } from "./tags.ts";
-import { tapBody } from "./tap.ts";
+import { respond } from "./respond.ts";
 import type { Observer } from "../observe/observer.ts";
 import type { FailureLimiter } from "./auth-limit.ts";
 import { childTraceparent, startContext } from "../observe/trace.ts";
@@ -80,7 +79,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: strin
     };
     const lectrHeaders = () => ({ "x-lectr-request-id": id, "x-lectr-provider": req.provider });
     const trace = observer.tracing ? startContext(request.headers.get("traceparent")) : undefined;
-    // for the overhead metric: Lectr's time is before forwarding and between upstream headers and our response
+    // for the overhead metric: Lectr's time is before forwarding and between the upstream's answer and ours
     let forwardAt = 0;
     let headersAt = 0;
     let returnedAt = 0;
@@ -175,42 +174,19 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: strin
       }
       const upstream = sent.value;
       upstreamRequestId = upstream.headers.get("x-request-id") ?? upstream.headers.get("request-id") ?? undefined;
-      const responseHeaders = clientHeaders(upstream.headers, lectrHeaders());
-      const upstreamError = upstream.status >= 400 ? "upstream_error" : null;
-      if (upstreamError) log.warn("upstream error", { id, provider: req.provider, model: req.model, status: upstream.status });
-
-      if (provider.arrayErrorBodies && upstreamError) {
-        const text = unwrapArrayError(await upstream.text(), upstream.status);
-        deadline.clear();
-        finish({ status: upstream.status, errorCode: upstreamError, ttfbMs: performance.now() - startedAt, usage: undefined, responseModel: undefined });
-        responseHeaders.set("content-type", "application/json");
-        return new Response(text, { status: upstream.status, headers: responseHeaders });
-      }
-      if (!upstream.body) {
-        deadline.clear();
-        finish({ status: upstream.status, errorCode: upstreamError, ttfbMs: performance.now() - startedAt, usage: undefined, responseModel: undefined });
-        return new Response(null, { status: upstream.status, headers: responseHeaders });
-      }
-
-      const sse = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
-      const out = tapBody(upstream.body, {
-        provider: req.provider,
-        sse,
-        dropInjectedUsage: inject,
+      if (upstream.status >= 400) log.warn("upstream error", { id, provider: req.provider, model: req.model, status: upstream.status });
+      const response = await respond(upstream, {
+        provider,
+        injected: inject,
         deadline,
         idleTimeoutMs: config.streamIdleTimeoutMs,
-        onEnd: (o) => {
-          finish({
-            status: o.failure === "client_aborted" && o.firstByteAt === undefined ? 499 : upstream.status,
-            errorCode: o.failure ?? upstreamError ?? (o.streamError ? "upstream_error" : null),
-            ttfbMs: o.firstByteAt === undefined ? null : o.firstByteAt - startedAt,
-            usage: o.usage,
-            responseModel: o.responseModel,
-          });
-        },
+        headers: clientHeaders(upstream.headers, lectrHeaders()),
+        startedAt,
+        upstreamDone: () => void (headersAt = performance.now()),
+        finish,
       });
       returnedAt = performance.now();
-      return new Response(out, { status: upstream.status, statusText: upstream.statusText, headers: responseHeaders });
+      return response;
     } catch (err) {
       // Unexpected: record it as Lectr's own 500 so the event count stays exact, then let onError mask it.
       finish({ status: 500, errorCode: "internal_error", ttfbMs: null, usage: undefined, responseModel: undefined });

@@ -13,7 +13,7 @@ import {
   type StreamUsageState,
 } from "../providers/usage.ts";
 import type { ProviderId, Usage } from "../providers/types.ts";
-import type { Deadline, ForwardFailure } from "./forward.ts";
+import { watchIdle, type Deadline, type ForwardFailure } from "./forward.ts";
 
 export interface TapOutcome {
   usage: Usage | undefined;
@@ -43,24 +43,21 @@ const tailBytes = 64 * 1024;
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
-export function tapBody(body: ReadableStream<Uint8Array>, opts: TapOptions): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
+export type BodyReader = ReadableStreamDefaultReader<Uint8Array>;
+
+/**
+ * `prefix` holds chunks already read from `reader` (a body that turned out
+ * too large to collect); they go out first.
+ */
+export function tapBody(reader: BodyReader, prefix: Uint8Array[], opts: TapOptions): ReadableStream<Uint8Array> {
   const observer = opts.sse ? sseObserver(opts) : jsonObserver(opts.provider);
   let firstByteAt: number | undefined;
   let ended = false;
-  // One timer per body, re-armed lazily: a chunk only stamps the time.
-  let lastChunkAt = performance.now();
-  let idle: ReturnType<typeof setTimeout> | undefined;
-  const checkIdle = () => {
-    const quiet = performance.now() - lastChunkAt;
-    if (quiet >= opts.idleTimeoutMs) opts.deadline.abort("upstream_timeout");
-    else idle = setTimeout(checkIdle, opts.idleTimeoutMs - quiet);
-  };
-  idle = setTimeout(checkIdle, opts.idleTimeoutMs);
+  const idle = watchIdle(opts.deadline, opts.idleTimeoutMs);
   const end = (failure: ForwardFailure | undefined) => {
     if (ended) return;
     ended = true;
-    clearTimeout(idle);
+    idle.stop();
     opts.deadline.clear();
     const seen = observer.finish();
     opts.onEnd({ ...seen, firstByteAt, failure });
@@ -81,7 +78,8 @@ export function tapBody(body: ReadableStream<Uint8Array>, opts: TapOptions): Rea
       for (;;) {
         let result: Awaited<ReturnType<typeof reader.read>>;
         try {
-          result = await reader.read();
+          const next = prefix.shift();
+          result = next ? { done: false, value: next } : await reader.read();
         } catch {
           const failure = opts.deadline.reason() ?? "upstream_unreachable";
           if (opts.sse && failure !== "client_aborted") {
@@ -101,7 +99,7 @@ export function tapBody(body: ReadableStream<Uint8Array>, opts: TapOptions): Rea
           end(undefined);
           return;
         }
-        lastChunkAt = performance.now();
+        idle.touch();
         const out = observer.push(result.value);
         if (out.byteLength > 0) {
           firstByteAt ??= performance.now();
@@ -133,6 +131,18 @@ interface Observer {
   finish(): { usage: Usage | undefined; responseModel: string | undefined; streamError: boolean };
 }
 
+/** Usage and model from a whole non-streaming body. */
+export function readJsonBody(provider: ProviderId, bytes: Uint8Array): { usage: Usage | undefined; responseModel: string | undefined } {
+  let body: unknown;
+  try {
+    body = JSON.parse(decoder.decode(bytes));
+  } catch {
+    return { usage: undefined, responseModel: undefined };
+  }
+  const model = (body as { model?: unknown } | null)?.model;
+  return { usage: usageFromBody(provider, body), responseModel: typeof model === "string" && model !== "" ? model : undefined };
+}
+
 function jsonObserver(provider: ProviderId): Observer {
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -152,18 +162,7 @@ function jsonObserver(provider: ProviderId): Observer {
     flush: () => new Uint8Array(0),
     finish() {
       if (overflow) return { usage: usageFromTail(provider, tail), responseModel: undefined, streamError: false };
-      let body: unknown;
-      try {
-        body = JSON.parse(decoder.decode(concat(chunks, size)));
-      } catch {
-        return { usage: undefined, responseModel: undefined, streamError: false };
-      }
-      const model = (body as { model?: unknown } | null)?.model;
-      return {
-        usage: usageFromBody(provider, body),
-        responseModel: typeof model === "string" && model !== "" ? model : undefined,
-        streamError: false,
-      };
+      return { ...readJsonBody(provider, concat(chunks, size)), streamError: false };
     },
   };
 }
@@ -250,7 +249,7 @@ function sseObserver(opts: TapOptions): Observer {
   };
 }
 
-function concat(parts: Uint8Array[], size: number): Uint8Array {
+export function concat(parts: Uint8Array[], size: number): Uint8Array {
   // a single part is passed through without a copy
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(size);

@@ -159,6 +159,20 @@ describe("other endpoints", () => {
     expect(e.cost_usd!).toBeCloseTo(0.0000024, 12);
   });
 
+  test("a body too large to read whole (> 8 MB) streams through, usage read from its tail", async () => {
+    f.mocks.openai.reset();
+    const data = Array.from({ length: 3000 }, (_, i) => ({ object: "embedding", index: i, embedding: "A".repeat(3000) }));
+    const raw = JSON.stringify({ object: "list", data, model: "text-embedding-3-large", usage: { prompt_tokens: 5000, total_tokens: 5000 } });
+    expect(raw.length).toBeGreaterThan(8 * 1024 * 1024);
+    f.mocks.openai.setBehavior({ rawBody: raw });
+    const res = await f.post("/v1/embeddings", { model: "text-embedding-3-large", input: ["x"] });
+    expect((await res.text()) === raw).toBe(true);
+    const e = await lastEvent();
+    expect([e.input_tokens, e.output_tokens]).toEqual([5000, 0]);
+    // 5000 × $0.13 / 1M
+    expect(e.cost_usd!).toBeCloseTo(0.00065, 12);
+  });
+
   test("GET /v1/models goes to the default provider, or the one named in the header", async () => {
     f.mocks.openai.reset();
     f.mocks.groq.reset();
