@@ -7,7 +7,7 @@ import type { Logger } from "./lib/log.ts";
 import { errorResponse } from "./lib/errors.ts";
 
 export interface AppDeps {
-  proxy: (request: Request, clientIp: string) => Promise<Response>;
+  proxy: (request: Request, clientIp: () => string) => Promise<Response>;
   /** The peer address the runtime saw for a request. */
   clientIp: (request: Request) => string;
   status: (request: Request) => Promise<Response>;
@@ -34,5 +34,5 @@ export function buildApp(deps: AppDeps) {
     )
     .get("/metrics", ({ request }) => deps.metrics(request))
     .get("/v1/lectr/status", ({ request }) => deps.status(request))
-    .all("/v1/*", ({ request }) => deps.proxy(request, deps.clientIp(request)), { parse: "none" });
+    .all("/v1/*", ({ request }) => deps.proxy(request, () => deps.clientIp(request)), { parse: "none" });
 }

@@ -15,13 +15,14 @@ export interface Served {
   hostname: string;
   /** Stop accepting new connections; resolves when in-flight requests are done (or force closes them). */
   stop(force?: boolean): Promise<void>;
+  /** The peer address of a request being served ("" when unknown); looked up only when asked. */
+  clientIp(request: Request): string;
 }
 
 export interface ServeOptions {
   port: number;
   hostname: string;
-  /** `clientIp` is the peer address of the connection ("" when unknown). */
-  fetch: (request: Request, clientIp: string) => Response | Promise<Response>;
+  fetch: (request: Request) => Response | Promise<Response>;
   maxRequestBodySize?: number;
 }
 
@@ -30,7 +31,7 @@ export function serve(opts: ServeOptions): Served {
     const server = Bun.serve({
       port: opts.port,
       hostname: opts.hostname,
-      fetch: (request: Request, server: any) => opts.fetch(request, server.requestIP(request)?.address ?? ""),
+      fetch: opts.fetch,
       // Lectr enforces its own body limit with a clear 413 and an event; the runtime must not pre-empt it.
       maxRequestBodySize: opts.maxRequestBodySize,
       // LLM calls can think for minutes before the first byte; Lectr's own timeouts govern.
@@ -40,14 +41,16 @@ export function serve(opts: ServeOptions): Served {
       port: server.port,
       hostname: server.hostname,
       stop: (force = false) => server.stop(force),
+      clientIp: (request) => server.requestIP(request)?.address ?? "",
     };
   }
   if (runtimeName === "deno") {
     // onListen replaces Deno's own "Listening on" line; Lectr logs its own.
-    const server = Deno.serve(
-      { port: opts.port, hostname: opts.hostname, onListen: () => {} },
-      (request: Request, info: any) => opts.fetch(request, info?.remoteAddr?.hostname ?? ""),
-    );
+    const peers = new WeakMap<Request, string>();
+    const server = Deno.serve({ port: opts.port, hostname: opts.hostname, onListen: () => {} }, (request: Request, info: any) => {
+      peers.set(request, info?.remoteAddr?.hostname ?? "");
+      return opts.fetch(request);
+    });
     let closing: Promise<void> | undefined;
     return {
       port: server.addr.port,
@@ -58,6 +61,7 @@ export function serve(opts: ServeOptions): Served {
         closing ??= server.shutdown() as Promise<void>;
         return force ? Promise.resolve() : closing;
       },
+      clientIp: (request) => peers.get(request) ?? "",
     };
   }
   throw new Error("Lectr runs on Bun or Deno");

@@ -19,7 +19,7 @@ import { createObserver } from "./observe/observer.ts";
 import { metricsHandler, statusHandler } from "./observe/status.ts";
 import { createOtlpTracer } from "./observe/trace.ts";
 import { version } from "./version.ts";
-import { serve } from "./runtime.ts";
+import { serve, type Served } from "./runtime.ts";
 
 export interface Lectr {
   url: string;
@@ -80,10 +80,10 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
       },
     },
   });
-  const clientIps = new WeakMap<Request, string>();
+  let served: Served | undefined;
   const app = buildApp({
     proxy,
-    clientIp: (request) => clientIps.get(request) ?? "",
+    clientIp: (request) => served?.clientIp(request) ?? "",
     status: statusHandler({ auth, recorder, adminToken: config.adminToken, databaseKind: database.kind, startedAt: Date.now() }),
     metrics: metricsHandler(() => metrics.registry.render(), config.metricsToken),
     log,
@@ -97,11 +97,9 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
       }
     },
   });
-  const fetch = (request: Request, clientIp = "") => {
-    clientIps.set(request, clientIp);
-    return app.handle(request);
-  };
+  const fetch = (request: Request) => app.handle(request);
   const server = serve({ port: config.port, hostname: config.host, fetch, maxRequestBodySize: Number.MAX_SAFE_INTEGER });
+  served = server;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   log.info("listening", { url: `http://${host}:${server.port}`, db: database.kind });
 

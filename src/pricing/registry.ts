@@ -60,14 +60,28 @@ export function createPriceRegistry(rows: PriceRow[]): PriceRegistry {
   // Resolution follows the asking provider's id rules even when it searches a fallback's rows.
   const resolveIn = (asked: ProviderId, searched: ProviderId, model: string) =>
     matchModelId(asked, model, index.get(searched)?.known ?? noModels);
+  // Resolving an id runs several pattern rules; every request prices a model, so remember the answer (bounded).
+  const histories = new Map<string, readonly (readonly PriceRow[])[]>();
+  const historiesOf = (provider: ProviderId, model: string) => {
+    const key = `${provider}\u0000${model}`;
+    let found = histories.get(key);
+    if (!found) {
+      found = chain(provider).flatMap((searched) => {
+        const id = resolveIn(provider, searched, model);
+        const history = id === undefined ? undefined : index.get(searched)?.byModel.get(id);
+        return history ? [history] : [];
+      });
+      if (histories.size >= 10_000) histories.clear();
+      histories.set(key, found);
+    }
+    return found;
+  };
 
   return {
     rows,
     lookup(provider, model, at) {
-      for (const searched of chain(provider)) {
-        const id = resolveIn(provider, searched, model);
-        const history = id === undefined ? undefined : index.get(searched)?.byModel.get(id);
-        const row = history?.findLast((r) => r.effectiveFrom <= at);
+      for (const history of historiesOf(provider, model)) {
+        const row = history.findLast((r) => r.effectiveFrom <= at);
         if (row) return row;
       }
       return undefined;

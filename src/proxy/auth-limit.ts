@@ -5,6 +5,8 @@
  * hopeless anyway; this keeps a scanner from costing database lookups.
  */
 export interface FailureLimiter {
+  /** False while no address has failures on record: callers skip looking up theirs. */
+  active(): boolean;
   /** Milliseconds until the address may try again, or 0 when it may now. */
   blockedFor(ip: string, now?: number): number;
   fail(ip: string, now?: number): void;
@@ -19,6 +21,11 @@ export function createFailureLimiter(limit: number, windowMs: number): FailureLi
     for (const [ip, e] of entries) if (now - e.since >= windowMs && now >= e.blockedUntil) entries.delete(ip);
   };
   return {
+    active() {
+      if (entries.size === 0) return false;
+      sweep(Date.now());
+      return entries.size > 0;
+    },
     blockedFor(ip, now = Date.now()) {
       if (limit <= 0) return 0;
       const e = entries.get(ip);

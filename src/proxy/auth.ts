@@ -32,10 +32,10 @@ export function createAuthenticator(
 ): Authenticator {
   const cache = new Map<string, Entry>();
 
-  const load = async (hash: string): Promise<Entry> => {
-    const entry: Entry = { principal: await lookup(hash), at: now(), refreshing: false };
+  const load = async (key: string): Promise<Entry> => {
+    const entry: Entry = { principal: await lookup(hashKey(key)), at: now(), refreshing: false };
     if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-    cache.set(hash, entry);
+    cache.set(key, entry);
     return entry;
   };
 
@@ -48,21 +48,21 @@ export function createAuthenticator(
   return {
     async authenticate(key) {
       if (!key) return fail({ kind: "invalid_lectr_key", reason: "missing" });
-      if (!looksLikeOrgKey(key)) return fail({ kind: "invalid_lectr_key", reason: "unknown" });
-      const hash = hashKey(key);
-      const hit = cache.get(hash);
+      // Cached by the key as sent (it is in memory for the request anyway): a hit costs no hashing.
+      const hit = cache.get(key);
       const age = hit ? now() - hit.at : Infinity;
       const ttl = hit?.principal ? ttlMs : negativeTtlMs;
       if (hit && age < ttl) {
         if (age > ttl / 2 && !hit.refreshing) {
           hit.refreshing = true;
-          load(hash).catch(() => {
+          load(key).catch(() => {
             hit.refreshing = false;
           });
         }
         return judge(hit.principal);
       }
-      return judge((await load(hash)).principal);
+      if (!looksLikeOrgKey(key)) return fail({ kind: "invalid_lectr_key", reason: "unknown" });
+      return judge((await load(key)).principal);
     },
     invalidate: () => cache.clear(),
   };

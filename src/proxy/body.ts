@@ -10,10 +10,19 @@ export async function readBody(
   request: Request,
   limit: number,
 ): Promise<Result<Uint8Array, { kind: "body_too_large"; limit: number } | { kind: "client_aborted" }>> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
+  const length = request.headers.get("content-length");
+  const declared = length === null ? -1 : Number(length);
   if (declared > limit) {
     request.body?.cancel().catch(() => {});
     return fail({ kind: "body_too_large", limit });
+  }
+  if (declared >= 0) {
+    // A declared length within the limit: the runtime's native read, no stream object.
+    try {
+      return ok(new Uint8Array(await request.arrayBuffer()));
+    } catch {
+      return fail({ kind: "client_aborted" });
+    }
   }
   if (!request.body) return ok(new Uint8Array(0));
   const reader = request.body.getReader();

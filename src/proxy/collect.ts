@@ -12,7 +12,19 @@ export type Collected =
   | { kind: "large"; prefix: Uint8Array[] }
   | { kind: "failed"; failure: ForwardFailure };
 
-export async function collectBody(reader: BodyReader, deadline: Deadline, idleTimeoutMs: number, cap: number): Promise<Collected> {
+/** `source` is a reader, or a Response whose declared length is within the cap. */
+export async function collectBody(source: BodyReader | Response, deadline: Deadline, idleTimeoutMs: number, cap: number): Promise<Collected> {
+  if (source instanceof Response) {
+    const idle = watchIdle(deadline, idleTimeoutMs);
+    try {
+      return { kind: "complete", bytes: new Uint8Array(await source.arrayBuffer()) };
+    } catch {
+      return { kind: "failed", failure: deadline.reason() ?? "upstream_unreachable" };
+    } finally {
+      idle.stop();
+    }
+  }
+  const reader = source;
   const chunks: Uint8Array[] = [];
   let size = 0;
   const idle = watchIdle(deadline, idleTimeoutMs);

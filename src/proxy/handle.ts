@@ -42,7 +42,7 @@ const failureStatus: Record<ForwardFailure, number> = {
   client_aborted: 499,
 };
 
-export function createProxy(deps: ProxyDeps): (request: Request, clientIp: string) => Promise<Response> {
+export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () => string) => Promise<Response> {
   const { config, auth, recorder, prices, log, observer } = deps;
 
   return async function handleProxy(request, clientIp) {
@@ -50,14 +50,15 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: strin
     const createdAt = Date.now();
     const url = new URL(request.url);
 
-    const blockedMs = deps.limiter.blockedFor(clientIp, createdAt);
+    // the peer address is looked up only while some address has failures on record
+    const blockedMs = deps.limiter.active() ? deps.limiter.blockedFor(clientIp(), createdAt) : 0;
     if (blockedMs > 0) {
       const retryAfterS = Math.ceil(blockedMs / 1000);
       return errorResponse({ kind: "too_many_auth_failures", retryAfterS }, { "retry-after": String(retryAfterS) });
     }
     const principal = await auth.authenticate(request.headers.get("x-lectr-key"));
     if (!principal.ok) {
-      deps.limiter.fail(clientIp, createdAt);
+      deps.limiter.fail(clientIp(), createdAt);
       observer.authFailure(principal.error.reason);
       return errorResponse(principal.error);
     }

@@ -8,7 +8,7 @@ import type { ResponseFacts } from "./event.ts";
 import type { Deadline } from "./forward.ts";
 import { collectBody } from "./collect.ts";
 import { unwrapArrayError } from "./normalize-error.ts";
-import { readJsonBody, tapBody } from "./tap.ts";
+import { readJsonBody, tapBody, type BodyReader } from "./tap.ts";
 
 /** Non-streaming bodies up to this size are read whole; larger ones stream through. */
 const collectCap = 8 * 1024 * 1024;
@@ -38,12 +38,14 @@ export async function respond(upstream: Response, c: RespondContext): Promise<Re
     c.finish({ status, errorCode: upstreamError, ttfbMs: sinceStart(), usage: undefined, responseModel: undefined });
     return new Response(null, init);
   }
-  const reader = upstream.body.getReader();
   const sse = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
+  const length = Number(upstream.headers.get("content-length") ?? "-1");
+  // A declared length within the cap: the runtime's native read, no stream object.
+  const source = !sse && length >= 0 && length <= collectCap ? upstream : upstream.body.getReader();
   let prefix: Uint8Array[] = [];
 
   if (!sse) {
-    const got = await collectBody(reader, c.deadline, c.idleTimeoutMs, collectCap);
+    const got = await collectBody(source, c.deadline, c.idleTimeoutMs, collectCap);
     c.upstreamDone();
     if (got.kind === "failed") {
       c.deadline.clear();
@@ -70,7 +72,7 @@ export async function respond(upstream: Response, c: RespondContext): Promise<Re
     prefix = got.prefix;
   }
 
-  const body = tapBody(reader, prefix, {
+  const body = tapBody(source as BodyReader, prefix, {
     provider: c.provider.id,
     sse,
     dropInjectedUsage: c.injected,
