@@ -14,6 +14,7 @@ import { createProxy } from "./proxy/handle.ts";
 import { createFailureLimiter } from "./proxy/auth-limit.ts";
 import { startRecorder, type Recorder } from "./record/recorder.ts";
 import { buildApp } from "./app.ts";
+import { graphqlPlugin } from "./graphql/plugin.ts";
 import { createLectrMetrics } from "./observe/lectr-metrics.ts";
 import { createObserver } from "./observe/observer.ts";
 import { metricsHandler, statusHandler } from "./observe/status.ts";
@@ -86,6 +87,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     clientIp: (request) => served?.clientIp(request) ?? "",
     status: statusHandler({ auth, recorder, adminToken: config.adminToken, databaseKind: database.kind, startedAt: Date.now() }),
     metrics: metricsHandler(() => metrics.registry.render(), config.metricsToken),
+    graphql: graphqlPlugin({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, log }),
     log,
     // Ready means events reach the database: it answers and the writer is not spooling.
     ready: async () => {

@@ -6,12 +6,16 @@
 import { createClient, type Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as tables from "./tables.ts";
+import { clientWritePath, nativeWritePath, type WritePath } from "./write-path.ts";
 
-export type Db = LibSQLDatabase<typeof tables>;
+/** Drizzle over the libSQL client; `$client` is the client itself, for the few hot paths that write raw SQL. */
+export type Db = LibSQLDatabase<typeof tables> & { $client: Client };
 
 export interface Database {
   client: Client;
   db: Db;
+  /** Write transactions for the event writer (src/db/write-path.ts). */
+  writePath: WritePath;
   kind: "embedded" | "remote";
   url: string;
   close(): void;
@@ -33,12 +37,19 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     await client.execute("PRAGMA journal_mode=WAL");
     await client.execute("PRAGMA synchronous=NORMAL");
   }
+  const file = filePathOf(url);
+  // an in-memory database exists only on the client's own connection
+  const writePath = file && !file.includes(":memory:") ? nativeWritePath(file, busyTimeoutMs) : clientWritePath(client);
   return {
     client,
     db: drizzle(client, { schema: tables }),
+    writePath,
     kind: embedded ? "embedded" : "remote",
     url,
-    close: () => client.close(),
+    close: () => {
+      writePath.close();
+      client.close();
+    },
   };
 }
 

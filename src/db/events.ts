@@ -1,27 +1,68 @@
 /** The only SQL over `events`. */
-import { count, desc, eq } from "drizzle-orm";
+import type { InStatement, InValue } from "@libsql/client";
+import { and, count, desc, eq, getTableColumns, lt, or, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { events, type EventRow } from "./tables.ts";
-import { touchKeys } from "./orgs.ts";
+import { eventIsProviderError, events, type EventRow } from "./tables.ts";
+import { touchKeysStatements } from "./orgs.ts";
+import { rollupStatements } from "./rollups.ts";
+import type { WritePath } from "./write-path.ts";
+import { chunks } from "../lib/chunks.ts";
+import { aggregateEvents, type RollupEvent } from "../stats/aggregate.ts";
+import type { Period } from "../stats/period.ts";
 
-/** At most this many rows per INSERT statement, well below SQLite's 32,766 bound variables. */
-const rowsPerStatement = 500;
+const columns = Object.values(getTableColumns(events)).map((c) => c.name) as (keyof EventRow)[];
+/** 256 rows × 23 values per INSERT at most, well below SQLite's 32,766 bound variables. */
+const maxRowsPerStatement = 256;
+
+function insertStatement(rows: readonly EventRow[]): InStatement {
+  const row = `(${columns.map(() => "?").join(",")})`;
+  const args: InValue[] = [];
+  for (const r of rows) for (const c of columns) args.push(r[c] ?? null);
+  return { sql: `INSERT INTO events (${columns.join(",")}) VALUES ${new Array(rows.length).fill(row).join(",")} ON CONFLICT DO NOTHING`, args };
+}
+
+/** Another writer stored some of the batch's ids first. */
+class AlreadyStored extends Error {}
 
 /**
- * Writes one batch in one transaction: the events (multi-row VALUES, the
- * fastest form libSQL's local driver offers) and the keys' last-use times.
+ * Writes one batch in one transaction: the events (raw multi-row VALUES:
+ * drizzle's builder costs more than the insert itself at this volume), their
+ * rollups and the keys' last-use times. Rollups count only events this call
+ * stored: an event already present (a batch retried after its commit landed)
+ * is skipped by the insert, noticed by the row count, and the batch is
+ * rewritten without it.
  */
-export async function insertEvents(db: Db, rows: EventRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const lastUsed = new Map<string, number>();
-  for (const r of rows) lastUsed.set(r.key_id, Math.max(lastUsed.get(r.key_id) ?? 0, r.created_at));
-  await db.transaction(async (tx) => {
-    for (let i = 0; i < rows.length; i += rowsPerStatement) {
-      await tx.insert(events).values(rows.slice(i, i + rowsPerStatement)).onConflictDoNothing();
+export async function insertEvents(writePath: WritePath, rows: EventRow[]): Promise<void> {
+  const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
+  if (unique.length === 0) return;
+  try {
+    await writeBatch(writePath, unique, false);
+  } catch (err) {
+    if (!(err instanceof AlreadyStored)) throw err;
+    await writeBatch(writePath, unique, true);
+  }
+}
+
+function writeBatch(writePath: WritePath, rows: EventRow[], skipStored: boolean): Promise<void> {
+  return writePath.transaction(async (tx) => {
+    let fresh = rows;
+    if (skipStored) {
+      const stored = new Set<unknown>();
+      for (const r of await tx.batch(chunks(rows, 500).map(storedIdsStatement))) for (const row of r.rows) stored.add(row.id);
+      fresh = rows.filter((r) => !stored.has(r.id));
     }
-    await touchKeys(tx as unknown as Db, lastUsed);
+    const inserted = (await tx.batch(chunks(fresh, maxRowsPerStatement).map(insertStatement))).reduce((n, r) => n + r.rowsAffected, 0);
+    if (inserted !== fresh.length) throw new AlreadyStored();
+    const lastUsed = new Map<string, number>();
+    for (const r of fresh) lastUsed.set(r.key_id, Math.max(lastUsed.get(r.key_id) ?? 0, r.created_at));
+    await tx.batch([...rollupStatements(aggregateEvents(fresh)), ...touchKeysStatements(lastUsed)]);
   });
 }
+
+const storedIdsStatement = (rows: readonly EventRow[]): InStatement => ({
+  sql: `SELECT id FROM events WHERE id IN (${rows.map(() => "?").join(",")})`,
+  args: rows.map((r) => r.id),
+});
 
 export async function countEvents(db: Db, orgId?: string): Promise<number> {
   const q = db.select({ n: count() }).from(events);
@@ -36,3 +77,94 @@ export async function recentEvents(db: Db, orgId: string, limit = 50) {
 export async function findEvent(db: Db, id: string) {
   return (await db.select().from(events).where(eq(events.id, id)))[0];
 }
+
+/** Ranges of `created_at`, tagged with the part of the answer they belong to. */
+export type PartRange = Period & { part: number };
+
+/**
+ * The columns rollups are made of, for events in `ranges` (the partial hours
+ * at a period's edges), in one statement.
+ */
+export async function eventsForRollup(
+  db: Db,
+  q: { orgId: string; ranges: readonly PartRange[]; provider?: string | null; model?: string | null },
+): Promise<(RollupEvent & { part: number })[]> {
+  if (q.ranges.length === 0) return [];
+  const args: (string | number)[] = [];
+  const branches = q.ranges.map((r) => {
+    args.push(r.part, q.orgId, r.from, r.to);
+    let where = "org_id = ? AND created_at >= ? AND created_at < ?";
+    if (q.provider != null) {
+      where += " AND provider = ?";
+      args.push(q.provider);
+    }
+    if (q.model != null) {
+      where += " AND model = ?";
+      args.push(q.model);
+    }
+    return `SELECT ? AS part, org_id, created_at, provider, model, feature, task, status, error_code, latency_ms, cost_usd, price_known, input_tokens, output_tokens FROM events WHERE ${where}`;
+  });
+  const res = await db.$client.execute({ sql: branches.join(" UNION ALL "), args });
+  return res.rows.map((r) => ({
+    part: Number(r.part),
+    org_id: String(r.org_id),
+    created_at: Number(r.created_at),
+    provider: String(r.provider),
+    model: String(r.model),
+    feature: r.feature === null ? null : String(r.feature),
+    task: r.task === null ? null : String(r.task),
+    status: Number(r.status),
+    error_code: r.error_code === null ? null : String(r.error_code),
+    latency_ms: Number(r.latency_ms),
+    cost_usd: r.cost_usd === null ? null : Number(r.cost_usd),
+    price_known: Boolean(r.price_known),
+    input_tokens: r.input_tokens === null ? null : Number(r.input_tokens),
+    output_tokens: r.output_tokens === null ? null : Number(r.output_tokens),
+  }));
+}
+
+export interface EventFilter {
+  provider?: string | null;
+  model?: string | null;
+  feature?: string | null;
+  task?: string | null;
+  status?: number | null;
+  errorsOnly?: boolean | null;
+  providerUnknown?: boolean | null;
+}
+
+export type StoredEvent = typeof events.$inferSelect;
+
+/** A position in the newest-first order: events strictly older than it come next. */
+export interface EventPosition {
+  createdAt: number;
+  id: string;
+}
+
+/** One page of an org's events, newest first (ties broken by id), after `after`; `limit` rows at most. */
+export async function listEvents(
+  db: Db,
+  q: { orgId: string; limit: number; after?: EventPosition; filter?: EventFilter },
+): Promise<StoredEvent[]> {
+  const f = q.filter ?? {};
+  const where: (SQL | undefined)[] = [eq(events.org_id, q.orgId)];
+  if (q.after) {
+    where.push(
+      or(lt(events.created_at, q.after.createdAt), and(eq(events.created_at, q.after.createdAt), lt(events.id, q.after.id))),
+    );
+  }
+  if (f.provider != null) where.push(eq(events.provider, f.provider));
+  if (f.model != null) where.push(eq(events.model, f.model));
+  if (f.feature != null) where.push(eq(events.feature, f.feature));
+  if (f.task != null) where.push(eq(events.task, f.task));
+  if (f.status != null) where.push(eq(events.status, f.status));
+  if (f.providerUnknown != null) where.push(eq(events.provider_unknown, f.providerUnknown));
+  if (f.errorsOnly) where.push(eventIsProviderError);
+  return db
+    .select()
+    .from(events)
+    .where(and(...where))
+    .orderBy(desc(events.created_at), desc(events.id))
+    .limit(q.limit);
+}
+

@@ -1,5 +1,6 @@
 /** Orgs, their keys and settings: the only SQL over `orgs` and `api_keys`. */
-import { and, eq, isNull, sql } from "drizzle-orm";
+import type { InStatement } from "@libsql/client";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { apiKeys, orgs, type ApiKeyRow, type OrgRow } from "./tables.ts";
 import { generateOrgKey, hashKey, keyPrefix, sameHash } from "../lib/keys.ts";
@@ -75,12 +76,27 @@ export async function findOrg(db: Db, id: string): Promise<OrgRow | undefined> {
   return (await db.select().from(orgs).where(eq(orgs.id, id)))[0];
 }
 
+export async function findOrgs(db: Db, ids: readonly string[]): Promise<OrgRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(orgs).where(inArray(orgs.id, [...ids]));
+}
+
 export async function listOrgs(db: Db): Promise<OrgRow[]> {
   return db.select().from(orgs).orderBy(orgs.created_at);
 }
 
 export async function listKeys(db: Db, orgId: string): Promise<ApiKeyRow[]> {
   return db.select().from(apiKeys).where(eq(apiKeys.org_id, orgId)).orderBy(apiKeys.created_at);
+}
+
+/** The keys of several orgs in one query (the GraphQL loader behind `Org.keys`). */
+export async function keysOfOrgs(db: Db, orgIds: readonly string[]): Promise<ApiKeyRow[]> {
+  if (orgIds.length === 0) return [];
+  return db.select().from(apiKeys).where(inArray(apiKeys.org_id, [...orgIds])).orderBy(apiKeys.created_at, apiKeys.id);
+}
+
+export async function findKey(db: Db, id: string): Promise<ApiKeyRow | undefined> {
+  return (await db.select().from(apiKeys).where(eq(apiKeys.id, id)))[0];
 }
 
 /** Revokes the one active key starting with `prefix`; refuses an ambiguous prefix. */
@@ -133,12 +149,13 @@ export async function setAzureSettings(db: Db, orgId: string, azure: AzureSettin
     .where(eq(orgs.id, orgId));
 }
 
-/** Records when keys were last used; called with the event batch, never per request. */
-export async function touchKeys(db: Db, lastUsed: Map<string, number>): Promise<void> {
-  for (const [id, at] of lastUsed) {
-    await db
-      .update(apiKeys)
-      .set({ last_used_at: sql`max(coalesce(${apiKeys.last_used_at}, 0), ${at})` })
-      .where(eq(apiKeys.id, id));
-  }
+/**
+ * Records when keys were last used: statements the event writer runs in its
+ * batch transaction, so last-use is written per batch, never per request.
+ */
+export function touchKeysStatements(lastUsed: Map<string, number>): InStatement[] {
+  return [...lastUsed].map(([id, at]) => ({
+    sql: "UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?",
+    args: [at, id],
+  }));
 }

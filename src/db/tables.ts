@@ -2,7 +2,10 @@
  * The database schema. Column names are part of Lectr's contract (dashboards
  * and other tools query them): keep them as they are. Times are epoch ms.
  */
-import { sqliteTable, text, integer, real, index } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { sqliteTable, text, integer, real, index, primaryKey } from "drizzle-orm/sqlite-core";
+import { latencyBucketCount } from "../stats/histogram.ts";
+import { providerErrorCodes } from "../stats/rates.ts";
 
 export const orgs = sqliteTable("orgs", {
   id: text("id").primaryKey(),
@@ -29,6 +32,32 @@ export const apiKeys = sqliteTable(
   },
   (t) => [index("api_keys_org").on(t.org_id)],
 );
+
+/** SQL for "this event is a provider error" (src/stats/rates.ts#isProviderError); the partial index and the filter share it. */
+export const eventIsProviderError = sql.raw(
+  `(status >= 500 OR status = 429 OR error_code IN (${providerErrorCodes.map((c) => `'${c}'`).join(", ")}))`,
+);
+
+export const histogramColumnNames: readonly string[] = Array.from(
+  { length: latencyBucketCount },
+  (_, i) => `latency_h${String(i).padStart(2, "0")}`,
+);
+
+function sumColumns() {
+  return {
+    requests: integer("requests").notNull(),
+    errors: integer("errors").notNull(),
+    unpriced: integer("unpriced").notNull(),
+    cost_usd: real("cost_usd").notNull(),
+    input_tokens: integer("input_tokens").notNull(),
+    output_tokens: integer("output_tokens").notNull(),
+    latency_sum_ms: real("latency_sum_ms").notNull(),
+    latency_min_ms: real("latency_min_ms").notNull(),
+    latency_max_ms: real("latency_max_ms").notNull(),
+    last_error_at: integer("last_error_at"),
+    ...Object.fromEntries(histogramColumnNames.map((name) => [name, integer(name).notNull().default(0)])),
+  };
+}
 
 export const events = sqliteTable(
   "events",
@@ -57,7 +86,71 @@ export const events = sqliteTable(
     feature: text("feature"),
     task: text("task"),
   },
-  (t) => [index("events_org_created").on(t.org_id, t.created_at, t.id)],
+  (t) => [
+    index("events_org_created").on(t.org_id, t.created_at, t.id),
+    // The error list (`events(filter: {errorsOnly: true})`): only error rows are indexed, so it costs writes little.
+    index("events_org_errors").on(t.org_id, t.created_at, t.id).where(eventIsProviderError),
+  ],
+);
+
+/**
+ * Rollups: the sums the dashboard queries read instead of events, written in
+ * the same transaction as the events they count (src/db/events.ts). Hourly
+ * rows keep every dimension; daily (UTC) rows drop feature and task, which no
+ * dashboard query groups by, so a 90-day query reads a few rows per model per
+ * day. `feature` and `task` hold '' for none, so the primary key can match
+ * them. `latency_h00`…`latency_h31` count requests per latency bucket
+ * (src/stats/histogram.ts).
+ */
+export const rollupsHourly = sqliteTable(
+  "rollups_hourly",
+  {
+    org_id: text("org_id").notNull(),
+    hour: integer("hour").notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    feature: text("feature").notNull(),
+    task: text("task").notNull(),
+    ...sumColumns(),
+  },
+  (t) => [primaryKey({ columns: [t.org_id, t.hour, t.provider, t.model, t.feature, t.task] })],
+);
+
+export const rollupsDaily = sqliteTable(
+  "rollups_daily",
+  {
+    org_id: text("org_id").notNull(),
+    day: integer("day").notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    ...sumColumns(),
+  },
+  (t) => [primaryKey({ columns: [t.org_id, t.day, t.provider, t.model] })],
+);
+
+/** Requests per org, hour or day, provider and HTTP status (providerHealth's status counts). */
+export const statusCountsHourly = sqliteTable(
+  "status_counts_hourly",
+  {
+    org_id: text("org_id").notNull(),
+    hour: integer("hour").notNull(),
+    provider: text("provider").notNull(),
+    status: integer("status").notNull(),
+    requests: integer("requests").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.org_id, t.hour, t.provider, t.status] })],
+);
+
+export const statusCountsDaily = sqliteTable(
+  "status_counts_daily",
+  {
+    org_id: text("org_id").notNull(),
+    day: integer("day").notNull(),
+    provider: text("provider").notNull(),
+    status: integer("status").notNull(),
+    requests: integer("requests").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.org_id, t.day, t.provider, t.status] })],
 );
 
 export type EventRow = typeof events.$inferInsert;

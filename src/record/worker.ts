@@ -24,7 +24,7 @@ self.onmessage = async (e) => {
         const log = createLogger(c.logLevel, writeStdout);
         const database = await openDatabase(c.dbUrl, c.dbAuthToken);
         writer = createWriter({
-          insert: (rows) => insertEvents(database.db, rows),
+          insert: (rows) => insertEvents(database.writePath, rows),
           spool: openSpool(c.spoolDir),
           log,
           batchSize: c.batchSize,

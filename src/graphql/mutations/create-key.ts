@@ -1,0 +1,20 @@
+import { builder } from "../builder.ts";
+import { badInput } from "../errors.ts";
+import { requireAdmin } from "../scope.ts";
+import { CreatedKey } from "../types/created-key.ts";
+import { createKey } from "../../db/orgs.ts";
+
+builder.mutationField("createKey", (t) =>
+  t.field({
+    type: CreatedKey,
+    description: "Adds a key to an org. Admin only.",
+    args: { orgId: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      requireAdmin(ctx, "createKey");
+      const org = await ctx.loaders.org.load(args.orgId);
+      if (!org) throw badInput(`No org with id ${args.orgId}.`);
+      const { key, keyRow } = await createKey(ctx.deps.db, org.id);
+      return { org, key, keyRow };
+    },
+  }),
+);

@@ -1,0 +1,5 @@
+import { builder } from "../builder.ts";
+
+builder.queryType({
+  description: "Org-scoped fields answer for the org of the X-Lectr-Key; with the admin token, pass orgId.",
+});

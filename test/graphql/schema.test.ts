@@ -1,0 +1,96 @@
+/** The schema: the printed file is current, the issue's contract holds exactly, and /graphql serves GET, POST and GraphiQL. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildSchema, findBreakingChanges, isEnumType, isInputObjectType, isObjectType } from "graphql";
+import { printedSchema } from "../../src/graphql/print.ts";
+import { schema } from "../../src/graphql/schema.ts";
+import { startLectr, type TestLectr } from "../helpers/lectr.ts";
+
+const root = join(import.meta.dir, "../..");
+
+test("schema/schema.graphql is up to date (run `npm run schema`)", () => {
+  expect(readFileSync(join(root, "schema/schema.graphql"), "utf8")).toBe(printedSchema());
+});
+
+describe("the contract of issue 3", () => {
+  const contract = buildSchema(readFileSync(join(import.meta.dir, "contract.graphql"), "utf8"));
+
+  test("nothing in it is missing or changed (fields may only be added)", () => {
+    expect(findBreakingChanges(contract, schema)).toEqual([]);
+  });
+
+  test("every type, field, argument and enum value has exactly the contract's name and type", () => {
+    const diff: string[] = [];
+    for (const t of Object.values(contract.getTypeMap())) {
+      if (t.name.startsWith("__")) continue;
+      const ours = schema.getType(t.name);
+      if (!ours || ours.constructor !== t.constructor) {
+        diff.push(`type ${t.name}`);
+        continue;
+      }
+      if (isEnumType(t) && isEnumType(ours)) {
+        const names = ours.getValues().map((v) => v.name);
+        for (const v of t.getValues()) if (!names.includes(v.name)) diff.push(`${t.name}.${v.name}`);
+      }
+      if ((isObjectType(t) && isObjectType(ours)) || (isInputObjectType(t) && isInputObjectType(ours))) {
+        const fields = ours.getFields() as Record<string, { type: unknown; args?: readonly { name: string; type: unknown; defaultValue: unknown }[] }>;
+        for (const [name, field] of Object.entries(t.getFields()) as [string, { type: unknown; args?: readonly { name: string; type: unknown; defaultValue: unknown }[] }][]) {
+          const mine = fields[name];
+          if (!mine || String(mine.type) !== String(field.type)) {
+            diff.push(`${t.name}.${name}: ${String(field.type)} ≠ ${String(mine?.type)}`);
+            continue;
+          }
+          for (const arg of field.args ?? []) {
+            const a = mine.args?.find((x) => x.name === arg.name);
+            if (!a || String(a.type) !== String(arg.type) || a.defaultValue !== arg.defaultValue) diff.push(`${t.name}.${name}(${arg.name})`);
+          }
+          if ((mine.args ?? []).length !== (field.args ?? []).length) diff.push(`${t.name}.${name}: extra arguments`);
+        }
+      }
+    }
+    expect(diff).toEqual([]);
+  });
+});
+
+describe("/graphql over HTTP", () => {
+  let l: TestLectr;
+  beforeAll(async () => {
+    l = await startLectr();
+  });
+  afterAll(() => l.stop());
+
+  test("a browser's GET gets GraphiQL, without credentials", async () => {
+    const res = await fetch(`${l.url}/graphql`, { headers: { accept: "text/html" } });
+    const html = await res.text();
+    expect([res.status, res.headers.get("content-type")?.startsWith("text/html")]).toEqual([200, true]);
+    expect(html).toContain("Lectr GraphQL");
+    expect(html.toLowerCase()).toContain("graphiql");
+  });
+
+  test("GET runs a query; a mutation over GET is refused", async () => {
+    const q = await fetch(`${l.url}/graphql?query=${encodeURIComponent("{ settings { azure { endpoint } } }")}`, { headers: { "x-lectr-key": l.key } });
+    expect([q.status, await q.json()]).toEqual([200, { data: { settings: { azure: null } } }]);
+    const m = await fetch(`${l.url}/graphql?query=${encodeURIComponent("mutation { clearAzureSettings { azure { endpoint } } }")}`, { headers: { "x-lectr-key": l.key } });
+    expect(m.status).toBe(405);
+  });
+
+  test("an unexpected failure is masked and logged", async () => {
+    // a closed database makes every resolver fail the unexpected way
+    const r = await fetch(`${l.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-lectr-key": l.key },
+      body: JSON.stringify({ query: "{ events { edges { cursor } } }" }),
+    });
+    expect(r.status).toBe(200);
+    l.lectr.database.client.close();
+    const res = await fetch(`${l.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-lectr-key": l.key },
+      body: JSON.stringify({ query: "{ events { edges { cursor } } }" }),
+    });
+    const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors.map((e) => [e.message, e.extensions.code])).toEqual([["Unexpected error.", "INTERNAL_SERVER_ERROR"]]);
+    expect(l.logs.some((line) => line.includes("unexpected error in GraphQL") && line.includes("closed"))).toBe(true);
+  });
+});
