@@ -18,6 +18,7 @@ import { migrate } from "../src/db/migrate.ts";
 import { createOrg } from "../src/db/orgs.ts";
 import { silentLogger } from "../src/lib/log.ts";
 import { startServer } from "../src/server.ts";
+import { encodeCursor } from "../src/graphql/cursor.ts";
 import { syntheticBatches, type SeedOrg } from "./seed.ts";
 
 const { flags } = parseArgs(process.argv.slice(2));
@@ -82,6 +83,14 @@ try {
     }),
   );
   const cursor = ((await firstPage.json()) as { data: { events: { pageInfo: { endCursor: string } } } }).data.events.pageInfo.endCursor;
+  // a page deep in the history: after the newest quarter of acme's events
+  const deep = (
+    await lectr.database.client.execute({
+      sql: "SELECT created_at, id FROM events WHERE org_id = ? ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?",
+      args: [acme.orgId, Math.floor(total / 8)],
+    })
+  ).rows[0]!;
+  const deepCursor = encodeCursor({ createdAt: Number(deep.created_at), id: String(deep.id) });
 
   const cases: [string, string, boolean][] = [
     ["costBreakdown LAST_24_HOURS", `{ costBreakdown(period: { preset: LAST_24_HOURS }) { totalCostUsd changePct providers { provider costUsd changePct } } }`, true],
@@ -100,6 +109,7 @@ try {
     ["usageSeries LAST_90_DAYS DAY, one model", `{ usageSeries(period: { preset: LAST_90_DAYS }, bucket: DAY, provider: OPENAI, model: "gpt-4o") { start requests costUsd } }`, true],
     ["events first page (50)", `{ events { edges { cursor node { id createdAt provider model status latencyMs costUsd } } pageInfo { hasNextPage endCursor } } }`, false],
     ["events second page (50, after)", `{ events(after: "${cursor}") { edges { node { id model status } } pageInfo { hasNextPage } } }`, false],
+    [`events page after ${Math.floor(total / 8).toLocaleString("en")} newer`, `{ events(after: "${deepCursor}") { edges { node { id model status } } pageInfo { hasNextPage } } }`, false],
     ["events first page, errorsOnly", `{ events(filter: { errorsOnly: true }) { edges { node { id status errorCode } } } }`, false],
     ["events first page, one model", `{ events(filter: { model: "gemini-2.5-flash" }) { edges { node { id } } } }`, false],
     ["events first page, status 503", `{ events(filter: { status: 503 }) { edges { node { id } } } }`, false],

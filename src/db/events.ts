@@ -1,6 +1,6 @@
 /** The only SQL over `events`. */
 import type { InStatement, InValue } from "@libsql/client";
-import { and, count, desc, eq, getTableColumns, lt, or, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { eventIsProviderError, events, type EventRow } from "./tables.ts";
 import { touchKeysStatements } from "./orgs.ts";
@@ -21,13 +21,14 @@ function insertStatement(rows: readonly EventRow[]): InStatement {
   return { sql: `INSERT INTO events (${columns.join(",")}) VALUES ${new Array(rows.length).fill(row).join(",")} ON CONFLICT DO NOTHING`, args };
 }
 
-/** Another writer stored some of the batch's ids first. */
+/** Some of the batch's ids were stored before (a batch retried after its commit landed). */
 class AlreadyStored extends Error {}
 
 /**
- * Writes one batch in one transaction: the events (raw multi-row VALUES:
- * drizzle's builder costs more than the insert itself at this volume), their
- * rollups and the keys' last-use times. Rollups count only events this call
+ * Writes one batch in one transaction: the events, their rollups and the
+ * keys' last-use times. Raw multi-row VALUES in power-of-two chunks, so the
+ * write path's prepared statements are reused (drizzle's builder cost more
+ * than the insert itself at this volume). Rollups count only events this call
  * stored: an event already present (a batch retried after its commit landed)
  * is skipped by the insert, noticed by the row count, and the batch is
  * rewritten without it.
@@ -148,11 +149,8 @@ export async function listEvents(
 ): Promise<StoredEvent[]> {
   const f = q.filter ?? {};
   const where: (SQL | undefined)[] = [eq(events.org_id, q.orgId)];
-  if (q.after) {
-    where.push(
-      or(lt(events.created_at, q.after.createdAt), and(eq(events.created_at, q.after.createdAt), lt(events.id, q.after.id))),
-    );
-  }
+  // a row-value comparison, so SQLite seeks the index to the cursor instead of scanning down to it
+  if (q.after) where.push(sql`(${events.created_at}, ${events.id}) < (${q.after.createdAt}, ${q.after.id})`);
   if (f.provider != null) where.push(eq(events.provider, f.provider));
   if (f.model != null) where.push(eq(events.model, f.model));
   if (f.feature != null) where.push(eq(events.feature, f.feature));

@@ -6,6 +6,7 @@
 import type { InStatement, InValue } from "@libsql/client";
 import type { Db } from "./client.ts";
 import { histogramColumnNames } from "./tables.ts";
+import { chunks } from "../lib/chunks.ts";
 import { emptySums, type BatchRollups, type RollupDelta, type StatusDelta, type Sums } from "../stats/aggregate.ts";
 
 export type Span = "hour" | "day";
@@ -18,8 +19,8 @@ const tables = {
 /** Columns an upsert adds to the stored row. */
 const addedColumns = ["requests", "errors", "unpriced", "cost_usd", "input_tokens", "output_tokens", "latency_sum_ms", ...histogramColumnNames];
 const sumColumns = [...addedColumns, "latency_min_ms", "latency_max_ms", "last_error_at"];
-/** 200 rows × at most 49 values stays far below SQLite's 32,766 bound variables. */
-const rowsPerStatement = 200;
+/** 128 rows × at most 49 values stays far below SQLite's 32,766 bound variables. */
+const maxRowsPerStatement = 128;
 
 function rollupUpsert(span: Span, rows: number): string {
   const { rollups, keys } = tables[span];
@@ -205,10 +206,9 @@ function slotUnit(ms: number | undefined): number {
   return ms!;
 }
 
+/** Power-of-two chunks, so the write path's prepared statements are reused (src/lib/chunks.ts). */
 function chunked<T>(rows: readonly T[], statement: (rows: readonly T[]) => InStatement): InStatement[] {
-  const out: InStatement[] = [];
-  for (let i = 0; i < rows.length; i += rowsPerStatement) out.push(statement(rows.slice(i, i + rowsPerStatement)));
-  return out;
+  return chunks(rows, maxRowsPerStatement).map(statement);
 }
 
 function placeholders(columns: number, rows: number): string {
