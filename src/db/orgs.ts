@@ -32,7 +32,7 @@ export async function createOrg(db: Db, name: string, now = Date.now()): Promise
     throw new OrgError("An org name is 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
   }
   if (await findOrgByName(db, trimmed)) throw new OrgError(`An org named "${trimmed}" already exists.`);
-  const org: OrgRow = { id: uuidv7(now), name: trimmed, created_at: now, azure_endpoint: null, azure_api_version: null };
+  const org: OrgRow = { id: uuidv7(now), name: trimmed, created_at: now, azure_endpoint: null, azure_api_version: null, azure_deployments: null };
   await db.insert(orgs).values(org);
   const { key, keyRow } = await createKey(db, org.id, now);
   return { org, key, keyRow };

@@ -13,6 +13,8 @@ export const orgs = sqliteTable("orgs", {
   created_at: integer("created_at").notNull(),
   azure_endpoint: text("azure_endpoint"),
   azure_api_version: text("azure_api_version"),
+  /** JSON array of {deployment, model}: prices Azure calls whose response names no model. */
+  azure_deployments: text("azure_deployments"),
 });
 
 export const apiKeys = sqliteTable(
@@ -85,12 +87,73 @@ export const events = sqliteTable(
     price_known: integer("price_known", { mode: "boolean" }).notNull(),
     feature: text("feature"),
     task: text("task"),
+    /** Cache writes (Anthropic cache creation, OpenAI cache_write_tokens): a subset of input_tokens, kept so costs can be recomputed. */
+    cache_write_tokens: integer("cache_write_tokens"),
+    /** `registry`, `org_override` or `unpriced`: where cost_usd came from. */
+    cost_source: text("cost_source"),
+    /** The provider's own id for the call (`x-request-id` / `request-id`), to quote to the provider. */
+    upstream_request_id: text("upstream_request_id"),
+    /** The routing rule that matched the request (routed or not: see routed_from_model). */
+    routing_rule_id: text("routing_rule_id"),
+    /** The model the client asked for, when a routing rule rewrote it; `model` is then the one sent. */
+    routed_from_model: text("routed_from_model"),
+    /** Why a matching rule was not applied, e.g. `missing_provider_key`. */
+    routing_skipped: text("routing_skipped"),
   },
   (t) => [
     index("events_org_created").on(t.org_id, t.created_at, t.id),
     // The error list (`events(filter: {errorsOnly: true})`): only error rows are indexed, so it costs writes little.
     index("events_org_errors").on(t.org_id, t.created_at, t.id).where(eventIsProviderError),
+    // routingRuleStats compares a rule's routed slice with its unrouted one
+    index("events_org_rule").on(t.org_id, t.routing_rule_id, t.created_at).where(sql`routing_rule_id IS NOT NULL`),
   ],
+);
+
+/** Per-org routing rules, applied in `position` order (src/routing/rules.ts). */
+export const routingRules = sqliteTable(
+  "routing_rules",
+  {
+    id: text("id").primaryKey(),
+    org_id: text("org_id")
+      .notNull()
+      .references(() => orgs.id),
+    position: integer("position").notNull(),
+    feature: text("feature"),
+    task: text("task"),
+    model: text("model"),
+    provider: text("provider"),
+    target_model: text("target_model").notNull(),
+    target_provider: text("target_provider"),
+    percent: integer("percent").notNull().default(100),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    created_at: integer("created_at").notNull(),
+    updated_at: integer("updated_at").notNull(),
+  },
+  (t) => [index("routing_rules_org").on(t.org_id, t.position)],
+);
+
+/**
+ * Org price overrides (negotiated discounts, fine-tuned or self-hosted
+ * models), USD per 1M tokens. A change is a new row with a later
+ * effective_from, like the built-in registry.
+ */
+export const modelPrices = sqliteTable(
+  "model_prices",
+  {
+    id: text("id").primaryKey(),
+    org_id: text("org_id")
+      .notNull()
+      .references(() => orgs.id),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    effective_from: integer("effective_from").notNull(),
+    input_per_mtok: real("input_per_mtok").notNull(),
+    cached_input_per_mtok: real("cached_input_per_mtok"),
+    cache_write_per_mtok: real("cache_write_per_mtok"),
+    output_per_mtok: real("output_per_mtok").notNull(),
+    created_at: integer("created_at").notNull(),
+  },
+  (t) => [index("model_prices_org").on(t.org_id, t.provider, t.model, t.effective_from)],
 );
 
 /**

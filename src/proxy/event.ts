@@ -27,6 +27,7 @@ export interface ResponseFacts {
   ttfbMs: number | null;
   usage: Usage | undefined;
   responseModel: string | undefined;
+  upstreamRequestId?: string | undefined;
 }
 
 export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceRegistry): EventRow {
@@ -62,6 +63,9 @@ export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceR
     price_known: cost.priceKnown,
     feature: req.tags.feature,
     task: req.tags.task,
+    cache_write_tokens: u ? u.cacheWriteTokens : null,
+    cost_source: cost.costUsd === null ? "unpriced" : "registry",
+    upstream_request_id: res.upstreamRequestId ?? null,
   };
 }
 

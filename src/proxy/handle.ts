@@ -91,7 +91,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       if (finished) return;
       finished = true;
       const endAt = performance.now();
-      const event = buildEvent(req, { ...res, latencyMs: endAt - startedAt }, prices);
+      const event = buildEvent(req, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices);
       recorder.record(event);
       deps.inflight.leave();
       const forwarded = forwardAt > 0;

@@ -112,6 +112,8 @@ test("one JSON log line per request with its id, and the upstream's request id",
     upstream_request_id: upstreamId,
   });
   expect(upstreamId).toBeTruthy();
+  const ev = (await f.lectr.events())[0]!;
+  expect([ev.id, ev.upstream_request_id]).toEqual([res.headers.get("x-lectr-request-id")!, upstreamId!]);
 });
 
 test("/v1/lectr/status answers an org key or the admin token", async () => {
