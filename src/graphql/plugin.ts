@@ -8,6 +8,10 @@ import { Elysia } from "elysia";
 import { createYoga, maskError } from "graphql-yoga";
 import { createContext, type GraphqlContext, type GraphqlDeps } from "./context.ts";
 import { schema } from "./schema.ts";
+import { readBody } from "../proxy/body.ts";
+
+/** A dashboard's query is a few kilobytes. */
+const maxBodyBytes = 1024 * 1024;
 
 const exampleQuery = `# Send your org key as X-Lectr-Key (Headers, below), or the admin token as
 # Authorization: Bearer …, then re-fetch the schema (Ctrl+Shift+R) for completion.
@@ -42,5 +46,19 @@ export function graphqlPlugin(deps: GraphqlDeps) {
       },
     },
   });
-  return new Elysia({ name: "graphql" }).all("/graphql", ({ request }) => yoga.fetch(request), { parse: "none" });
+  return new Elysia({ name: "graphql" }).all(
+    "/graphql",
+    async ({ request }) => {
+      if (request.method !== "POST") return yoga.fetch(request);
+      // Bodies are read before credentials are checked: bound them, so no one can make Lectr buffer megabytes.
+      const body = await readBody(request, maxBodyBytes);
+      if (!body.ok) {
+        const tooLarge = body.error.kind === "body_too_large";
+        const message = tooLarge ? `A GraphQL request body may be at most ${maxBodyBytes} bytes.` : "The request body was cut off.";
+        return Response.json({ errors: [{ message, extensions: { code: tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST" } }] }, { status: tooLarge ? 413 : 400 });
+      }
+      return yoga.fetch(new Request(request.url, { method: "POST", headers: request.headers, body: body.value as BodyInit }));
+    },
+    { parse: "none" },
+  );
 }

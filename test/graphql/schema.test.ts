@@ -75,6 +75,19 @@ describe("/graphql over HTTP", () => {
     expect(m.status).toBe(405);
   });
 
+  test("a body over 1 MiB is refused before any credentials are looked at", async () => {
+    const query = `{ settings { azure { endpoint } } }${" ".repeat(1024 * 1024)}`;
+    const res = await fetch(`${l.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+    expect([res.status, await res.json()]).toEqual([413, { errors: [{ message: "A GraphQL request body may be at most 1048576 bytes.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] }]);
+    // just under the limit is fine
+    const ok = await fetch(`${l.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-lectr-key": l.key },
+      body: JSON.stringify({ query: `{ settings { azure { endpoint } } }${" ".repeat(1000 * 1000)}` }),
+    });
+    expect(ok.status).toBe(200);
+  });
+
   test("an unexpected failure is masked and logged", async () => {
     // a closed database makes every resolver fail the unexpected way
     const r = await fetch(`${l.url}/graphql`, {
