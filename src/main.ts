@@ -9,7 +9,7 @@ import { OrgError } from "./db/orgs.ts";
 import { commands, UsageError } from "./cli/commands.ts";
 import { helpText } from "./cli/help.ts";
 import { bufferedWriter, createLogger } from "./lib/log.ts";
-import { argv, env, exit, onShutdownSignal, writeStderr, writeStdout } from "./runtime.ts";
+import { argv, env, exit, onShutdownSignal, relaunchWithFetchConcurrency, watchParent, writeStderr, writeStdout } from "./runtime.ts";
 import { startServer } from "./server.ts";
 import { commit, version } from "./version.ts";
 
@@ -28,17 +28,21 @@ async function main(): Promise<number> {
   const command = commands[name] ?? commands[positional[0] ?? ""];
 
   if (positional.length === 0 || positional[0] === "serve") {
+    const relaunched = await relaunchWithFetchConcurrency();
+    if (relaunched !== undefined) return relaunched;
     const out = bufferedWriter(writeStdout);
     const log = createLogger(config.logLevel, out.write);
     const lectr = await startServer(config, { log });
     out.flush();
     if (lectr.bootstrap) writeStdout(`Org key for "default": ${lectr.bootstrap.key}\n`);
-    await new Promise<void>((resolve) =>
-      onShutdownSignal((signal) => {
-        log.info("shutting down", { signal, inflight: lectr.inflight });
+    await new Promise<void>((resolve) => {
+      const stop = (why: string) => {
+        log.info("shutting down", { signal: why, inflight: lectr.inflight });
         lectr.shutdown().then(resolve, resolve);
-      }),
-    );
+      };
+      onShutdownSignal(stop);
+      watchParent(() => stop("parent exited"));
+    });
     out.flush();
     return 0;
   }

@@ -102,3 +102,43 @@ export const files = {
   readText: (path: string) => readFileSync(path, "utf8"),
   writeText: (path: string, text: string) => writeFileSync(path, text),
 };
+
+/** Simultaneous upstream requests a Bun process may have in flight. */
+export const fetchConcurrency = "65535";
+
+/**
+ * Bun lets one process run only 256 fetches at once (the rest queue) unless
+ * BUN_CONFIG_MAX_HTTP_REQUESTS is in its environment when it starts; setting
+ * it later has no effect (oven-sh/bun#12214). A gateway holding thousands of
+ * streams needs far more, so when it is missing Lectr starts itself again
+ * with it set and stays as a thin parent that forwards signals and the exit
+ * code. Returns the child's exit code, or undefined when no relaunch was needed.
+ */
+export async function relaunchWithFetchConcurrency(): Promise<number | undefined> {
+  if (runtimeName !== "bun" || process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) return undefined;
+  // a compiled binary's argv[1] is its embedded entry point, not an argument to pass on
+  const compiled = process.argv[1]?.startsWith("/$bunfs/") ?? false;
+  const args = compiled ? process.argv.slice(2) : [...process.execArgv, ...process.argv.slice(1)];
+  const child = Bun.spawn([process.execPath, ...args], {
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: fetchConcurrency, LECTR_PARENT_PID: String(process.pid) },
+    stdio: ["inherit", "inherit", "inherit"],
+  });
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => child.kill(sig));
+  return await child.exited;
+}
+
+/**
+ * In a relaunched process: calls `onOrphaned` if the parent disappears
+ * (killed with SIGKILL, which it cannot forward), so no server outlives it.
+ */
+export function watchParent(onOrphaned: () => void): void {
+  const parent = Number(env().LECTR_PARENT_PID);
+  if (!parent || runtimeName !== "bun") return;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      onOrphaned();
+    }
+  }, 500);
+  (timer as { unref?: () => void }).unref?.();
+}

@@ -12,6 +12,8 @@ import { builtinPrices, type PriceRegistry } from "./pricing/registry.ts";
 import { createAuthenticator } from "./proxy/auth.ts";
 import { createProxy } from "./proxy/handle.ts";
 import { createFailureLimiter } from "./proxy/auth-limit.ts";
+import { startRulesCache, type RulesCache } from "./routing/cache.ts";
+import { listAllRules } from "./db/routing.ts";
 import { startRecorder, type Recorder } from "./record/recorder.ts";
 import { buildApp } from "./app.ts";
 import { graphqlPlugin } from "./graphql/plugin.ts";
@@ -27,6 +29,8 @@ export interface Lectr {
   port: number;
   database: Database;
   recorder: Recorder;
+  /** Routing rules in memory; refresh() after changing them. */
+  rules: RulesCache;
   /** The bootstrap key, when this start created the `default` org. */
   bootstrap: CreatedKey | undefined;
   /** Requests still in flight (streams count until their last byte). */
@@ -63,6 +67,8 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   const prices = opts.prices ?? builtinPrices;
   const auth = createAuthenticator((hash) => findKeyByHash(database.db, hash), config.keyCacheTtlMs);
   const metrics = createLectrMetrics(prices, () => recorder.stats());
+  // reloaded often enough that a rule changed on another replica applies within 5 s
+  const rules = await startRulesCache(() => listAllRules(database.db), 2_000, (e) => log.warn("routing rules reload failed", { error: String(e) }));
   const tracer = config.otlpEndpoint
     ? createOtlpTracer(config.otlpEndpoint, config.serviceName, version, (e) => log.warn("trace export failed", { error: String(e) }))
     : undefined;
@@ -74,6 +80,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     log,
     observer: createObserver({ log, metrics, tracer }),
     limiter: createFailureLimiter(config.authFailLimit, config.authFailWindowMs),
+    rules,
     inflight: {
       enter: () => void inflight++,
       leave: () => {
@@ -111,6 +118,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     port: server.port,
     database,
     recorder,
+    rules,
     bootstrap,
     get inflight() {
       return inflight;
@@ -126,6 +134,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
         }
         await server.stop(true).catch(() => {});
         await stopped.catch(() => {});
+        rules.stop();
         await recorder.close();
         await tracer?.flush();
         database.close();

@@ -92,8 +92,16 @@ export function inspectBody(bytes: Uint8Array): BodyFacts {
 
 const encoder = new TextEncoder();
 
-/** The body with `stream_options.include_usage` turned on, keeping the client's other stream options. */
-export function withStreamUsage(json: Record<string, unknown>): Uint8Array {
-  const so = typeof json.stream_options === "object" && json.stream_options !== null ? json.stream_options : {};
-  return encoder.encode(JSON.stringify({ ...json, stream_options: { ...so, include_usage: true } }));
+/**
+ * The body as sent upstream when Lectr changes it: the model a routing rule
+ * chose, and/or `stream_options.include_usage` turned on (keeping the
+ * client's other stream options). Everything else is the client's.
+ */
+export function rewriteBody(json: Record<string, unknown>, change: { model: string; streamUsage: boolean }): Uint8Array {
+  const out: Record<string, unknown> = { ...json, model: change.model };
+  if (change.streamUsage) {
+    const so = typeof json.stream_options === "object" && json.stream_options !== null ? json.stream_options : {};
+    out.stream_options = { ...so, include_usage: true };
+  }
+  return encoder.encode(JSON.stringify(out));
 }

@@ -18,6 +18,7 @@ export interface RequestFacts {
   model: string;
   streamed: boolean;
   tags: Tags;
+  routing: { ruleId: string | null; fromModel: string | null; skipped: string | null };
 }
 
 export interface ResponseFacts {
@@ -66,6 +67,9 @@ export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceR
     cache_write_tokens: u ? u.cacheWriteTokens : null,
     cost_source: cost.costUsd === null ? "unpriced" : "registry",
     upstream_request_id: res.upstreamRequestId ?? null,
+    routing_rule_id: req.routing.ruleId,
+    routed_from_model: req.routing.fromModel,
+    routing_skipped: req.routing.skipped,
   };
 }
 

@@ -13,7 +13,7 @@ import { providers } from "../providers/index.ts";
 import type { Authenticator } from "./auth.ts";
 import { checkEndpointShape } from "./azure-endpoint.ts";
 import { guardHost } from "./host-guard.ts";
-import { inspectBody, readBody, withStreamUsage } from "./body.ts";
+import { inspectBody, readBody, rewriteBody } from "./body.ts";
 import { buildEvent, type RequestFacts, type ResponseFacts } from "./event.ts";
 import { createDeadline, forward, type ForwardFailure } from "./forward.ts";
 import { clientHeaders, upstreamHeaders } from "./headers.ts";
@@ -22,6 +22,8 @@ import { parseTags } from "./tags.ts";
 import { respond } from "./respond.ts";
 import type { Observer } from "../observe/observer.ts";
 import type { FailureLimiter } from "./auth-limit.ts";
+import type { RulesCache } from "../routing/cache.ts";
+import { applyRouting } from "./routing.ts";
 import { childTraceparent, startContext } from "../observe/trace.ts";
 
 export interface ProxyDeps {
@@ -32,6 +34,7 @@ export interface ProxyDeps {
   log: Logger;
   observer: Observer;
   limiter: FailureLimiter;
+  rules: RulesCache;
   inflight: { enter(): void; leave(): void };
 }
 
@@ -77,6 +80,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       model: "",
       streamed: false,
       tags: { feature: null, task: null },
+      routing: { ruleId: null, fromModel: null, skipped: null },
     };
     const lectrHeaders = () => ({ "x-lectr-request-id": id, "x-lectr-provider": req.provider });
     const trace = observer.tracing ? startContext(request.headers.get("traceparent")) : undefined;
@@ -137,6 +141,8 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       req.provider = choice.value.provider;
       req.providerSource = choice.value.source;
       req.providerUnknown = choice.value.unknown;
+      // The org's rules may send this request to another model (and provider): before anything provider-specific.
+      const routed = applyRouting(deps.rules.forOrg(req.orgId), req, request.headers);
       const provider = providers[req.provider];
 
       let base: string;
@@ -158,10 +164,10 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
 
       // Ask for streamed usage where the provider otherwise omits it; the extra chunk is dropped on the way back.
       const inject = provider.injectStreamUsage && facts?.json !== undefined && facts.stream && !facts.clientWantsUsage;
-      const upstreamBody = inject ? withStreamUsage(facts.json!) : bytes;
+      const upstreamBody = inject || routed ? rewriteBody(facts!.json!, { model: req.model, streamUsage: inject }) : bytes;
       const target = provider.url({ base, path: url.pathname.slice(3), search: url.search, model: req.model, apiVersion });
 
-      const headers = upstreamHeaders(request.headers, provider);
+      const headers = upstreamHeaders(request.headers, provider, routed?.providerKey);
       if (trace) headers.set("traceparent", childTraceparent(trace));
       const deadline = createDeadline(request.signal, config.upstreamTimeoutMs);
       forwardAt = performance.now();

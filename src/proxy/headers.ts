@@ -44,13 +44,22 @@ function connectionListed(headers: Headers): Set<string> {
   return listed;
 }
 
-export function upstreamHeaders(client: Headers, provider: Provider): Headers {
+/**
+ * `providerKey` replaces the client's own key: a routing rule moved the
+ * request to another provider, whose key came in X-Lectr-Provider-Key-<provider>.
+ */
+export function upstreamHeaders(client: Headers, provider: Provider, providerKey?: string): Headers {
   const out = new Headers();
   const listed = connectionListed(client);
   for (const [name, value] of client) {
     // Headers iterates lower-cased names
     if (hopByHop.has(name) || requestDrop.has(name) || listed.has(name) || name.startsWith("x-lectr-")) continue;
     out.set(name, value);
+  }
+  if (providerKey !== undefined) {
+    out.delete("api-key");
+    out.delete("x-api-key");
+    out.set("authorization", `Bearer ${providerKey}`);
   }
   if (provider.auth === "api-key") {
     // Azure's dated API wants the key in `api-key`; the OpenAI SDK sends it as a bearer token.

@@ -16,10 +16,16 @@ export interface LectrProcess {
 }
 
 /** Starts `cmd` (default: bun src/main.ts serve) and waits for the "listening" log line. */
-export async function spawnLectr(env: Record<string, string>, cmd: string[] = [process.execPath, join(root, "src/main.ts"), "serve"], cwd = root): Promise<LectrProcess> {
+/** An env value of undefined removes that variable. */
+export async function spawnLectr(env: Record<string, string | undefined>, cmd: string[] = [process.execPath, join(root, "src/main.ts"), "serve"], cwd = root): Promise<LectrProcess> {
   const proc = Bun.spawn(cmd, {
     cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LECTR_PORT: "0", LECTR_HOST: "127.0.0.1", ...env },
+    // BUN_CONFIG_MAX_HTTP_REQUESTS set: the process serves directly instead of relaunching itself (test/e2e/relaunch.test.ts covers that)
+    env: Object.fromEntries(
+      Object.entries({ PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LECTR_PORT: "0", LECTR_HOST: "127.0.0.1", BUN_CONFIG_MAX_HTTP_REQUESTS: "65535", ...env }).filter(
+        (e): e is [string, string] => e[1] !== undefined,
+      ),
+    ),
     stdout: "pipe",
     stderr: "pipe",
   });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { uuidv7, uuidv7Time } from "../../src/lib/uuid.ts";
 import { parseTags } from "../../src/proxy/tags.ts";
-import { inspectBody, withStreamUsage } from "../../src/proxy/body.ts";
+import { inspectBody, rewriteBody } from "../../src/proxy/body.ts";
 import { checkEndpointShape } from "../../src/proxy/azure-endpoint.ts";
 import { isPrivateAddress } from "../../src/lib/address.ts";
 import { unwrapArrayError } from "../../src/proxy/normalize-error.ts";
@@ -40,9 +40,13 @@ describe("inspectBody", () => {
     const f = inspectBody(enc.encode(body));
     expect([f.model, f.stream, f.clientWantsUsage]).toEqual(["", false, false]);
   });
-  test("withStreamUsage keeps the client's other stream options", () => {
-    const out = JSON.parse(new TextDecoder().decode(withStreamUsage({ model: "m", stream: true, stream_options: { foo: 1 } })));
+  test("rewriteBody turns on include_usage, keeping the client's other stream options", () => {
+    const out = JSON.parse(new TextDecoder().decode(rewriteBody({ model: "m", stream: true, stream_options: { foo: 1 } }, { model: "m", streamUsage: true })));
     expect(out).toEqual({ model: "m", stream: true, stream_options: { foo: 1, include_usage: true } });
+  });
+  test("rewriteBody sets a routed model and leaves the rest alone", () => {
+    const out = JSON.parse(new TextDecoder().decode(rewriteBody({ model: "gpt-4o", temperature: 0, messages: [] }, { model: "gpt-4o-mini", streamUsage: false })));
+    expect(out).toEqual({ model: "gpt-4o-mini", temperature: 0, messages: [] });
   });
 });
 
