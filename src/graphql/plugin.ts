@@ -9,6 +9,10 @@ import { createYoga, maskError } from "graphql-yoga";
 import { createContext, type GraphqlContext, type GraphqlDeps } from "./context.ts";
 import { schema } from "./schema.ts";
 import { readBody } from "../proxy/body.ts";
+import { operationLimits } from "./limits.ts";
+
+/** Operations one request may batch (a JSON array body). */
+const maxBatch = 10;
 
 /** A dashboard's query is a few kilobytes. */
 const maxBodyBytes = 1024 * 1024;
@@ -31,6 +35,8 @@ export function graphqlPlugin(deps: GraphqlDeps) {
     graphqlEndpoint: "/graphql",
     landingPage: false,
     logging: false,
+    batching: { limit: maxBatch },
+    plugins: [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof operationLimits) => void }) => addValidationRule(operationLimits) }],
     graphiql: { title: "Lectr GraphQL", defaultQuery: exampleQuery, headers: JSON.stringify({ "X-Lectr-Key": "lk_…" }) },
     context: ({ request }) => createContext(deps, request),
     maskedErrors: {
