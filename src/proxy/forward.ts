@@ -3,6 +3,7 @@
  * typed: unreachable (refused, reset, DNS), timeout, or the client left.
  */
 import { fail, ok, type Result } from "../lib/result.ts";
+import { watch } from "./timers.ts";
 
 export type ForwardFailure = "upstream_unreachable" | "upstream_timeout" | "client_aborted";
 
@@ -25,10 +26,14 @@ export function createDeadline(client: AbortSignal, timeoutMs: number): Deadline
   };
   if (client.aborted) onClient();
   else client.addEventListener("abort", onClient, { once: true });
-  const timer = setTimeout(() => {
-    why ??= "upstream_timeout";
-    ac.abort();
-  }, timeoutMs);
+  const expiresAt = performance.now() + timeoutMs;
+  const unwatch = watch({
+    due: () => expiresAt,
+    fire: () => {
+      why ??= "upstream_timeout";
+      ac.abort();
+    },
+  });
   return {
     signal: ac.signal,
     reason: () => why,
@@ -37,7 +42,7 @@ export function createDeadline(client: AbortSignal, timeoutMs: number): Deadline
       ac.abort();
     },
     clear: () => {
-      clearTimeout(timer);
+      unwatch();
       client.removeEventListener("abort", onClient);
     },
   };
@@ -62,21 +67,9 @@ export async function forward(
   }
 }
 
-/**
- * Ends the upstream call when its body goes quiet for `ms`. One timer per
- * body, re-armed lazily: a chunk only stamps the time.
- */
+/** Ends the upstream call when its body goes quiet for `ms`: a chunk only stamps the time. */
 export function watchIdle(deadline: Deadline, ms: number): { touch(): void; stop(): void } {
   let last = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const check = () => {
-    const quiet = performance.now() - last;
-    if (quiet >= ms) deadline.abort("upstream_timeout");
-    else timer = setTimeout(check, ms - quiet);
-  };
-  timer = setTimeout(check, ms);
-  return {
-    touch: () => void (last = performance.now()),
-    stop: () => clearTimeout(timer),
-  };
+  const stop = watch({ due: () => last + ms, fire: () => deadline.abort("upstream_timeout") });
+  return { touch: () => void (last = performance.now()), stop };
 }

@@ -45,13 +45,20 @@ const failureStatus: Record<ForwardFailure, number> = {
   client_aborted: 499,
 };
 
+/** Path and query of a request URL without building a URL object (the runtime gives absolute URLs). */
+export function splitUrl(url: string): { path: string; search: string } {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const q = url.indexOf("?", start);
+  return q < 0 ? { path: url.slice(start), search: "" } : { path: url.slice(start, q), search: url.slice(q) };
+}
+
 export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () => string) => Promise<Response> {
   const { config, auth, recorder, prices, log, observer } = deps;
 
   return async function handleProxy(request, clientIp) {
     const startedAt = performance.now();
     const createdAt = Date.now();
-    const url = new URL(request.url);
+    const { path, search } = splitUrl(request.url);
 
     // the peer address is looked up only while some address has failures on record
     const blockedMs = deps.limiter.active() ? deps.limiter.blockedFor(clientIp(), createdAt) : 0;
@@ -73,7 +80,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       orgId: principal.value.orgId,
       keyId: principal.value.keyId,
       createdAt,
-      endpoint: url.pathname,
+      endpoint: path,
       provider: "openai",
       providerSource: "default",
       providerUnknown: true,
@@ -165,7 +172,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       // Ask for streamed usage where the provider otherwise omits it; the extra chunk is dropped on the way back.
       const inject = provider.injectStreamUsage && facts?.json !== undefined && facts.stream && !facts.clientWantsUsage;
       const upstreamBody = inject || routed ? rewriteBody(facts!.json!, { model: req.model, streamUsage: inject }) : bytes;
-      const target = provider.url({ base, path: url.pathname.slice(3), search: url.search, model: req.model, apiVersion });
+      const target = provider.url({ base, path: path.slice(3), search, model: req.model, apiVersion });
 
       const headers = upstreamHeaders(request.headers, provider, routed?.providerKey);
       if (trace) headers.set("traceparent", childTraceparent(trace));

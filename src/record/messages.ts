@@ -16,7 +16,8 @@ export interface WriterConfig {
 
 export type ToWriter =
   | { t: "init"; config: WriterConfig }
-  | { t: "events"; rows: EventRow[] }
+  /** A JSON array of EventRow. */
+  | { t: "events"; json: string }
   | { t: "settle"; id: number }
   | { t: "close"; id: number };
 

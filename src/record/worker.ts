@@ -6,6 +6,7 @@ import { openDatabase } from "../db/client.ts";
 import { insertEvents } from "../db/events.ts";
 import { createLogger } from "../lib/log.ts";
 import { writeStdout } from "../runtime.ts";
+import type { EventRow } from "../db/tables.ts";
 import type { FromWriter, ToWriter } from "./messages.ts";
 import { openSpool } from "./spool.ts";
 import { createWriter, type Writer } from "./writer.ts";
@@ -42,7 +43,7 @@ self.onmessage = async (e) => {
       return;
     }
     case "events":
-      writer?.add(m.rows);
+      writer?.add(JSON.parse(m.json) as EventRow[]);
       return;
     case "settle":
       await writer?.settled();

@@ -137,3 +137,15 @@ describe("host guard (connect-time re-check)", () => {
     expect(await guard("nowhere.invalid")).toEqual({ ok: false, reason: "nowhere.invalid does not resolve" });
   });
 });
+
+describe("splitUrl", () => {
+  const { splitUrl } = require("../../src/proxy/handle.ts") as typeof import("../../src/proxy/handle.ts");
+  test.each([
+    ["http://127.0.0.1:8787/v1/chat/completions", "/v1/chat/completions", ""],
+    ["http://h/v1/files/f-1/content?limit=3&x=%2F", "/v1/files/f-1/content", "?limit=3&x=%2F"],
+    ["https://lectr.example.com/v1/models?", "/v1/models", "?"],
+  ])("%p", (url, path, search) => {
+    expect(splitUrl(url)).toEqual({ path, search });
+    expect([new URL(url).pathname, new URL(url).search || (url.endsWith("?") ? "?" : "")]).toEqual([path, search]);
+  });
+});
