@@ -49,13 +49,16 @@ async function lectr(...args: string[]) {
 describe("the lectr binary, alone in an empty folder", () => {
   test("migrates a fresh lectr.db, prints the bootstrap key, proxies and records a plain and a streamed chat, exits 0 on SIGTERM", async () => {
     expect(readdirSync(dir)).toEqual(["lectr"]);
-    const run = await runSmoke({ cmd: [bin], cwd: dir, dbPath: join(dir, "lectr.db"), mock });
+    // without BUN_CONFIG_MAX_HTTP_REQUESTS, as a user starts it: the binary relaunches itself with it
+    const run = await runSmoke({ cmd: [bin], cwd: dir, dbPath: join(dir, "lectr.db"), mock, env: { BUN_CONFIG_MAX_HTTP_REQUESTS: undefined } });
     expect(run.key).toMatch(/^lk_[A-Za-z0-9_-]{43}$/);
     expect(run.chats.map((c) => c.status)).toEqual([200, 200]);
     expect(JSON.parse(run.chats[0]!.text).object).toBe("chat.completion");
     expect(run.chats[1]!.text.trimEnd().endsWith("data: [DONE]")).toBe(true);
     expect(run.exitCode).toBe(0);
     expect(run.events).toEqual(expectedEvents());
+    expect(run.costBreakdown).toEqual({ requests: 2, totalCostUsd: expect.any(Number), providers: [{ provider: "OPENAI", requests: 2 }] });
+    expect(run.costBreakdown.totalCostUsd).toBeGreaterThan(0);
     expect(run.events.every((e) => (e.cost_usd as number) > 0)).toBe(true);
   });
 

@@ -46,6 +46,8 @@ describe("lectr on Deno", () => {
     expect(run.chats[1]!.text.trimEnd().endsWith("data: [DONE]")).toBe(true);
     expect(run.exitCode).toBe(0);
     expect(run.events).toEqual(expectedEvents());
+    expect(run.costBreakdown).toEqual({ requests: 2, totalCostUsd: expect.any(Number), providers: [{ provider: "OPENAI", requests: 2 }] });
+    expect(run.costBreakdown.totalCostUsd).toBeGreaterThan(0);
   });
 
   test("the CLI: --version, orgs create and set-azure, keys create/list/revoke, prices", async () => {

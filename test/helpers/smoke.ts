@@ -13,11 +13,13 @@ export interface SmokeRun {
   key: string | undefined;
   chats: { status: number; text: string }[];
   exitCode: number;
+  /** `costBreakdown` over the last hour, asked through /graphql once both events were counted. */
+  costBreakdown: { requests: number; totalCostUsd: number; providers: { provider: string; requests: number }[] };
   /** The events on disk after exit, plain stream first. */
   events: Record<string, unknown>[];
 }
 
-export async function runSmoke(opts: { cmd: string[]; cwd: string; dbPath: string; mock: MockUpstream; env?: Record<string, string> }): Promise<SmokeRun> {
+export async function runSmoke(opts: { cmd: string[]; cwd: string; dbPath: string; mock: MockUpstream; env?: Record<string, string | undefined> }): Promise<SmokeRun> {
   const lectr = await spawnLectr({ LECTR_OPENAI_BASE_URL: opts.mock.baseUrl, ...opts.env }, opts.cmd, opts.cwd);
   try {
     const chat = (stream: boolean) =>
@@ -27,11 +29,25 @@ export async function runSmoke(opts: { cmd: string[]; cwd: string; dbPath: strin
         body: JSON.stringify({ model: "gpt-4o-mini", stream, messages: [{ role: "user", content: "Hi" }] }),
       }).then(async (r) => ({ status: r.status, text: await r.text() }));
     const chats = [await chat(false), await chat(true)];
+    const costBreakdown = await askCostBreakdown(lectr.url, lectr.key ?? "");
     lectr.kill("SIGTERM");
     const exitCode = await lectr.exited;
-    return { key: lectr.key, chats, exitCode, events: await readEvents(opts.dbPath) };
+    return { key: lectr.key, chats, exitCode, costBreakdown, events: await readEvents(opts.dbPath) };
   } finally {
     lectr.kill("SIGKILL");
+  }
+}
+
+/** Asks until both events are counted (they are written within the flush interval), bounded at 10 s. */
+async function askCostBreakdown(url: string, key: string): Promise<SmokeRun["costBreakdown"]> {
+  const query = "{ costBreakdown(period: { preset: LAST_HOUR }) { requests totalCostUsd providers { provider requests } } }";
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": key }, body: JSON.stringify({ query }) });
+    const body = (await res.json()) as { data?: { costBreakdown: SmokeRun["costBreakdown"] } };
+    const cb = body.data?.costBreakdown;
+    if ((cb && cb.requests >= 2) || Date.now() > until) return cb ?? { requests: -1, totalCostUsd: -1, providers: [] };
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
