@@ -94,7 +94,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     clientIp: (request) => served?.clientIp(request) ?? "",
     status: statusHandler({ auth, recorder, adminToken: config.adminToken, databaseKind: database.kind, startedAt: Date.now() }),
     metrics: metricsHandler(() => metrics.registry.render(), config.metricsToken),
-    graphql: graphqlPlugin({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, log }),
+    graphql: graphqlPlugin({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, log, rules, prices }),
     log,
     // Ready means events reach the database: it answers and the writer is not spooling.
     ready: async () => {

@@ -77,7 +77,8 @@ export interface RollupRange {
   to: number;
 }
 
-export type GroupKey = "part" | "provider" | "model" | "slot";
+/** `task` only over hourly rollups: daily rows drop the tags. */
+export type GroupKey = "part" | "provider" | "model" | "slot" | "task";
 
 export interface RollupQuery {
   orgId: string;
@@ -91,7 +92,8 @@ export interface RollupQuery {
   histogram?: boolean;
 }
 
-export type UsageRow = { part: number; provider: string; model: string; slot: number } & Sums;
+/** `task` only when grouped by task: '' for untagged requests. */
+export type UsageRow = { part: number; provider: string; model: string; slot: number; task?: string } & Sums;
 
 const baseSums = [
   "sum(requests) AS requests",
@@ -119,6 +121,7 @@ export async function sumRollups(db: Db, q: RollupQuery): Promise<UsageRow[]> {
   const args: InValue[] = [];
   const branches = q.ranges.map((r) => {
     const { rollups, time } = tables[r.span];
+    if (r.span === "day" && grouped.includes("task")) throw new Error("daily rollups have no task");
     const keys = grouped.map((k) => (k === "slot" ? `${time} - (${time} % ${slotUnit(q.slotMs)}) AS slot` : k));
     args.push(r.part);
     const where = rangeWhere(r, q, args, true);
@@ -137,6 +140,7 @@ export async function sumRollups(db: Db, q: RollupQuery): Promise<UsageRow[]> {
       provider: String(r.provider ?? ""),
       model: String(r.model ?? ""),
       slot: Number(r.slot ?? 0),
+      ...(grouped.includes("task") ? { task: String(r.task ?? "") } : {}),
       ...emptySums(),
       requests: Number(r.requests),
       errors: Number(r.errors),

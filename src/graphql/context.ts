@@ -10,6 +10,8 @@ import type { ApiKeyRow, OrgRow } from "../db/tables.ts";
 import { sameSecret } from "../lib/keys.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Authenticator } from "../proxy/auth.ts";
+import type { PriceRegistry } from "../pricing/registry.ts";
+import type { RulesCache } from "../routing/cache.ts";
 import { unauthenticated } from "./errors.ts";
 import { createLoader, type Loader } from "./loader.ts";
 
@@ -22,6 +24,10 @@ export interface GraphqlDeps {
   adminToken: string | undefined;
   allowPrivateUpstreams: boolean;
   log: Logger;
+  /** The proxy's routing rules; a mutation that changes them reloads them at once. */
+  rules: Pick<RulesCache, "refresh">;
+  /** Prices for projected costs (recommendations). */
+  prices: PriceRegistry;
 }
 
 export interface GraphqlContext {

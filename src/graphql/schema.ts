@@ -12,11 +12,19 @@ import "./queries/usage-series.ts";
 import "./queries/events.ts";
 import "./queries/settings.ts";
 import "./queries/orgs.ts";
+import "./queries/recommendations.ts";
+import "./queries/routing-rules.ts";
+import "./queries/routing-rule-stats.ts";
 
 import "./mutations/set-azure-settings.ts";
 import "./mutations/clear-azure-settings.ts";
 import "./mutations/create-org.ts";
 import "./mutations/create-key.ts";
 import "./mutations/revoke-key.ts";
+import "./mutations/create-routing-rule.ts";
+import "./mutations/update-routing-rule.ts";
+import "./mutations/delete-routing-rule.ts";
+import "./mutations/reorder-routing-rules.ts";
+import "./mutations/apply-recommendation.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });

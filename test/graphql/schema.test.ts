@@ -13,8 +13,11 @@ test("schema/schema.graphql is up to date (run `npm run schema`)", () => {
   expect(readFileSync(join(root, "schema/schema.graphql"), "utf8")).toBe(printedSchema());
 });
 
-describe("the contract of issue 3", () => {
-  const contract = buildSchema(readFileSync(join(import.meta.dir, "contract.graphql"), "utf8"));
+describe.each([
+  ["issue 3", "contract.graphql"],
+  ["issue 9", "contract-routing.graphql"],
+])("the contract of %s", (_issue, file) => {
+  const contract = buildSchema(readFileSync(join(import.meta.dir, file), "utf8"));
 
   test("nothing in it is missing or changed (fields may only be added)", () => {
     expect(findBreakingChanges(contract, schema)).toEqual([]);
