@@ -21,9 +21,10 @@ export async function startRulesCache(
   onError: (e: unknown) => void,
 ): Promise<RulesCache> {
   let byOrg = new Map<string, RoutingRule[]>();
-  let loading: Promise<void> | undefined;
-  const refresh = (): Promise<void> =>
-    (loading ??= load()
+  let running: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  const run = (): Promise<void> =>
+    (running = load()
       .then((rules) => {
         const next = new Map<string, RoutingRule[]>();
         for (const r of rules) {
@@ -35,10 +36,20 @@ export async function startRulesCache(
       })
       .catch(onError)
       .finally(() => {
-        loading = undefined;
+        running = undefined;
       }));
+  const refresh = (): Promise<void> => {
+    if (!running) return run();
+    // The load in flight may have read before the caller's change: one more after it, shared by every caller meanwhile.
+    return (queued ??= running.then(() => {
+      queued = undefined;
+      return run();
+    }));
+  };
   await refresh();
-  const timer = setInterval(() => void refresh(), intervalMs);
+  const timer = setInterval(() => {
+    if (!running) void run();
+  }, intervalMs);
   (timer as { unref?: () => void }).unref?.();
   return {
     forOrg: (orgId) => byOrg.get(orgId) ?? none,
