@@ -35,6 +35,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** How long a cached org-key lookup is trusted (revocation takes effect within it). */
   keyCacheTtlMs: number;
+  /** A price file (the shape of src/pricing/prices.json) laid over the built-in registry at start. */
+  pricesFile: string | undefined;
 }
 
 interface Setting {
@@ -66,6 +68,7 @@ export const settings = {
   otlpEndpoint: { env: "OTEL_EXPORTER_OTLP_ENDPOINT", flag: "otlp-endpoint", default: "", help: "OTLP/HTTP collector; traces are off without it" },
   serviceName: { env: "OTEL_SERVICE_NAME", flag: "service-name", default: "lectr", help: "service.name on exported spans" },
   spoolDir: { env: "LECTR_SPOOL_DIR", flag: "spool-dir", default: "", help: "where events wait while the database is down (default: next to the database)" },
+  pricesFile: { env: "LECTR_PRICES_FILE", flag: "prices-file", default: "", help: "JSON price rows laid over the built-in registry (docs/costs.md)" },
 } satisfies Record<string, Setting>;
 
 export class ConfigError extends Error {}
@@ -150,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     flushIntervalMs: 250,
     shutdownGraceMs: 30_000,
     keyCacheTtlMs: 5_000,
+    pricesFile: get(settings.pricesFile) || undefined,
   };
 }
 

@@ -6,9 +6,12 @@
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
-import { bootstrapDefaultOrg, findKeyByHash, type CreatedKey } from "./db/orgs.ts";
+import { bootstrapDefaultOrg, findKeyByHash, listAzureDeployments, type CreatedKey } from "./db/orgs.ts";
 import type { Logger } from "./lib/log.ts";
-import { builtinPrices, type PriceRegistry } from "./pricing/registry.ts";
+import type { PriceRegistry } from "./pricing/registry.ts";
+import { loadPriceRegistry } from "./pricing/prices-file.ts";
+import { startPriceBooks, type PriceBooks } from "./pricing/price-books.ts";
+import { listAllModelPrices } from "./db/model-prices.ts";
 import { createAuthenticator } from "./proxy/auth.ts";
 import { createProxy } from "./proxy/handle.ts";
 import { createFailureLimiter } from "./proxy/auth-limit.ts";
@@ -31,6 +34,8 @@ export interface Lectr {
   recorder: Recorder;
   /** Routing rules in memory; refresh() after changing them. */
   rules: RulesCache;
+  /** Org price overrides and Azure deployment maps in memory; refresh() after changing them. */
+  priceBooks: PriceBooks;
   /** The bootstrap key, when this start created the `default` org. */
   bootstrap: CreatedKey | undefined;
   /** Requests still in flight (streams count until their last byte). */
@@ -48,6 +53,8 @@ export interface StartOptions {
 
 export async function startServer(config: Config, opts: StartOptions): Promise<Lectr> {
   const { log } = opts;
+  // a bad LECTR_PRICES_FILE stops the start before anything is opened
+  const prices = opts.prices ?? loadPriceRegistry(config.pricesFile);
   const database = await openDatabase(config.dbUrl, config.dbAuthToken);
   await migrate(database.client);
   const bootstrap = opts.bootstrap === false ? undefined : await bootstrapDefaultOrg(database.db);
@@ -64,11 +71,16 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   });
   let inflight = 0;
   let drained: (() => void) | undefined;
-  const prices = opts.prices ?? builtinPrices;
   const auth = createAuthenticator((hash) => findKeyByHash(database.db, hash), config.keyCacheTtlMs);
   const metrics = createLectrMetrics(prices, () => recorder.stats());
   // reloaded often enough that a rule changed on another replica applies within 5 s
   const rules = await startRulesCache(() => listAllRules(database.db), 2_000, (e) => log.warn("routing rules reload failed", { error: String(e) }));
+  const priceBooks = await startPriceBooks(
+    prices,
+    async () => ({ prices: await listAllModelPrices(database.db), deployments: await listAzureDeployments(database.db) }),
+    2_000,
+    (e) => log.warn("org prices reload failed", { error: String(e) }),
+  );
   const tracer = config.otlpEndpoint
     ? createOtlpTracer(config.otlpEndpoint, config.serviceName, version, (e) => log.warn("trace export failed", { error: String(e) }))
     : undefined;
@@ -76,7 +88,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     config,
     auth,
     recorder,
-    prices,
+    prices: priceBooks,
     log,
     observer: createObserver({ log, metrics, tracer }),
     limiter: createFailureLimiter(config.authFailLimit, config.authFailWindowMs),
@@ -94,7 +106,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     clientIp: (request) => served?.clientIp(request) ?? "",
     status: statusHandler({ auth, recorder, adminToken: config.adminToken, databaseKind: database.kind, startedAt: Date.now() }),
     metrics: metricsHandler(() => metrics.registry.render(), config.metricsToken),
-    graphql: graphqlPlugin({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, log, rules, prices }),
+    graphql: graphqlPlugin({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, log, rules, prices, priceBooks, writePath: database.writePath }),
     log,
     // Ready means events reach the database: it answers and the writer is not spooling.
     ready: async () => {
@@ -119,6 +131,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     database,
     recorder,
     rules,
+    priceBooks,
     bootstrap,
     get inflight() {
       return inflight;
@@ -135,6 +148,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
         await server.stop(true).catch(() => {});
         await stopped.catch(() => {});
         rules.stop();
+        priceBooks.stop();
         await recorder.close();
         await tracer?.flush();
         database.close();

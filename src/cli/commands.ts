@@ -7,7 +7,7 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import { createKey, createOrg, findOrgByName, listKeys, OrgError, revokeKeyByPrefix, setAzureSettings } from "../db/orgs.ts";
 import { checkEndpoint, isApiVersion } from "../proxy/azure-endpoint.ts";
-import { builtinPrices } from "../pricing/registry.ts";
+import { loadPriceRegistry } from "../pricing/prices-file.ts";
 import { formatPriceTable } from "../pricing/format.ts";
 
 export class UsageError extends Error {}
@@ -55,7 +55,8 @@ export const commands: Record<string, Command> = {
     const row = await revokeKeyByPrefix(db.db, prefix);
     return `Revoked key ${row.prefix}… (running servers stop accepting it within 5 s).\n`;
   },
-  prices: async (_db, _words, flags) => formatPriceTable(builtinPrices, { model: flags.model }),
+  // the table the server prices with: built-in rows with LECTR_PRICES_FILE laid over them
+  prices: async (_db, _words, flags, config) => formatPriceTable(loadPriceRegistry(config.pricesFile), { model: flags.model }),
 };
 
 export function table(head: string[], rows: string[][]): string {

@@ -14,7 +14,7 @@ Usage:
   lectr keys create --org NAME                create another key for an org
   lectr keys list --org NAME                  list an org's keys (prefix, created, last used)
   lectr keys revoke KEY_PREFIX                revoke a key
-  lectr prices [--model M]                    print the price registry
+  lectr prices [--model M]                    print the price registry (LECTR_PRICES_FILE laid over it)
   lectr --help | --version
 
 Options (flag / environment variable):

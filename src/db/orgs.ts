@@ -1,10 +1,11 @@
 /** Orgs, their keys and settings: the only SQL over `orgs` and `api_keys`. */
 import type { InStatement } from "@libsql/client";
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { apiKeys, orgs, type ApiKeyRow, type OrgRow } from "./tables.ts";
 import { generateOrgKey, hashKey, keyPrefix, sameHash } from "../lib/keys.ts";
 import { uuidv7 } from "../lib/uuid.ts";
+import type { AzureDeployment } from "../pricing/price-book.ts";
 
 export interface CreatedKey {
   org: OrgRow;
@@ -142,11 +143,38 @@ export async function findKeyByHash(db: Db, keyHash: string): Promise<KeyPrincip
   };
 }
 
-export async function setAzureSettings(db: Db, orgId: string, azure: AzureSettings | undefined): Promise<void> {
+/**
+ * Sets or (undefined) clears the org's Azure endpoint. `deployments` replaces the
+ * deployment → model map when given and is kept when not; clearing clears it too.
+ */
+export async function setAzureSettings(db: Db, orgId: string, azure: AzureSettings | undefined, deployments?: readonly AzureDeployment[]): Promise<void> {
+  const map = azure === undefined ? { azure_deployments: null } : deployments === undefined ? {} : { azure_deployments: deployments.length ? JSON.stringify(deployments) : null };
   await db
     .update(orgs)
-    .set({ azure_endpoint: azure?.endpoint ?? null, azure_api_version: azure?.apiVersion ?? null })
+    .set({ azure_endpoint: azure?.endpoint ?? null, azure_api_version: azure?.apiVersion ?? null, ...map })
     .where(eq(orgs.id, orgId));
+}
+
+/** The stored deployment map; anything malformed in it counts as no entry. */
+export function parseDeployments(json: string | null): AzureDeployment[] {
+  if (!json) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((d: unknown) => {
+    const { deployment, model } = (d ?? {}) as Record<string, unknown>;
+    return typeof deployment === "string" && typeof model === "string" ? [{ deployment, model }] : [];
+  });
+}
+
+/** Every org's Azure deployment map, for the in-memory price books. */
+export async function listAzureDeployments(db: Db): Promise<{ orgId: string; deployments: AzureDeployment[] }[]> {
+  const rows = await db.select({ id: orgs.id, deployments: orgs.azure_deployments }).from(orgs).where(isNotNull(orgs.azure_deployments));
+  return rows.map((r) => ({ orgId: r.id, deployments: parseDeployments(r.deployments) }));
 }
 
 /**

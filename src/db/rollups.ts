@@ -8,6 +8,7 @@ import type { Db } from "./client.ts";
 import { histogramColumnNames } from "./tables.ts";
 import { chunks } from "../lib/chunks.ts";
 import { emptySums, type BatchRollups, type RollupDelta, type StatusDelta, type Sums } from "../stats/aggregate.ts";
+import { dayMs, floorTo, hourMs } from "../stats/period.ts";
 
 export type Span = "hour" | "day";
 
@@ -218,4 +219,46 @@ function chunked<T>(rows: readonly T[], statement: (rows: readonly T[]) => InSta
 function placeholders(columns: number, rows: number): string {
   const row = `(${new Array(columns).fill("?").join(", ")})`;
   return new Array(rows).fill(row).join(", ");
+}
+
+/** A re-costed event's change to the sums it was counted in. */
+export interface CostChange {
+  orgId: string;
+  createdAt: number;
+  provider: string;
+  model: string;
+  feature: string | null;
+  task: string | null;
+  costDelta: number;
+  /** +1: now unpriced, −1: now priced. */
+  unpricedDelta: number;
+}
+
+/**
+ * The statements that move the rollups by re-costed events' deltas: one UPDATE per hourly and
+ * daily row touched. The rows exist (the writer added them with the events); the caller runs
+ * these in the transaction that updates the events.
+ */
+export function costAdjustStatements(changes: readonly CostChange[]): InStatement[] {
+  const rows = new Map<string, { span: Span; key: InValue[]; cost: number; unpriced: number }>();
+  const add = (span: Span, key: InValue[], c: CostChange) => {
+    const id = JSON.stringify([span, ...key]);
+    const row = rows.get(id) ?? { span, key, cost: 0, unpriced: 0 };
+    row.cost += c.costDelta;
+    row.unpriced += c.unpricedDelta;
+    rows.set(id, row);
+  };
+  for (const c of changes) {
+    add("hour", [c.orgId, floorTo(c.createdAt, hourMs), c.provider, c.model, c.feature ?? "", c.task ?? ""], c);
+    add("day", [c.orgId, floorTo(c.createdAt, dayMs), c.provider, c.model], c);
+  }
+  return [...rows.values()]
+    .filter((r) => r.cost !== 0 || r.unpriced !== 0)
+    .map((r) => {
+      const { rollups, keys } = tables[r.span];
+      return {
+        sql: `UPDATE ${rollups} SET cost_usd = cost_usd + ?, unpriced = unpriced + ? WHERE ${keys.map((k) => `${k} = ?`).join(" AND ")}`,
+        args: [r.cost, r.unpriced, ...r.key],
+      };
+    });
 }

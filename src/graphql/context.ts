@@ -10,6 +10,8 @@ import type { ApiKeyRow, OrgRow } from "../db/tables.ts";
 import { sameSecret } from "../lib/keys.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Authenticator } from "../proxy/auth.ts";
+import type { PriceBooks } from "../pricing/price-books.ts";
+import type { WritePath } from "../db/write-path.ts";
 import type { PriceRegistry } from "../pricing/registry.ts";
 import type { RulesCache } from "../routing/cache.ts";
 import { unauthenticated } from "./errors.ts";
@@ -24,6 +26,10 @@ export interface GraphqlDeps {
   adminToken: string | undefined;
   allowPrivateUpstreams: boolean;
   log: Logger;
+  /** Org prices in memory (a change reloads them at once), and the registry under them. */
+  priceBooks: PriceBooks;
+  /** Write transactions, for re-costing events with their rollups. */
+  writePath: WritePath;
   /** The proxy's routing rules; a mutation that changes them reloads them at once. */
   rules: Pick<RulesCache, "refresh">;
   /** Prices for projected costs (recommendations). */

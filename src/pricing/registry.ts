@@ -53,10 +53,14 @@ export function loadPriceRows(json: unknown): PriceRow[] {
   return json.map((raw: unknown, index) => parseRow(raw, index));
 }
 
-/** Indexes rows by provider and model; throws on two rows for one model and date. */
-export function createPriceRegistry(rows: PriceRow[]): PriceRegistry {
+/**
+ * Indexes rows by provider and model; throws on two rows for one model and date.
+ * `fallbacks` says where a provider's unlisted models are looked up next (default: Azure → OpenAI).
+ */
+export function createPriceRegistry(rows: PriceRow[], opts: { fallbacks?: typeof fallbackProviders } = {}): PriceRegistry {
   const index = indexRows(rows);
-  const chain = (provider: ProviderId) => [provider, ...(fallbackProviders[provider] ?? [])];
+  const fallbacks = opts.fallbacks ?? fallbackProviders;
+  const chain = (provider: ProviderId) => [provider, ...(fallbacks[provider] ?? [])];
   // Resolution follows the asking provider's id rules even when it searches a fallback's rows.
   const resolveIn = (asked: ProviderId, searched: ProviderId, model: string) =>
     matchModelId(asked, model, index.get(searched)?.known ?? noModels);
@@ -97,6 +101,18 @@ export function createPriceRegistry(rows: PriceRow[]): PriceRegistry {
 }
 
 export const builtinPrices: PriceRegistry = createPriceRegistry(loadPriceRows(data));
+
+/**
+ * `extra` laid over `base`: a row for the same provider, model and effective_from replaces the
+ * base row; any other row is added (a later effective_from is a price change). Order: base, then new rows.
+ */
+export function mergePriceRows(base: readonly PriceRow[], extra: readonly PriceRow[]): PriceRow[] {
+  const key = (r: PriceRow) => `${r.provider}\u0000${r.model}\u0000${r.effectiveFrom}`;
+  const replacing = new Map(extra.map((r) => [key(r), r]));
+  const merged = base.map((r) => replacing.get(key(r)) ?? r);
+  const kept = new Set(base.map(key));
+  return [...merged, ...extra.filter((r) => !kept.has(key(r)))];
+}
 
 interface ProviderIndex {
   /** Each model's rows, oldest effectiveFrom first. */

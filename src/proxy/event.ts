@@ -2,8 +2,7 @@
 import type { EventRow } from "../db/tables.ts";
 import type { ProviderId, Usage } from "../providers/types.ts";
 import type { ProviderSource } from "../providers/detect.ts";
-import type { PriceRegistry } from "../pricing/registry.ts";
-import { computeCost } from "../pricing/cost.ts";
+import { priceCall, type PriceBook } from "../pricing/price-book.ts";
 import type { Tags } from "./tags.ts";
 
 export interface RequestFacts {
@@ -31,15 +30,10 @@ export interface ResponseFacts {
   upstreamRequestId?: string | undefined;
 }
 
-export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceRegistry): EventRow {
+/** `prices` is the org's price book: its overrides, then the registry (src/pricing/price-book.ts). */
+export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceBook): EventRow {
   const u = res.usage;
-  // Price the model the provider says it ran (a dated snapshot, or Azure's
-  // underlying model), falling back to the one requested.
-  const price =
-    (res.responseModel && prices.lookup(req.provider, res.responseModel, req.createdAt)) ||
-    prices.lookup(req.provider, req.model, req.createdAt);
-  // Without usage the cost is unknown (null), but whether the model has a price is still known.
-  const cost = u ? computeCost(u, price) : { costUsd: null, priceKnown: price !== undefined };
+  const cost = priceCall(prices, { provider: req.provider, model: req.model, responseModel: res.responseModel, at: req.createdAt, usage: u });
   return {
     id: req.id,
     org_id: req.orgId,
@@ -65,7 +59,7 @@ export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceR
     feature: req.tags.feature,
     task: req.tags.task,
     cache_write_tokens: u ? u.cacheWriteTokens : null,
-    cost_source: cost.costUsd === null ? "unpriced" : "registry",
+    cost_source: cost.costSource,
     upstream_request_id: res.upstreamRequestId ?? null,
     routing_rule_id: req.routing.ruleId,
     routed_from_model: req.routing.fromModel,

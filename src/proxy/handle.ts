@@ -7,7 +7,7 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../lib/log.ts";
 import { errorResponse, httpError, type ProxyError } from "../lib/errors.ts";
 import { uuidv7 } from "../lib/uuid.ts";
-import type { PriceRegistry } from "../pricing/registry.ts";
+import type { PriceBooks } from "../pricing/price-books.ts";
 import { chooseProvider } from "../providers/detect.ts";
 import { providers } from "../providers/index.ts";
 import type { Authenticator } from "./auth.ts";
@@ -30,7 +30,8 @@ export interface ProxyDeps {
   config: Config;
   auth: Authenticator;
   recorder: Recorder;
-  prices: PriceRegistry;
+  /** Each org's prices (overrides, Azure deployments, the registry), in memory. */
+  prices: PriceBooks;
   log: Logger;
   observer: Observer;
   limiter: FailureLimiter;
@@ -98,11 +99,12 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     let upstreamRequestId: string | undefined;
 
     let finished = false;
-    const finish = (res: Omit<ResponseFacts, "latencyMs">) => {
-      if (finished) return;
+    /** Records the request's one event; returns its cost (null: unknown), undefined when already recorded. */
+    const finish = (res: Omit<ResponseFacts, "latencyMs">): number | null | undefined => {
+      if (finished) return undefined;
       finished = true;
       const endAt = performance.now();
-      const event = buildEvent(req, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices);
+      const event = buildEvent(req, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices.forOrg(req.orgId));
       recorder.record(event);
       deps.inflight.leave();
       const forwarded = forwardAt > 0;
@@ -114,6 +116,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
         },
         { trace, upstreamRequestId },
       );
+      return event.cost_usd ?? null;
     };
     const reject = (error: ProxyError) => {
       const e = httpError(error);

@@ -24,7 +24,13 @@ export interface RespondContext {
   startedAt: number;
   /** The provider has sent everything Lectr waits for before answering. */
   upstreamDone(): void;
-  finish(res: Omit<ResponseFacts, "latencyMs">): void;
+  /** Records the event; returns its cost in USD (null: unknown). */
+  finish(res: Omit<ResponseFacts, "latencyMs">): number | null | undefined;
+}
+
+/** Plain decimal dollars to 12 places (a micro-cent), never exponent notation: 7.4e-7 → "0.00000074". */
+export function formatUsd(usd: number): string {
+  return usd.toFixed(12).replace(/\.?0+$/, "");
 }
 
 export async function respond(upstream: Response, c: RespondContext): Promise<Response> {
@@ -66,7 +72,9 @@ export async function respond(upstream: Response, c: RespondContext): Promise<Re
         bytes = unwrapArrayError(new TextDecoder().decode(got.bytes), status);
         c.headers.set("content-type", "application/json");
       }
-      c.finish({ status, errorCode: upstreamError, ttfbMs: sinceStart(), ...seen });
+      // The whole body is read before answering, so the cost is known before the first byte: saying it is free.
+      const cost = c.finish({ status, errorCode: upstreamError, ttfbMs: sinceStart(), ...seen });
+      if (typeof cost === "number") c.headers.set("x-lectr-cost-usd", formatUsd(cost));
       return new Response(bytes as BodyInit, init);
     }
     prefix = got.prefix;

@@ -18,6 +18,8 @@ export interface ProviderCost {
   changePct: number | null;
   requests: number;
   previousRequests: number;
+  /** Requests in the period whose model had no known price: their cost is not in costUsd. */
+  unpricedRequests: number;
 }
 
 export interface CostBreakdown {
@@ -30,6 +32,7 @@ export interface CostBreakdown {
   changePct: number | null;
   requests: number;
   previousRequests: number;
+  unpricedRequests: number;
   providers: ProviderCost[];
 }
 
@@ -40,13 +43,16 @@ export function costBreakdown(current: Period, previous: Period, rows: readonly 
   let previousTotal = 0;
   let requests = 0;
   let previousRequests = 0;
+  let unpricedRequests = 0;
   for (const r of rows) {
-    const p = byProvider.get(r.provider) ?? { provider: r.provider as ProviderId, costUsd: 0, previousCostUsd: 0, changePct: null, requests: 0, previousRequests: 0 };
+    const p = byProvider.get(r.provider) ?? { provider: r.provider as ProviderId, costUsd: 0, previousCostUsd: 0, changePct: null, requests: 0, previousRequests: 0, unpricedRequests: 0 };
     if (r.part === 0) {
       p.costUsd += r.costUsd;
       p.requests += r.requests;
+      p.unpricedRequests += r.unpriced;
       total += r.costUsd;
       requests += r.requests;
+      unpricedRequests += r.unpriced;
     } else {
       p.previousCostUsd += r.costUsd;
       p.previousRequests += r.requests;
@@ -69,6 +75,7 @@ export function costBreakdown(current: Period, previous: Period, rows: readonly 
     changePct: changePct(total, previousTotal),
     requests,
     previousRequests,
+    unpricedRequests,
     providers,
   };
 }

@@ -29,6 +29,8 @@ const queries: [string, () => Gql, string, number][] = [
   ["usageSeries", () => org, `{ usageSeries(period: ${period}, bucket: HOUR) { start requests } }`, 2],
   ["events", () => org, `{ events(first: 500) { edges { cursor node { id model } } pageInfo { hasNextPage } } }`, 1],
   ["settings", () => org, `{ settings { azure { endpoint } } }`, 1],
+  ["unpricedModels", () => org, `{ unpricedModels(period: ${period}) { model requests tokens } }`, 2],
+  ["modelPrices", () => org, `{ modelPrices { id inEffect } }`, 1],
   ["orgs with their keys (admin)", () => admin, `{ orgs { id name keys { id prefix } } }`, 2],
   ["an org-scoped query by the admin", () => admin, `{ costBreakdown(period: ${period}, orgId: "ORG") { totalCostUsd } settings(orgId: "ORG") { azure { endpoint } } }`, 3],
 ];

@@ -246,23 +246,24 @@ describe("aggregateEvents", () => {
 describe("reports", () => {
   const row = (o: Partial<Parameters<typeof modelDistribution>[0][number]>) => ({ part: 0, provider: "openai", model: "", slot: 0, ...emptySums(), ...o });
 
-  test("costBreakdown: totals, change, and every provider with traffic in either period, costliest first", () => {
+  test("costBreakdown: totals, change, unpriced requests, and every provider with traffic in either period, costliest first", () => {
     const cur = { from: 2000, to: 3000 };
     const prev = { from: 1000, to: 2000 };
     const out = costBreakdown(cur, prev, [
-      row({ part: 0, provider: "openai", costUsd: 3, requests: 30 }),
-      row({ part: 1, provider: "openai", costUsd: 2, requests: 20 }),
+      row({ part: 0, provider: "openai", costUsd: 3, requests: 30, unpriced: 4 }),
+      // the previous period's unpriced requests are not this period's
+      row({ part: 1, provider: "openai", costUsd: 2, requests: 20, unpriced: 7 }),
       row({ part: 0, provider: "groq", costUsd: 5, requests: 10 }),
       row({ part: 1, provider: "anthropic", costUsd: 1, requests: 1 }),
     ]);
     expect(out).toEqual({
       from: 2000, to: 3000, previousFrom: 1000, previousTo: 2000,
       totalCostUsd: 8, previousTotalCostUsd: 3, changePct: ((8 - 3) / 3) * 100,
-      requests: 40, previousRequests: 21,
+      requests: 40, previousRequests: 21, unpricedRequests: 4,
       providers: [
-        { provider: "groq", costUsd: 5, previousCostUsd: 0, changePct: null, requests: 10, previousRequests: 0 },
-        { provider: "openai", costUsd: 3, previousCostUsd: 2, changePct: 50, requests: 30, previousRequests: 20 },
-        { provider: "anthropic", costUsd: 0, previousCostUsd: 1, changePct: -100, requests: 0, previousRequests: 1 },
+        { provider: "groq", costUsd: 5, previousCostUsd: 0, changePct: null, requests: 10, previousRequests: 0, unpricedRequests: 0 },
+        { provider: "openai", costUsd: 3, previousCostUsd: 2, changePct: 50, requests: 30, previousRequests: 20, unpricedRequests: 4 },
+        { provider: "anthropic", costUsd: 0, previousCostUsd: 1, changePct: -100, requests: 0, previousRequests: 1, unpricedRequests: 0 },
       ],
     });
   });

@@ -14,6 +14,9 @@ export const CostBreakdown = builder.objectRef<Shape>("CostBreakdown").implement
     changePct: t.exposeFloat("changePct", { nullable: true, description: "Percent change from the previous period (25 = +25 %); null when that was 0." }),
     requests: t.exposeInt("requests"),
     previousRequests: t.exposeInt("previousRequests"),
+    unpricedRequests: t.exposeInt("unpricedRequests", {
+      description: "Requests in the period whose model has no known price: totalCostUsd leaves them out (unpricedModels lists them).",
+    }),
     providers: t.expose("providers", { type: [ProviderCost], description: "Every provider with traffic in either period, highest current spend first." }),
   }),
 });

@@ -27,5 +27,7 @@ export const Event = builder.objectRef<StoredEvent>("Event").implement({
     feature: t.exposeString("feature", { nullable: true }),
     task: t.exposeString("task", { nullable: true }),
     priceKnown: t.exposeBoolean("price_known", { description: "Whether Lectr knows the model's price." }),
+    cacheWriteTokens: t.exposeInt("cache_write_tokens", { nullable: true, description: "Cache writes, a part of inputTokens." }),
+    costSource: t.exposeString("cost_source", { nullable: true, description: "Where costUsd's price came from: registry, org_override or unpriced." }),
   }),
 });

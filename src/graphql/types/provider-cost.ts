@@ -11,5 +11,6 @@ export const ProviderCost = builder.objectRef<Shape>("ProviderCost").implement({
     changePct: t.exposeFloat("changePct", { nullable: true, description: "Percent change from the previous period (25 = +25 %); null when that was 0." }),
     requests: t.exposeInt("requests"),
     previousRequests: t.exposeInt("previousRequests"),
+    unpricedRequests: t.exposeInt("unpricedRequests", { description: "Requests in the period whose model has no known price: costUsd leaves them out." }),
   }),
 });
