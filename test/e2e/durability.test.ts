@@ -122,8 +122,8 @@ test("SIGKILL loses at most the last flush interval; the file is intact", async 
   const db = join(dir, "killed.db");
   const lectr = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
   const done = await Promise.all(Array.from({ length: 30 }, () => chat(lectr, lectr.key!)));
-  // longer than the 250 ms flush interval: every answered request must now be on disk
-  await new Promise((r) => setTimeout(r, 600));
+  // flushed within the interval (bounded wait: a loaded machine may be slower)
+  await until(async () => (await rows(db)).length === 30, 5_000);
   const late = await Promise.all(Array.from({ length: 5 }, () => chat(lectr, lectr.key!)));
   lectr.kill("SIGKILL");
   await lectr.exited;

@@ -79,7 +79,8 @@ describe("percent split", () => {
 
   test("ids created in the same millisecond still spread", () => {
     const now = Date.now();
-    const buckets = new Set(Array.from({ length: 200 }, () => bucketOf(uuidv7(now))));
-    expect(buckets.size).toBeGreaterThan(80);
+    // 2,000 draws over 100 buckets leave one empty with probability ~1e-7
+    const buckets = new Set(Array.from({ length: 2000 }, () => bucketOf(uuidv7(now))));
+    expect(buckets.size).toBeGreaterThanOrEqual(99);
   });
 });
