@@ -234,10 +234,15 @@ function sseObserver(opts: TapOptions): Observer {
         for (const e of events) observe(e);
         return chunk;
       }
-      held = held.byteLength === 0 ? chunk : concat([held, chunk], held.byteLength + chunk.byteLength);
       const dropped = events.filter(observe);
-      // Only whole events go out in drop mode; a partial one waits for its end.
       const last = events[events.length - 1];
+      // The common case: nothing held, nothing dropped, the chunk ends on an event boundary. Pass it as it is.
+      if (held.byteLength === 0 && dropped.length === 0 && last?.end === parser.offset) {
+        heldFrom = parser.offset;
+        return chunk;
+      }
+      held = held.byteLength === 0 ? chunk : concat([held, chunk], held.byteLength + chunk.byteLength);
+      // Only whole events go out in drop mode; a partial one waits for its end.
       return last ? release(last.end, dropped) : new Uint8Array(0);
     },
     flush() {
