@@ -3,10 +3,11 @@
  * in memory and reloaded in the background every `intervalMs`, so a change
  * made on another replica applies within it, and at once after a change made
  * through this process (`refresh`). The request path only reads the map: it
- * never waits on the database. The same shape as src/routing/cache.ts.
+ * never waits on the database (src/lib/reloader.ts).
  */
 import { createPriceBook, type AzureDeployment, type OrgPrice, type PriceBook } from "./price-book.ts";
 import type { PriceRegistry } from "./registry.ts";
+import { startReloader } from "../lib/reloader.ts";
 
 export interface OrgPricing {
   prices: OrgPrice[];
@@ -47,30 +48,11 @@ export async function startPriceBooks(
     }
     books = next;
   };
-  let running: Promise<void> | undefined;
-  let queued: Promise<void> | undefined;
-  const run = (): Promise<void> =>
-    (running = load()
-      .then(apply)
-      .catch(onError)
-      .finally(() => {
-        running = undefined;
-      }));
-  const refresh = (): Promise<void> => {
-    if (!running) return run();
-    // The load under way may have read before the change this refresh is for: load again after it.
-    return (queued ??= running.then(() => {
-      queued = undefined;
-      return run();
-    }));
-  };
-  await refresh();
-  const timer = setInterval(() => void refresh(), intervalMs);
-  (timer as { unref?: () => void }).unref?.();
+  const reloader = await startReloader(load, apply, intervalMs, onError);
   return {
     registry,
     forOrg: (orgId) => books.get(orgId)?.book ?? plain,
-    refresh,
-    stop: () => clearInterval(timer),
+    refresh: reloader.refresh,
+    stop: reloader.stop,
   };
 }

@@ -5,6 +5,7 @@
  * only reads the map: it never waits on the database.
  */
 import type { RoutingRule } from "./rules.ts";
+import { startReloader } from "../lib/reloader.ts";
 
 export interface RulesCache {
   forOrg(orgId: string): readonly RoutingRule[];
@@ -21,39 +22,23 @@ export async function startRulesCache(
   onError: (e: unknown) => void,
 ): Promise<RulesCache> {
   let byOrg = new Map<string, RoutingRule[]>();
-  let running: Promise<void> | undefined;
-  let queued: Promise<void> | undefined;
-  const run = (): Promise<void> =>
-    (running = load()
-      .then((rules) => {
-        const next = new Map<string, RoutingRule[]>();
-        for (const r of rules) {
-          const list = next.get(r.orgId);
-          if (list) list.push(r);
-          else next.set(r.orgId, [r]);
-        }
-        byOrg = next;
-      })
-      .catch(onError)
-      .finally(() => {
-        running = undefined;
-      }));
-  const refresh = (): Promise<void> => {
-    if (!running) return run();
-    // The load in flight may have read before the caller's change: one more after it, shared by every caller meanwhile.
-    return (queued ??= running.then(() => {
-      queued = undefined;
-      return run();
-    }));
-  };
-  await refresh();
-  const timer = setInterval(() => {
-    if (!running) void run();
-  }, intervalMs);
-  (timer as { unref?: () => void }).unref?.();
+  const reloader = await startReloader(
+    load,
+    (rules) => {
+      const next = new Map<string, RoutingRule[]>();
+      for (const r of rules) {
+        const list = next.get(r.orgId);
+        if (list) list.push(r);
+        else next.set(r.orgId, [r]);
+      }
+      byOrg = next;
+    },
+    intervalMs,
+    onError,
+  );
   return {
     forOrg: (orgId) => byOrg.get(orgId) ?? none,
-    refresh,
-    stop: () => clearInterval(timer),
+    refresh: reloader.refresh,
+    stop: reloader.stop,
   };
 }
