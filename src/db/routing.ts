@@ -3,7 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { routingRules } from "./tables.ts";
 import { uuidv7 } from "../lib/uuid.ts";
-import type { RoutingRule } from "../routing/rules.ts";
+import type { RoutingRule, RuleFields } from "../routing/rules.ts";
 import type { ProviderId } from "../providers/types.ts";
 
 export type RoutingRuleRow = typeof routingRules.$inferSelect;
@@ -29,17 +29,7 @@ export async function listAllRules(db: Db): Promise<RoutingRule[]> {
   return (await db.select().from(routingRules).orderBy(asc(routingRules.org_id), asc(routingRules.position))).map(toRule);
 }
 
-/** What a rule matches and does: every column a person sets. */
-export interface RuleFields {
-  feature: string | null;
-  task: string | null;
-  model: string | null;
-  provider: ProviderId | null;
-  targetModel: string;
-  targetProvider: ProviderId | null;
-  percent: number;
-  enabled: boolean;
-}
+export type { RuleFields };
 
 /** One org's rules in the order they apply. */
 export async function listRules(db: Db, orgId: string): Promise<RoutingRuleRow[]> {

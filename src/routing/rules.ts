@@ -5,10 +5,8 @@
  */
 import type { ProviderId } from "../providers/types.ts";
 
-export interface RoutingRule {
-  id: string;
-  orgId: string;
-  position: number;
+/** What a rule matches and does: every field a person sets. */
+export interface RuleFields {
   feature: string | null;
   task: string | null;
   /** Exact id, or a prefix ending in `*`. */
@@ -18,6 +16,12 @@ export interface RoutingRule {
   targetProvider: ProviderId | null;
   percent: number;
   enabled: boolean;
+}
+
+export interface RoutingRule extends RuleFields {
+  id: string;
+  orgId: string;
+  position: number;
 }
 
 export interface RouteFacts {
