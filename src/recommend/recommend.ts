@@ -7,24 +7,20 @@
 import { computeCost } from "../pricing/cost.ts";
 import type { PriceRegistry } from "../pricing/registry.ts";
 import type { ProviderId } from "../providers/types.ts";
+import type { Sums } from "../stats/aggregate.ts";
 import { dayMs, type Period } from "../stats/period.ts";
 import { errorRate } from "../stats/rates.ts";
 import { familyOf, pathsFrom } from "./family.ts";
 import { handledWell, highConfidenceShare, maxAvgOutputTokens, mismatchedShareLimit, type DowngradePath, type Tier } from "./paths.ts";
 
+/** The rollup sums a recommendation reads (src/stats/aggregate.ts). */
+type UsageSums = Pick<Sums, "requests" | "errors" | "unpriced" | "costUsd" | "inputTokens" | "outputTokens">;
+
 /** One provider, model and X-Lectr-Task (null: untagged) over the period. */
-export interface TaskUsage {
+export interface TaskUsage extends UsageSums {
   provider: ProviderId;
   model: string;
   task: string | null;
-  requests: number;
-  /** Provider errors (src/stats/rates.ts#isProviderError). */
-  errors: number;
-  /** Requests whose model had no known price. */
-  unpriced: number;
-  costUsd: number;
-  inputTokens: number;
-  outputTokens: number;
 }
 
 export type Confidence = "HIGH" | "HEURISTIC";
@@ -51,15 +47,9 @@ export interface Recommendation {
   reason: string;
 }
 
-interface ModelUsage {
+interface ModelUsage extends UsageSums {
   provider: ProviderId;
   model: string;
-  requests: number;
-  errors: number;
-  unpriced: number;
-  costUsd: number;
-  inputTokens: number;
-  outputTokens: number;
   tasks: Map<string, number>;
 }
 
