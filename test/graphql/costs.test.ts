@@ -17,6 +17,7 @@ import type { Usage } from "../../src/providers/types.ts";
 import { buildEvent } from "../../src/proxy/event.ts";
 import { startLectr, type TestLectr } from "../helpers/lectr.ts";
 import { bearer, gqlClient, orgKey, type Gql } from "./client.ts";
+import { usage } from "../helpers/rows.ts";
 
 const adminToken = "admin-token-for-cost-tests-0123456789";
 let l: TestLectr;
@@ -25,14 +26,6 @@ let b: Gql;
 let admin: Gql;
 let orgB: string;
 
-const usage = (inputTokens: number, outputTokens: number, more: Partial<Usage> = {}): Usage => ({
-  inputTokens,
-  outputTokens,
-  cachedInputTokens: 0,
-  cacheWriteTokens: 0,
-  reasoningTokens: 0,
-  ...more,
-});
 
 /** An event as the proxy records it at `at`, priced with `book` (default: the registry alone). */
 function eventAt(orgId: string, at: string, model: string, u: Usage | undefined, book = createPriceBook(builtinPrices)): EventRow {

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { insertEvents } from "../../src/db/events.ts";
 import { createOrg } from "../../src/db/orgs.ts";
 import type { EventRow } from "../../src/db/tables.ts";
-import { uuidv7 } from "../../src/lib/uuid.ts";
 import { startLectr, type TestLectr } from "../helpers/lectr.ts";
 import { gqlClient, orgKey, type Gql } from "./client.ts";
+import { eventRow } from "../helpers/rows.ts";
 
 const T = Date.UTC(2026, 2, 10); // 2026-03-10T00:00Z
 const min = 60_000;
@@ -25,28 +25,7 @@ const previous = { from: T - day + 30 * min, to: current.from };
 let l: TestLectr;
 let gql: Gql;
 
-function ev(orgId: string, keyId: string, at: number, o: Partial<EventRow> = {}): EventRow {
-  return {
-    id: uuidv7(at),
-    org_id: orgId,
-    key_id: keyId,
-    created_at: at,
-    endpoint: "/v1/chat/completions",
-    provider: "openai",
-    provider_source: "detected",
-    provider_unknown: false,
-    model: "gpt-4o",
-    streamed: false,
-    status: 200,
-    error_code: null,
-    latency_ms: 100,
-    input_tokens: 10,
-    output_tokens: 2,
-    cost_usd: 0,
-    price_known: true,
-    ...o,
-  };
-}
+const ev = eventRow;
 
 beforeAll(async () => {
   l = await startLectr();

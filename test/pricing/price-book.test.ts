@@ -2,18 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { createPriceBook, priceCall, pricesInEffect, type OrgPrice, type PricedCall } from "../../src/pricing/price-book.ts";
 import { startPriceBooks } from "../../src/pricing/price-books.ts";
 import { builtinPrices } from "../../src/pricing/registry.ts";
-import type { Usage } from "../../src/providers/types.ts";
 import { formatUsd } from "../../src/proxy/respond.ts";
+import { usage } from "../helpers/rows.ts";
 
 const at = Date.UTC(2026, 0, 15);
-const usage = (inputTokens: number, outputTokens: number, more: Partial<Usage> = {}): Usage => ({
-  inputTokens,
-  outputTokens,
-  cachedInputTokens: 0,
-  cacheWriteTokens: 0,
-  reasoningTokens: 0,
-  ...more,
-});
 let n = 0;
 const price = (p: Partial<OrgPrice> & Pick<OrgPrice, "model">): OrgPrice => ({
   id: `p${n++}`,
