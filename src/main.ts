@@ -1,74 +1,15 @@
 /**
- * Entry point of `lectr` (the binary, `npm start`, `deno task start`):
- * dispatches the CLI; `serve` runs until SIGTERM/SIGINT, then drains.
+ * Entry point of `lectr` (the binary, `npm start`, `deno task start`).
+ * Deliberately light: when `serve` must relaunch itself (see
+ * relaunchWithFetchConcurrency), the parent that stays behind has loaded
+ * nothing but this file, the argument parser and the runtime module.
  */
-import { ConfigError, loadConfig, parseArgs } from "./config.ts";
-import { openDatabase } from "./db/client.ts";
-import { migrate } from "./db/migrate.ts";
-import { OrgError } from "./db/orgs.ts";
-import { commands, UsageError } from "./cli/commands.ts";
-import { helpText } from "./cli/help.ts";
-import { bufferedWriter, createLogger } from "./lib/log.ts";
-import { argv, env, exit, onShutdownSignal, relaunchWithFetchConcurrency, watchParent, writeStderr, writeStdout } from "./runtime.ts";
-import { startServer } from "./server.ts";
-import { commit, version } from "./version.ts";
+import { parseArgs } from "./config.ts";
+import { argv, exit, relaunchWithFetchConcurrency } from "./runtime.ts";
 
-async function main(): Promise<number> {
-  const { positional, flags } = parseArgs(argv());
-  if (flags.version) {
-    writeStdout(`lectr ${version} (${commit})\n`);
-    return 0;
-  }
-  if (flags.help || positional[0] === "help") {
-    writeStdout(helpText(version));
-    return 0;
-  }
-  const config = loadConfig(env(), flags);
-  const name = positional.slice(0, 2).join(" ");
-  const command = commands[name] ?? commands[positional[0] ?? ""];
-
-  if (positional.length === 0 || positional[0] === "serve") {
-    const relaunched = await relaunchWithFetchConcurrency();
-    if (relaunched !== undefined) return relaunched;
-    const out = bufferedWriter(writeStdout);
-    const log = createLogger(config.logLevel, out.write);
-    const lectr = await startServer(config, { log });
-    out.flush();
-    if (lectr.bootstrap) writeStdout(`Org key for "default": ${lectr.bootstrap.key}\n`);
-    await new Promise<void>((resolve) => {
-      const stop = (why: string) => {
-        log.info("shutting down", { signal: why, inflight: lectr.inflight });
-        lectr.shutdown().then(resolve, resolve);
-      };
-      onShutdownSignal(stop);
-      watchParent(() => stop("parent exited"));
-    });
-    out.flush();
-    return 0;
-  }
-  if (!command) {
-    writeStderr(`Unknown command "${positional.join(" ")}". Run lectr --help.\n`);
-    return 2;
-  }
-  const words = positional.slice(commands[name] ? 2 : 1);
-  const database = await openDatabase(config.dbUrl, config.dbAuthToken);
-  try {
-    await migrate(database.client);
-    writeStdout(await command(database, words, flags, config));
-    return 0;
-  } finally {
-    database.close();
-  }
-}
-
-main().then(
-  (code) => exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError || err instanceof OrgError || err instanceof ConfigError) {
-      writeStderr(`${err.message}\n`);
-      exit(2);
-    }
-    writeStderr(`lectr: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    exit(1);
-  },
-);
+const { positional, flags } = parseArgs(argv());
+const serving = (positional.length === 0 || positional[0] === "serve") && !flags.help && !flags.version;
+const relaunched = serving ? await relaunchWithFetchConcurrency() : undefined;
+if (relaunched !== undefined) exit(relaunched);
+const { run } = await import("./cli/run.ts");
+await run();
