@@ -149,3 +149,18 @@ describe("splitUrl", () => {
     expect([new URL(url).pathname, new URL(url).search || (url.endsWith("?") ? "?" : "")]).toEqual([path, search]);
   });
 });
+
+describe("uuidv7 ordering", () => {
+  test("ids made in the same millisecond sort in the order they were made", () => {
+    // the current time, given explicitly so all 1,000 share one millisecond (never a future one: that would hold the clock back for later tests)
+    const now = Date.now();
+    const ids = Array.from({ length: 1000 }, () => uuidv7(now));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids.map(uuidv7Time)).size).toBeLessThanOrEqual(2);
+    expect(uuidv7Time(ids[0]!)).toBe(now);
+  });
+  test("an explicit earlier time keeps its own timestamp", () => {
+    uuidv7();
+    expect(uuidv7Time(uuidv7(1_600_000_000_000))).toBe(1_600_000_000_000);
+  });
+});
