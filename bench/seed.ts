@@ -8,6 +8,7 @@ import { builtinPrices } from "../src/pricing/registry.ts";
 import { computeCost } from "../src/pricing/cost.ts";
 import { uuidv7 } from "../src/lib/uuid.ts";
 import type { ProviderId } from "../src/providers/types.ts";
+import { createRandom } from "../test/helpers/random.ts";
 
 interface Workload {
   provider: ProviderId;
@@ -40,16 +41,6 @@ export interface SeedOrg {
   share: number;
 }
 
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Yields `total` events between `from` and `to`, oldest first, in batches

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { createSseParser, type SseEvent } from "../../src/proxy/sse.ts";
+import { createRandom } from "../helpers/random.ts";
 
 const encoder = new TextEncoder();
 
@@ -22,18 +23,6 @@ function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
   return sorted.slice(1).map((end, i) => bytes.slice(sorted[i], end));
 }
 
-/** Deterministic PRNG (mulberry32) so random splits are reproducible by seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sameEvents = (a: SseEvent[], b: SseEvent[]) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Every way of chunking must give the events of feeding the stream at once. */
@@ -45,7 +34,7 @@ function expectSplitInvariant(bytes: Uint8Array): SseEvent[] {
   }
   expect(parse(splitAt(bytes, Array.from({ length: bytes.length }, (_, i) => i)))).toEqual(whole);
   for (let seed = 1; seed <= 200; seed++) {
-    const next = random(seed);
+    const next = createRandom(seed);
     const cuts = [0, 1, 2].map(() => Math.floor(next() * (bytes.length + 1)));
     const split = parse(splitAt(bytes, cuts));
     if (!sameEvents(split, whole)) expect({ seed, events: split }).toEqual({ seed, events: whole });

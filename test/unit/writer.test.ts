@@ -7,22 +7,10 @@ import type { EventRow } from "../../src/db/tables.ts";
 import { silentLogger } from "../../src/lib/log.ts";
 import { openSpool } from "../../src/record/spool.ts";
 import { createWriter } from "../../src/record/writer.ts";
+import { eventRow } from "../helpers/rows.ts";
 
-const row = (i: number): EventRow => ({
-  id: `e${i}`,
-  org_id: "o",
-  key_id: "k",
-  created_at: i,
-  endpoint: "/v1/chat/completions",
-  provider: "openai",
-  provider_source: "detected",
-  provider_unknown: false,
-  model: "gpt-4o",
-  streamed: false,
-  status: 200,
-  latency_ms: 1,
-  price_known: true,
-});
+// deterministic ids and times, so the assertions can name them
+const row = (i: number): EventRow => eventRow("o", "k", i, { id: `e${i}`, latency_ms: 1 });
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), "lectr-writer-"));
