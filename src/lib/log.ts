@@ -21,11 +21,29 @@ export function isLogLevel(s: string): s is LogLevel {
   return s in rank;
 }
 
+/** The ISO time of the current millisecond, formatted once per millisecond however many lines share it. */
+let isoMs = 0;
+let iso = "";
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    iso = new Date(ms).toISOString();
+  }
+  return iso;
+}
+
+/** One line, `{"time","level","msg",...fields}`: the fields object is serialised as it is, not copied into another. */
+export function formatLine(time: string, lvl: LogLevel, msg: string, fields?: LogFields): string {
+  const rest = fields === undefined ? "{}" : JSON.stringify(fields);
+  return `{"time":"${time}","level":"${lvl}","msg":${JSON.stringify(msg)}${rest.length > 2 ? `,${rest.slice(1)}` : "}"}\n`;
+}
+
 export function createLogger(level: LogLevel, write: (line: string) => void): Logger {
   const min = rank[level];
   const emit = (lvl: LogLevel, msg: string, fields?: LogFields) => {
     if (rank[lvl] < min) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
+    write(formatLine(isoNow(), lvl, msg, fields));
   };
   return {
     level,

@@ -46,6 +46,10 @@ export function createSseParser(): SseParser {
   let blockStart = -1;
   let data: string | undefined;
   let eventName: string | undefined;
+  // The chunk being pushed, decoded whole when every byte maps to one UTF-16 unit (ASCII): values are then
+  // substrings of it at their byte offsets, one decode per chunk instead of one per line.
+  let text: string | undefined;
+  let textOf: Uint8Array | undefined;
 
   function resetBlock(): void {
     blockStart = -1;
@@ -59,6 +63,9 @@ export function createSseParser(): SseParser {
     resetBlock();
     return event;
   }
+
+  const value = (bytes: Uint8Array, from: number, to: number): string =>
+    bytes === textOf ? text!.slice(from, to) : decoder.decode(bytes.subarray(from, to));
 
   /** Interprets bytes[from, to) as one line that started at `start`; `end` is the offset just past its terminator. */
   function processLine(bytes: Uint8Array, from: number, to: number, start: number, end: number): SseEvent | undefined {
@@ -78,14 +85,14 @@ export function createSseParser(): SseParser {
       nameLength === 4 &&
       bytes[from] === 0x64 && bytes[from + 1] === 0x61 && bytes[from + 2] === 0x74 && bytes[from + 3] === 0x61 // "data"
     ) {
-      const value = decoder.decode(bytes.subarray(valueStart, to));
-      data = data === undefined ? value : data + "\n" + value;
+      const v = value(bytes, valueStart, to);
+      data = data === undefined ? v : data + "\n" + v;
     } else if (
       nameLength === 5 &&
       bytes[from] === 0x65 && bytes[from + 1] === 0x76 && bytes[from + 2] === 0x65 && bytes[from + 3] === 0x6e &&
       bytes[from + 4] === 0x74 // "event"
     ) {
-      eventName = decoder.decode(bytes.subarray(valueStart, to));
+      eventName = value(bytes, valueStart, to);
     }
     return undefined;
   }
@@ -115,6 +122,12 @@ export function createSseParser(): SseParser {
     if (length === 0) return events;
     const base = offset;
     offset += length;
+    const whole = decoder.decode(chunk);
+    // Equal lengths: no multi-byte sequence (and no BOM) in the chunk, so string and byte offsets coincide.
+    if (whole.length === length) {
+      text = whole;
+      textOf = chunk;
+    }
     let pos = 0;
     if (skipLeadingLf) {
       skipLeadingLf = false;
@@ -164,6 +177,8 @@ export function createSseParser(): SseParser {
         events.push(event);
       }
     }
+    text = undefined;
+    textOf = undefined;
     return events;
   }
 

@@ -14,6 +14,7 @@ import {
 } from "../providers/usage.ts";
 import type { ProviderId, Usage } from "../providers/types.ts";
 import { watchIdle, type Deadline, type ForwardFailure } from "./forward.ts";
+import { streamBody } from "../runtime.ts";
 
 export interface TapOutcome {
   usage: Usage | undefined;
@@ -42,6 +43,7 @@ const maxParsedBody = 8 * 1024 * 1024;
 const tailBytes = 64 * 1024;
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
+const empty = new Uint8Array(0);
 
 export type BodyReader = ReadableStreamDefaultReader<Uint8Array>;
 
@@ -72,48 +74,44 @@ export function tapBody(reader: BodyReader, prefix: Uint8Array[], opts: TapOptio
     },
     { once: true },
   );
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      // Loop until something is sent: a pull that enqueues nothing is not called again.
-      for (;;) {
-        let result: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          const next = prefix.shift();
-          result = next ? { done: false, value: next } : await reader.read();
-        } catch {
-          const failure = opts.deadline.reason() ?? "upstream_unreachable";
-          if (opts.sse && failure !== "client_aborted") {
-            // End the stream in a shape SDKs surface as an error, instead of a cut connection.
-            controller.enqueue(encoder.encode(sseErrorEvent(failure)));
-            controller.close();
-          } else {
-            controller.error(new Error(failure));
-          }
-          end(failure);
-          return;
+  // What the client gets next (one chunk, or its parts around a dropped event), null at the end; throws when the body fails with no SSE error event to send.
+  let closing = false;
+  const next = async (): Promise<Uint8Array[] | null> => {
+    if (closing) return null;
+    for (;;) {
+      let result: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        const pending = prefix.shift();
+        result = pending ? { done: false, value: pending } : await reader.read();
+      } catch {
+        const failure = opts.deadline.reason() ?? "upstream_unreachable";
+        end(failure);
+        if (opts.sse && failure !== "client_aborted") {
+          // End the stream in a shape SDKs surface as an error, instead of a cut connection.
+          closing = true;
+          return [encoder.encode(sseErrorEvent(failure))];
         }
-        if (result.done) {
-          const rest = observer.flush();
-          if (rest.byteLength > 0) controller.enqueue(rest);
-          controller.close();
-          end(undefined);
-          return;
-        }
-        idle.touch();
-        const out = observer.push(result.value);
-        if (out.byteLength > 0) {
-          firstByteAt ??= performance.now();
-          controller.enqueue(out);
-          return;
-        }
+        throw new Error(failure);
       }
-    },
-    cancel() {
-      // The client went away: stop the upstream call and keep what was seen.
-      opts.deadline.abort("client_aborted");
-      reader.cancel().catch(() => {});
-      end("client_aborted");
-    },
+      if (result.done) {
+        const rest = observer.flush();
+        closing = true;
+        end(undefined);
+        return rest.length > 0 ? rest : null;
+      }
+      idle.touch();
+      const out = observer.push(result.value);
+      if (out.length > 0) {
+        firstByteAt ??= performance.now();
+        return out;
+      }
+    }
+  };
+  return streamBody(next, () => {
+    // The client went away: stop the upstream call and keep what was seen.
+    opts.deadline.abort("client_aborted");
+    reader.cancel().catch(() => {});
+    end("client_aborted");
   });
 }
 
@@ -124,10 +122,10 @@ export function sseErrorEvent(code: ForwardFailure): string {
 }
 
 interface Observer {
-  /** Bytes to send the client for this chunk. */
-  push(chunk: Uint8Array): Uint8Array;
+  /** Bytes to send the client for this chunk, in parts (a dropped event leaves a gap; nothing is copied to close it). */
+  push(chunk: Uint8Array): Uint8Array[];
   /** Bytes held back at the end of the stream. */
-  flush(): Uint8Array;
+  flush(): Uint8Array[];
   finish(): { usage: Usage | undefined; responseModel: string | undefined; streamError: boolean };
 }
 
@@ -157,9 +155,9 @@ function jsonObserver(provider: ProviderId): Observer {
       }
       if (overflow) tail = (tail + decoder.decode(chunk, { stream: true })).slice(-tailBytes);
       else chunks.push(chunk);
-      return chunk;
+      return [chunk];
     },
-    flush: () => new Uint8Array(0),
+    flush: () => [],
     finish() {
       if (overflow) return { usage: usageFromTail(provider, tail), responseModel: undefined, streamError: false };
       return { ...readJsonBody(provider, concat(chunks, size)), streamError: false };
@@ -193,7 +191,7 @@ function sseObserver(opts: TapOptions): Observer {
   let state: StreamUsageState = initialStreamUsage();
   let streamError = false;
   // Drop mode only: bytes received but not yet sent, starting at stream offset `heldFrom`.
-  let held: Uint8Array = new Uint8Array(0);
+  let held: Uint8Array = empty;
   let heldFrom = 0;
 
   const observe = (e: SseEvent): boolean => {
@@ -213,18 +211,17 @@ function sseObserver(opts: TapOptions): Observer {
   };
 
   /** The held bytes up to stream offset `upTo`, minus the dropped events. */
-  const release = (upTo: number, dropped: SseEvent[]): Uint8Array => {
+  const release = (upTo: number, dropped: SseEvent[]): Uint8Array[] => {
     const parts: Uint8Array[] = [];
     let from = heldFrom;
-    for (const d of dropped) {
-      parts.push(held.subarray(from - heldFrom, d.start - heldFrom));
+    for (const d of [...dropped, { start: upTo, end: upTo }]) {
+      if (d.start > from) parts.push(held.subarray(from - heldFrom, d.start - heldFrom));
       from = d.end;
     }
-    parts.push(held.subarray(from - heldFrom, upTo - heldFrom));
-    const out = concat(parts, parts.reduce((n, p) => n + p.byteLength, 0));
-    held = held.slice(upTo - heldFrom);
+    // what stays held is a partial event: copied, so the chunk it came from can go
+    held = upTo - heldFrom < held.byteLength ? held.slice(upTo - heldFrom) : empty;
     heldFrom = upTo;
-    return out;
+    return parts;
   };
 
   return {
@@ -232,23 +229,23 @@ function sseObserver(opts: TapOptions): Observer {
       const events = parser.push(chunk);
       if (!opts.dropInjectedUsage) {
         for (const e of events) observe(e);
-        return chunk;
+        return [chunk];
       }
       const dropped = events.filter(observe);
       const last = events[events.length - 1];
       // The common case: nothing held, nothing dropped, the chunk ends on an event boundary. Pass it as it is.
       if (held.byteLength === 0 && dropped.length === 0 && last?.end === parser.offset) {
         heldFrom = parser.offset;
-        return chunk;
+        return [chunk];
       }
       held = held.byteLength === 0 ? chunk : concat([held, chunk], held.byteLength + chunk.byteLength);
       // Only whole events go out in drop mode; a partial one waits for its end.
-      return last ? release(last.end, dropped) : new Uint8Array(0);
+      return last ? release(last.end, dropped) : [];
     },
     flush() {
       const events = parser.finish();
       const dropped = events.filter(observe);
-      return opts.dropInjectedUsage ? release(parser.offset, dropped) : new Uint8Array(0);
+      return opts.dropInjectedUsage ? release(parser.offset, dropped) : [];
     },
     finish: () => ({ usage: state.usage, responseModel: state.responseModel, streamError }),
   };

@@ -6,6 +6,7 @@ import { checkEndpointShape } from "../../src/proxy/azure-endpoint.ts";
 import { isPrivateAddress } from "../../src/lib/address.ts";
 import { unwrapArrayError } from "../../src/proxy/normalize-error.ts";
 import { generateOrgKey, hashKey, looksLikeOrgKey } from "../../src/lib/keys.ts";
+import { createLogger, formatLine } from "../../src/lib/log.ts";
 
 const enc = new TextEncoder();
 
@@ -162,5 +163,33 @@ describe("uuidv7 ordering", () => {
   test("an explicit earlier time keeps its own timestamp", () => {
     uuidv7();
     expect(uuidv7Time(uuidv7(1_600_000_000_000))).toBe(1_600_000_000_000);
+  });
+});
+
+describe("log lines", () => {
+  test("are the same JSON object a spread would give, for any fields", () => {
+    const time = "2026-11-27T08:00:00.000Z";
+    const cases: (Record<string, unknown> | undefined)[] = [
+      undefined,
+      {},
+      { id: "a", n: 1, none: undefined, nil: null },
+      { quote: 'say "hi"\n\u2028', nested: { a: [1, { b: "c" }] }, ok: true },
+      { only: undefined },
+    ];
+    for (const fields of cases) {
+      const line = formatLine(time, "info", 'msg "x"', fields);
+      expect(line.endsWith("}\n")).toBe(true);
+      expect(line.indexOf("\n")).toBe(line.length - 1);
+      expect(JSON.parse(line)).toEqual(JSON.parse(JSON.stringify({ time, level: "info", msg: 'msg "x"', ...fields })));
+    }
+  });
+
+  test("carry the current time", () => {
+    const lines: string[] = [];
+    const before = Date.now();
+    createLogger("info", (l) => lines.push(l)).info("x", { a: 1 });
+    const t = Date.parse(JSON.parse(lines[0]!).time);
+    expect(t).toBeGreaterThanOrEqual(before);
+    expect(t).toBeLessThanOrEqual(Date.now());
   });
 });
