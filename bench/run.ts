@@ -4,7 +4,7 @@
  * (and latest.json, the raw records). Sections: proxy (side by side, with a
  * CPU profile of Lectr), streams (10,000 open streams), soak, writer.
  *
- *   bun bench/run.ts [--only proxy,streams,soak,writer] [--targets direct,bun-hop,node-hop,lectr,lectr-bin,portkey]
+ *   bun bench/run.ts [--only proxy,streams,soak,writer] [--targets direct,bun-hop,bun-floor,node-hop,lectr,lectr-bin,portkey]
  *                    [--rounds 2] [--seconds 4] [--latency-seconds 3] [--warm 2] [--connections 16,64]
  *                    [--paced-streams 100] [--open-streams 10000] [--streams-variant auto|both|shipped|lifted]
  *                    [--soak-seconds 60] [--writer-events 100000] [--no-profile] [--lectr-root PATH] [--keep]

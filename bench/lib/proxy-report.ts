@@ -8,7 +8,7 @@ import type { ProxyResults, RunRecord, StreamRecord } from "../proxy.ts";
 import type { TargetName } from "./targets.ts";
 import { fmtInt, fmtMb, fmtRatio, fmtUs, table } from "./stats.ts";
 
-const order: TargetName[] = ["direct", "bun-hop", "node-hop", "lectr", "lectr-bin", "portkey"];
+const order: TargetName[] = ["direct", "bun-hop", "bun-floor", "node-hop", "lectr", "lectr-bin", "portkey"];
 const lectrs: TargetName[] = ["lectr", "lectr-bin"];
 export const goals = { vsPortkey: 20, vsNodeHop: 1.5, vsBunHop: 0.7, addedP50Us: 150, addedP99Us: 1000, firstChunkUs: 200, rss64Mb: 80 };
 
@@ -95,6 +95,8 @@ export function ratio(res: ProxyResults, a: TargetName, b: TargetName, kind: Kin
   return x !== undefined && y ? x / y : Number.NaN;
 }
 
+const fmtPlain = (r: number) => (Number.isNaN(r) ? "–" : `${r.toFixed(2)}×`);
+
 export function ratiosTable(res: ProxyResults): string {
   const rows: string[][] = [];
   for (const l of lectrs.filter((t) => res.runs.some((r) => r.target === t))) {
@@ -111,11 +113,14 @@ export function ratiosTable(res: ProxyResults): string {
           fmtRatio(ratio(res, l, "portkey", kind, c), goals.vsPortkey),
           fmtRatio(ratio(res, l, "node-hop", kind, c), goals.vsNodeHop),
           fmtRatio(ratio(res, l, "bun-hop", kind, c), goals.vsBunHop),
+          rps("bun-floor"),
+          fmtPlain(ratio(res, l, "bun-floor", kind, c)),
+          fmtPlain(ratio(res, "bun-floor", "bun-hop", kind, c)),
         ]);
       }
     }
   }
-  return table(["", "load", "req/s", "portkey", "node-hop", "bun-hop", `lectr/portkey (≥ ${goals.vsPortkey}×)`, `lectr/node-hop (≥ ${goals.vsNodeHop}×)`, `lectr/bun-hop (≥ ${goals.vsBunHop}×)`], rows);
+  return table(["", "load", "req/s", "portkey", "node-hop", "bun-hop", `lectr/portkey (≥ ${goals.vsPortkey}×)`, `lectr/node-hop (≥ ${goals.vsNodeHop}×)`, `lectr/bun-hop (≥ ${goals.vsBunHop}×)`, "bun-floor", "lectr/bun-floor", "bun-floor/bun-hop"], rows);
 }
 
 /** Every event check of the run, discarded repeats included: "N of M passed" and the failures. */

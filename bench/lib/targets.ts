@@ -14,8 +14,8 @@ export const binaryPath = join(root, "dist", "lectr");
 /** The provider key every request carries; the mock never checks it. */
 const providerKey = "Bearer sk-bench-not-a-real-key";
 
-export type TargetName = "direct" | "bun-hop" | "node-hop" | "lectr" | "lectr-bin" | "portkey";
-export const allTargets: TargetName[] = ["direct", "bun-hop", "node-hop", "lectr", "lectr-bin", "portkey"];
+export type TargetName = "direct" | "bun-hop" | "bun-floor" | "node-hop" | "lectr" | "lectr-bin" | "portkey";
+export const allTargets: TargetName[] = ["direct", "bun-hop", "bun-floor", "node-hop", "lectr", "lectr-bin", "portkey"];
 
 export interface Running {
   name: TargetName;
@@ -69,9 +69,10 @@ export async function startTarget(name: TargetName, ctx: StartContext): Promise<
     case "direct":
       return { name, url: ctx.mockUrl, headers: plain, pid: ctx.mockPid, tree: () => [ctx.mockPid], paced: byQuery(plain), stop: async () => {} };
     case "bun-hop":
+    case "bun-floor":
     case "node-hop": {
       const port = freePort();
-      const cmd = name === "bun-hop" ? [process.execPath, join(root, "bench/hops/bun-hop.ts")] : ["node", join(root, "bench/hops/node-hop.mjs")];
+      const cmd = name === "node-hop" ? ["node", join(root, "bench/hops/node-hop.mjs")] : [process.execPath, join(root, `bench/hops/${name}.ts`)];
       const s = start({ name, cmd, cpus: ctx.cpus, cwd: root, env: cleanEnv({ UPSTREAM: ctx.mockUrl, PORT: String(port) }), log });
       await waitForLine(s, /listening on (\d+)/);
       return { name, url: `http://127.0.0.1:${port}`, headers: plain, ...processes(s, port), paced: byQuery(plain) };
