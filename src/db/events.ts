@@ -24,6 +24,13 @@ function insertStatement(rows: readonly EventRow[]): InStatement {
   return { sql: `INSERT INTO events (${columns.join(",")}) VALUES ${new Array(rows.length).fill(row).join(",")} ON CONFLICT DO NOTHING`, args };
 }
 
+/** The rows with each id once (the last of a repeated id wins); the same array when no id repeats, the usual case. */
+function withoutRepeats(rows: EventRow[]): EventRow[] {
+  const ids = new Set<string>();
+  for (const r of rows) ids.add(r.id);
+  return ids.size === rows.length ? rows : [...new Map(rows.map((r) => [r.id, r])).values()];
+}
+
 /** Some of the batch's ids were stored before (a batch retried after its commit landed). */
 class AlreadyStored extends Error {}
 
@@ -37,7 +44,7 @@ class AlreadyStored extends Error {}
  * rewritten without it.
  */
 export async function insertEvents(writePath: WritePath, rows: EventRow[]): Promise<void> {
-  const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
+  const unique = withoutRepeats(rows);
   if (unique.length === 0) return;
   try {
     await writeBatch(writePath, unique, false);
