@@ -2,7 +2,7 @@
  * Assembles the HTTP surface: health, the proxy under /v1, and (as they
  * arrive) the GraphQL API and dashboard. One onError masks the unexpected.
  */
-import { Elysia, type AnyElysia } from "elysia";
+import { Elysia } from "elysia";
 import type { Logger } from "./lib/log.ts";
 import { errorResponse } from "./lib/errors.ts";
 
@@ -13,8 +13,8 @@ export interface AppDeps {
   status: (request: Request) => Promise<Response>;
   metrics: (request: Request) => Response;
   ready: () => Promise<boolean>;
-  /** The GraphQL API (src/graphql/plugin.ts), mounted at /graphql. */
-  graphql: AnyElysia;
+  /** The GraphQL API (src/graphql/plugin.ts), served at /graphql. */
+  graphql: (request: Request) => Promise<Response>;
   log: Logger;
 }
 
@@ -34,7 +34,7 @@ export function buildApp(deps: AppDeps) {
         ? Response.json({ status: "ready" })
         : Response.json({ status: "database unavailable" }, { status: 503 }),
     )
-    .use(deps.graphql)
+    .all("/graphql", ({ request }) => deps.graphql(request), { parse: "none" })
     .get("/metrics", ({ request }) => deps.metrics(request))
     .get("/v1/lectr/status", ({ request }) => deps.status(request))
     .all("/v1/*", ({ request }) => deps.proxy(request, () => deps.clientIp(request)), { parse: "none" });

@@ -19,7 +19,6 @@ import { startRulesCache, type RulesCache } from "./routing/cache.ts";
 import { listAllRules } from "./db/routing.ts";
 import { startRecorder, type Recorder } from "./record/recorder.ts";
 import { buildApp } from "./app.ts";
-import { graphqlPlugin } from "./graphql/plugin.ts";
 import { createLectrMetrics } from "./observe/lectr-metrics.ts";
 import { createObserver } from "./observe/observer.ts";
 import { metricsHandler, statusHandler } from "./observe/status.ts";
@@ -101,12 +100,18 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     },
   });
   let served: Served | undefined;
+  // GraphQL (schema, yoga, Pothos) is loaded on its first request: a replica that only proxies never holds it (~35 MB under load).
+  let graphql: Promise<(request: Request) => Promise<Response>> | undefined;
+  const loadGraphql = async () => {
+    const { graphqlHandler } = await import("./graphql/plugin.ts");
+    return graphqlHandler({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, log, rules, prices, priceBooks, writePath: database.writePath });
+  };
   const app = buildApp({
     proxy,
     clientIp: (request) => served?.clientIp(request) ?? "",
     status: statusHandler({ auth, recorder, adminToken: config.adminToken, databaseKind: database.kind, startedAt: Date.now() }),
     metrics: metricsHandler(() => metrics.registry.render(), config.metricsToken),
-    graphql: graphqlPlugin({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, log, rules, prices, priceBooks, writePath: database.writePath }),
+    graphql: (request) => (graphql ??= loadGraphql()).then((handle) => handle(request)),
     log,
     // Ready means events reach the database: it answers and the writer is not spooling.
     ready: async () => {

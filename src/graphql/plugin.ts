@@ -1,10 +1,9 @@
 /**
- * Mounts the GraphQL API at /graphql in Elysia: POST and GET served by
- * graphql-yoga, GraphiQL for a browser's GET. Credentials are checked when the
+ * The GraphQL API at /graphql: POST and GET served by graphql-yoga,
+ * GraphiQL for a browser's GET. Credentials are checked when the
  * context is built, so the GraphiQL page itself loads without them; every
  * operation needs them (401 UNAUTHENTICATED otherwise).
  */
-import { Elysia } from "elysia";
 import { createYoga, maskError } from "graphql-yoga";
 import { createContext, type GraphqlContext, type GraphqlDeps } from "./context.ts";
 import { schema } from "./schema.ts";
@@ -29,7 +28,7 @@ query Dashboard {
 }
 `;
 
-export function graphqlPlugin(deps: GraphqlDeps) {
+export function graphqlHandler(deps: GraphqlDeps): (request: Request) => Promise<Response> {
   const yoga = createYoga<Record<string, never>, GraphqlContext>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -52,19 +51,15 @@ export function graphqlPlugin(deps: GraphqlDeps) {
       },
     },
   });
-  return new Elysia({ name: "graphql" }).all(
-    "/graphql",
-    async ({ request }) => {
-      if (request.method !== "POST") return yoga.fetch(request);
-      // Bodies are read before credentials are checked: bound them, so no one can make Lectr buffer megabytes.
-      const body = await readBody(request, maxBodyBytes);
-      if (!body.ok) {
-        const tooLarge = body.error.kind === "body_too_large";
-        const message = tooLarge ? `A GraphQL request body may be at most ${maxBodyBytes} bytes.` : "The request body was cut off.";
-        return Response.json({ errors: [{ message, extensions: { code: tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST" } }] }, { status: tooLarge ? 413 : 400 });
-      }
-      return yoga.fetch(new Request(request.url, { method: "POST", headers: request.headers, body: body.value as BodyInit }));
-    },
-    { parse: "none" },
-  );
+  return async (request) => {
+    if (request.method !== "POST") return yoga.fetch(request);
+    // Bodies are read before credentials are checked: bound them, so no one can make Lectr buffer megabytes.
+    const body = await readBody(request, maxBodyBytes);
+    if (!body.ok) {
+      const tooLarge = body.error.kind === "body_too_large";
+      const message = tooLarge ? `A GraphQL request body may be at most ${maxBodyBytes} bytes.` : "The request body was cut off.";
+      return Response.json({ errors: [{ message, extensions: { code: tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST" } }] }, { status: tooLarge ? 413 : 400 });
+    }
+    return yoga.fetch(new Request(request.url, { method: "POST", headers: request.headers, body: body.value as BodyInit }));
+  };
 }
