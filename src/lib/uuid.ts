@@ -10,9 +10,18 @@ const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padSt
 let lastMs = -1;
 let counter = 0;
 
+// Random bytes are drawn from the system in blocks: one call per 256 ids instead of one per id.
+const pool = new Uint8Array(4096);
+let poolAt = pool.length;
+const b = new Uint8Array(16);
+
 export function uuidv7(now: number = Date.now()): string {
-  const b = new Uint8Array(16);
-  crypto.getRandomValues(b);
+  if (poolAt === pool.length) {
+    crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
+  b.set(pool.subarray(poolAt, poolAt + 16));
+  poolAt += 16;
   let ms = now;
   let seq: number;
   if (ms === lastMs) {

@@ -25,22 +25,22 @@ export function computeCost(usage: Usage, price: PriceRow | undefined): Cost {
   // Most providers bill reasoning as output; split it out only for a row with its own rate.
   const reasoning = price.reasoningPerMTok === null ? 0 : tokens(usage.reasoningTokens);
 
-  // [token count, USD per 1M tokens]. A missing cache rate means the provider bills those tokens as input.
-  const lines: readonly (readonly [number, number | null])[] = [
-    // A provider reporting more cached than input tokens gets no uncached part, not a negative one.
-    [Math.max(0, input - cached - written), price.inputPerMTok],
-    [cached, price.cachedInputPerMTok ?? price.inputPerMTok],
-    [written, price.cacheWritePerMTok ?? price.inputPerMTok],
-    [Math.max(0, output - reasoning), price.outputPerMTok],
-    [reasoning, price.reasoningPerMTok],
-  ];
-
   // Sum token × per-MTok price and divide once, so the only rounding is float's own.
+  // A missing cache rate means the provider bills those tokens as input.
   let tokenDollars = 0;
-  for (const [count, perMTok] of lines) {
-    if (count === 0) continue;
-    if (perMTok === null) return unknownCost;
+  const add = (count: number, perMTok: number | null): boolean => {
+    if (count === 0) return true;
+    if (perMTok === null) return false;
     tokenDollars += count * perMTok;
-  }
+    return true;
+  };
+  const priced =
+    // A provider reporting more cached than input tokens gets no uncached part, not a negative one.
+    add(Math.max(0, input - cached - written), price.inputPerMTok) &&
+    add(cached, price.cachedInputPerMTok ?? price.inputPerMTok) &&
+    add(written, price.cacheWritePerMTok ?? price.inputPerMTok) &&
+    add(Math.max(0, output - reasoning), price.outputPerMTok) &&
+    add(reasoning, price.reasoningPerMTok);
+  if (!priced) return unknownCost;
   return { costUsd: tokenDollars / 1_000_000, priceKnown: true };
 }
