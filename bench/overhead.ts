@@ -30,12 +30,18 @@ globalThis.fetch = (async (_url: string, init: RequestInit) => {
     : new Response(jsonBody, { headers: { "content-type": "application/json", "content-length": String(jsonBody.byteLength), "x-request-id": "req_bench" } });
 }) as typeof fetch;
 
-const request = (stream: boolean) =>
-  new Request("http://127.0.0.1:8787/v1/chat/completions", {
+const bodies = [false, true].map((stream) =>
+  new TextEncoder().encode(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello in twenty words." }], max_tokens: 64, stream })),
+);
+// with a content-length, as the SDKs send it
+const request = (stream: boolean) => {
+  const body = bodies[stream ? 1 : 0]!;
+  return new Request("http://127.0.0.1:8787/v1/chat/completions", {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: "Bearer sk-bench", "x-lectr-key": t.key },
-    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello in twenty words." }], max_tokens: 64, stream }),
+    headers: { "content-type": "application/json", "content-length": String(body.byteLength), authorization: "Bearer sk-bench", "x-lectr-key": t.key },
+    body,
   });
+};
 
 async function minimal(r: Request): Promise<Response> {
   const body = new Uint8Array(await r.arrayBuffer());
