@@ -5,6 +5,8 @@
  * chunk at a time, each in one transaction, and a second run changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createRandom } from "../helpers/random.ts";
+import { eventRow } from "../helpers/rows.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +15,6 @@ import { insertEvents, recentEvents, recostEvents, type StoredCall } from "../..
 import { migrate } from "../../src/db/migrate.ts";
 import { createOrg } from "../../src/db/orgs.ts";
 import type { EventRow } from "../../src/db/tables.ts";
-import { uuidv7 } from "../../src/lib/uuid.ts";
 import { createPriceBook, priceCall, type OrgPrice, type PriceBook } from "../../src/pricing/price-book.ts";
 import { createPriceRegistry, loadPriceRows } from "../../src/pricing/registry.ts";
 import type { ProviderId } from "../../src/providers/types.ts";
@@ -47,26 +48,16 @@ const asCall = (book: PriceBook) => (c: StoredCall) => priceCall(book, { ...c, p
 
 /** `count` events over five days (1,300: several chunks), priced as the proxy would have priced them with `book`. */
 function events(org: string, book: PriceBook, count: number, seed: number): EventRow[] {
-  let s = seed;
-  const r = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const r = createRandom(seed);
   return Array.from({ length: count }, (_, i) => {
     const at = T0 + Math.floor(r() * 5 * dayMs);
     const model = ["m-a", "m-b", "m-c"][i % 3]!;
     const ok = r() < 0.85;
     const usage = ok ? { inputTokens: Math.floor(r() * 5000), outputTokens: Math.floor(r() * 800), cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 } : undefined;
     const cost = priceCall(book, { provider: "openai", model, responseModel: ok ? model : null, at, usage });
-    return {
-      id: uuidv7(at),
-      org_id: org,
-      key_id: "k",
-      created_at: at,
-      endpoint: "/v1/chat/completions",
-      provider: "openai",
-      provider_source: "detected",
-      provider_unknown: false,
+    return eventRow(org, "k", at, {
       model,
       response_model: ok ? model : null,
-      streamed: false,
       status: ok ? 200 : 500,
       error_code: ok ? null : "upstream_error",
       latency_ms: 100 + i,
@@ -80,7 +71,7 @@ function events(org: string, book: PriceBook, count: number, seed: number): Even
       cost_source: cost.costSource,
       feature: ["a", null][i % 2] ?? null,
       task: ["chat", "code", null][i % 3] ?? null,
-    };
+    });
   });
 }
 

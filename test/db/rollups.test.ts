@@ -5,6 +5,8 @@
  * events).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createRandom } from "../helpers/random.ts";
+import { eventRow } from "../helpers/rows.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +17,6 @@ import { createOrg, listKeys } from "../../src/db/orgs.ts";
 import type { EventRow } from "../../src/db/tables.ts";
 import { readUsage } from "../../src/db/usage.ts";
 import { clientWritePath } from "../../src/db/write-path.ts";
-import { uuidv7 } from "../../src/lib/uuid.ts";
 import { addEvent, emptySums, type Sums } from "../../src/stats/aggregate.ts";
 import { dayMs, hourMs } from "../../src/stats/period.ts";
 
@@ -31,22 +32,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Deterministic random events for one org over `days` days from T0. */
 function randomEvents(orgId: string, keyId: string, count: number, days: number, seed = 1): EventRow[] {
-  let s = seed;
-  const r = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const r = createRandom(seed);
   const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   return Array.from({ length: count }, () => {
     const at = T0 + Math.floor(r() * days * dayMs);
     const status = pick([200, 200, 200, 200, 429, 500, 400, 404]);
     const priced = r() < 0.9;
-    return {
-      id: uuidv7(at),
-      org_id: orgId,
-      key_id: keyId,
-      created_at: at,
-      endpoint: "/v1/chat/completions",
+    return eventRow(orgId, keyId, at, {
       provider: pick(["openai", "groq", "gemini"]),
-      provider_source: "detected",
-      provider_unknown: false,
       model: pick(["m1", "m2", "m3"]),
       streamed: r() < 0.5,
       status,
@@ -58,7 +51,7 @@ function randomEvents(orgId: string, keyId: string, count: number, days: number,
       price_known: priced,
       feature: pick([null, "a", "b"]),
       task: pick([null, "chat", "code"]),
-    };
+    });
   });
 }
 
@@ -99,8 +92,7 @@ describe("rollups", () => {
   afterAll(() => db.close());
 
   test("any period reads back exactly what its events add up to, other orgs excluded", async () => {
-    let seed = 3;
-    const r = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const r = createRandom(3);
     const periods = [
       { from: T0, to: T0 + 5 * dayMs },
       { from: T0 + hourMs, to: T0 + 2 * hourMs },

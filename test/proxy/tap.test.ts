@@ -4,6 +4,7 @@
  * usage-only one, byte for byte, and the usage is read.
  */
 import { describe, expect, test } from "bun:test";
+import { createRandom } from "../helpers/random.ts";
 import { createDeadline } from "../../src/proxy/forward.ts";
 import { tapBody, type TapOutcome } from "../../src/proxy/tap.ts";
 
@@ -54,8 +55,8 @@ describe("drop mode", () => {
     expect([whole.text, whole.outcome.responseModel]).toEqual([expected, "gpt-4o-mini-2024-07-18"]);
   });
   test("random three-way splits", async () => {
-    let seed = 7;
-    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const random = createRandom(7);
+    const rnd = (n: number) => Math.floor(random() * n);
     for (let k = 0; k < 200; k++) {
       const [a, b] = [rnd(stream.length), rnd(stream.length)].sort((x, y) => x - y);
       expect((await run([stream.subarray(0, a), stream.subarray(a, b), stream.subarray(b)])).text).toBe(expected);

@@ -1,5 +1,6 @@
 /** The aggregation and period math behind the dashboard queries. Pure. */
 import { describe, expect, test } from "bun:test";
+import { createRandom } from "../helpers/random.ts";
 import type { EventRow } from "../../src/db/tables.ts";
 import { addEvent, aggregateEvents, emptySums, type RollupEvent } from "../../src/stats/aggregate.ts";
 import { bucketBounds, latencyBucket, latencyBucketCount, percentile } from "../../src/stats/histogram.ts";
@@ -85,8 +86,7 @@ describe("latency histogram", () => {
   });
 
   test("the estimate is within a factor √(10^(1/5)) ≈ 1.259 of the exact nearest-rank p95", () => {
-    let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = createRandom(7);
     for (let run = 0; run < 200; run++) {
       const n = 1 + Math.floor(random() * 500);
       const xs = Array.from({ length: n }, () => 10 ** (random() * 6)); // 1 ms … 1000 s
