@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
-const clockTicks = (() => {
+export const clockTicks = (() => {
   const r = Bun.spawnSync(["getconf", "CLK_TCK"], { stdout: "pipe" });
   return Number(r.stdout.toString().trim()) || 100;
 })();
