@@ -11,16 +11,20 @@
  * shared core, and how often for 1 ms or more: what a request waiting for
  * the core waited behind.
  *
+ * And where each target's resident memory is (its executable's pages,
+ * anonymous memory, libSQL's engine, other files): idle, after 64-connection
+ * load, and its peak.
+ *
  *   bun bench/threads.ts [--targets lectr,bun-floor] [--rounds 3] [--seconds 5] [--connections 16]
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, pin, run, start, stopAll, waitForLine } from "./lib/proc.ts";
-import { clockTicks } from "./lib/procfs.ts";
-import { fmtInt, median, table } from "./lib/stats.ts";
+import { clockTicks, memory } from "./lib/procfs.ts";
+import { fmtInt, fmtMb, median, table } from "./lib/stats.ts";
 import { root, startTarget, type TargetName } from "./lib/targets.ts";
-import { parsePerfStat, parseTimehist, perRequest, syscallEvents, threadGroups, threadTimes, type CoreHolds, type SyscallName, type ThreadGroup } from "./lib/threads.ts";
+import { parsePerfStat, parseSmaps, parseTimehist, perRequest, syscallEvents, threadGroups, threadTimes, type CoreHolds, type MemoryParts, type SyscallName, type ThreadGroup } from "./lib/threads.ts";
 import { ensureWrk, runWrk } from "./lib/wrk.ts";
 
 const argv = process.argv.slice(2);
@@ -43,6 +47,12 @@ interface Hold {
   core?: CoreHolds;
 }
 
+interface Memory {
+  idle: MemoryParts;
+  loaded: MemoryParts;
+  peakKb: number;
+}
+
 interface Sample {
   rps: number;
   cpu: Record<ThreadGroup, number>;
@@ -56,6 +66,7 @@ const perfProblem = await checkPerf();
 const dir = mkdtempSync(join(tmpdir(), "lectr-threads-"));
 const samples = new Map<string, Sample[]>();
 const holds = new Map<string, Hold[]>();
+const memories = new Map<string, Memory[]>();
 const mockPort = freePort();
 const mock = start({ name: "mock", cmd: [process.execPath, join(root, "bench/mock.ts"), "--port", String(mockPort)], cpus: "0", cwd: root, log: join(dir, "mock.log") });
 try {
@@ -66,6 +77,8 @@ try {
       console.log(`round ${round}/${rounds}: ${name}`);
       const t = await startTarget(name, { mockUrl, mockPid: mock.pid, cpus: "1", dir });
       try {
+        await Bun.sleep(1000);
+        const idle = memoryParts(t.pid);
         // warm-up: the JIT, connection pools, the database file
         for (const kind of kinds) await runWrk({ url: t.url, kind, connections, seconds: 3, headers: t.headers, cpus: "0" });
         for (const kind of kinds) {
@@ -73,6 +86,8 @@ try {
           const key = `${name}\u0000${kind}`;
           samples.set(key, [...(samples.get(key) ?? []), s]);
         }
+        for (const kind of kinds) await runWrk({ url: t.url, kind, connections: 64, seconds: 3, headers: t.headers, cpus: "0" });
+        memories.set(name, [...(memories.get(name) ?? []), { idle, loaded: memoryParts(t.pid), peakKb: memory(t.pid).hwmKb }]);
         pin(mock.pid, "1");
         try {
           holds.set(name, [...(holds.get(name) ?? []), await latency(t.pid, t.url, t.headers)]);
@@ -109,6 +124,10 @@ async function measure(pid: number, load: () => ReturnType<typeof runWrk>): Prom
     calls = main && Object.fromEntries(Object.entries(main).map(([k, v]) => [k, v / w.requests]));
   }
   return { rps: w.rps, cpu: perRequest(before, after, w.requests, 1e6 / clockTicks), calls };
+}
+
+function memoryParts(pid: number): MemoryParts {
+  return parseSmaps(readFileSync(`/proc/${pid}/smaps`, "utf8"), readlinkSync(`/proc/${pid}/exe`));
 }
 
 /** One connection, JSON, target and mock sharing core 1; perf sched records that core for the middle of the run. */
@@ -173,6 +192,20 @@ function report(): string {
     `Latency layout, JSON at 1 connection, target and mock sharing core 1 (${seconds} s per round, medians). Stretches of ≥ 1 ms that each group of the target's threads held the core without a switch, per second, and each group's share of the core (perf sched over the middle ${Math.max(1, seconds - 2)} s).`,
     "",
     table(["target", "p50", "p99", ...threadGroups.map((g) => `≥ 1 ms/s ${g}`), ...threadGroups.map((g) => `core % ${g}`)], holdRows),
+  );
+  const parts = (m: MemoryParts[]) => {
+    const p = (k: keyof MemoryParts) => median(m.map((x) => x[k]));
+    return `${fmtMb(p("binary") + p("anon") + p("libsql") + p("files"))}: ${fmtMb(p("binary"))} / ${fmtMb(p("anon"))} / ${fmtMb(p("libsql"))} / ${fmtMb(p("files"))}`;
+  };
+  const memRows = targets.flatMap((name) => {
+    const m = memories.get(name) ?? [];
+    return m.length === 0 ? [] : [[name, parts(m.map((x) => x.idle)), parts(m.map((x) => x.loaded)), fmtMb(median(m.map((x) => x.peakKb)))]];
+  });
+  lines.push(
+    "",
+    "Resident memory of the serving process (medians): idle 1 s after start, and right after the 64-connection runs (JSON and SSE, 3 s each), split as executable / anonymous (heaps, stacks, buffers) / libSQL's engine / other files; the peak is VmHWM.",
+    "",
+    table(["target", "idle", "after 64 connections", "peak"], memRows),
   );
   return lines.join("\n");
 }

@@ -121,3 +121,28 @@ export function parseTimehist(text: string, pid: number, longMs: number): CoreHo
   }
   return out;
 }
+
+/** Where a process's resident memory is, in kB: its executable's pages, anonymous memory (heaps, stacks), libSQL's engine, other files. */
+export interface MemoryParts {
+  binary: number;
+  anon: number;
+  libsql: number;
+  files: number;
+}
+
+/** Sums `Rss:` of /proc/<pid>/smaps per kind of mapping; `exe` is the path /proc/<pid>/exe points to. */
+export function parseSmaps(text: string, exe: string): MemoryParts {
+  const out: MemoryParts = { binary: 0, anon: 0, libsql: 0, files: 0 };
+  let kind: keyof MemoryParts = "anon";
+  for (const line of text.split("\n")) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      const path = header[1]!;
+      kind = path === "" || path.startsWith("[") ? "anon" : path === exe ? "binary" : path.includes("/@libsql/") ? "libsql" : "files";
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) out[kind] += Number(rss[1]);
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 /** The per-thread report's pure helpers: thread names, grouping, µs per request, perf's per-thread counts. No timing. */
 import { describe, expect, test } from "bun:test";
-import { groupOf, parsePerfStat, parseThreadName, parseTimehist, perRequest, type ThreadTime } from "../../bench/lib/threads.ts";
+import { groupOf, parsePerfStat, parseSmaps, parseThreadName, parseTimehist, perRequest, type ThreadTime } from "../../bench/lib/threads.ts";
 
 describe("threads", () => {
   test("the name of a task stat line, spaces and parentheses included", () => {
@@ -73,4 +73,23 @@ test("perf sched timehist: time on the core and long stretches per group, only t
   expect(h.runMs.fetch).toBeCloseTo(0.096, 6);
   expect(h.runMs.other).toBeCloseTo(1.727, 6);
   expect(h.long).toEqual({ main: 0, fetch: 0, writer: 1, jit: 0, other: 1 });
+});
+
+test("smaps: resident kB by kind of mapping (the executable, anonymous, libSQL's engine, other files)", () => {
+  const exe = "/opt/lectr/node_modules/bun/bin/bun.exe";
+  const text = [
+    `00400000-02000000 r-xp 00000000 08:01 123 ${exe}`,
+    "Size:              28672 kB",
+    "Rss:               26000 kB",
+    "7f0000000000-7f0001000000 rw-p 00000000 00:00 0 ",
+    "Rss:                4096 kB",
+    "7f0001000000-7f0001100000 rw-p 00000000 00:00 0                          [heap]",
+    "Rss:                 600 kB",
+    "7f0002000000-7f0002600000 r-xp 00000000 08:01 456 /opt/lectr/node_modules/@libsql/linux-x64-gnu/index.node",
+    "Rss:                5200 kB",
+    "7f0003000000-7f0003100000 r-xp 00000000 08:01 789 /usr/lib/x86_64-linux-gnu/libc.so.6",
+    "Rss:                1500 kB",
+    "VmFlags: rd ex mr mw me sd",
+  ].join("\n");
+  expect(parseSmaps(text, exe)).toEqual({ binary: 26000, anon: 4696, libsql: 5200, files: 1500 });
 });
