@@ -183,8 +183,9 @@ function report(): string {
   for (const name of targets) {
     const h = holds.get(name) ?? [];
     if (h.length === 0) continue;
+    const recorded = h.filter((x) => x.core !== undefined);
     const per = (f: (c: CoreHolds, g: ThreadGroup) => number) =>
-      threadGroups.map((g) => (h[0]!.core ? median(h.map((x) => (x.core ? f(x.core, g) / x.seconds : 0))).toFixed(1) : "–"));
+      threadGroups.map((g) => (recorded.length > 0 ? median(recorded.map((x) => f(x.core!, g) / x.seconds)).toFixed(1) : "–"));
     holdRows.push([name, `${fmtInt(median(h.map((x) => x.p50)))} µs`, `${fmtInt(median(h.map((x) => x.p99)))} µs`, ...per((c, g) => c.long[g]), ...per((c, g) => c.runMs[g] / 10)]);
   }
   lines.push(

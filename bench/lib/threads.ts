@@ -52,9 +52,11 @@ export function threadTimes(pid: number): Map<number, ThreadTime> {
   return out;
 }
 
+const zeroGroups = () => Object.fromEntries(threadGroups.map((g) => [g, 0])) as Record<ThreadGroup, number>;
+
 /** CPU µs per request of each group between two snapshots (a thread born in between counts from zero). */
 export function perRequest(before: Map<number, ThreadTime>, after: Map<number, ThreadTime>, requests: number, tickUs: number): Record<ThreadGroup, number> {
-  const out = Object.fromEntries(threadGroups.map((g) => [g, 0])) as Record<ThreadGroup, number>;
+  const out = zeroGroups();
   if (requests <= 0) return out;
   for (const [tid, t] of after) out[t.group] += ((t.ticks - (before.get(tid)?.ticks ?? 0)) * tickUs) / requests;
   return out;
@@ -105,8 +107,7 @@ export interface CoreHolds {
  * Columns after the name: wait time, scheduling delay, run time (ms).
  */
 export function parseTimehist(text: string, pid: number, longMs: number): CoreHolds {
-  const zero = () => Object.fromEntries(threadGroups.map((g) => [g, 0])) as Record<ThreadGroup, number>;
-  const out: CoreHolds = { runMs: zero(), long: zero() };
+  const out: CoreHolds = { runMs: zeroGroups(), long: zeroGroups() };
   const line = /^\s*[\d.]+\s+\[\d+\]\s+(.*?)\[(\d+)(?:\/(\d+))?\]\s+[\d.]+\s+[\d.]+\s+([\d.]+)\s*$/;
   for (const l of text.split("\n")) {
     const m = line.exec(l);
