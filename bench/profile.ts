@@ -7,9 +7,8 @@
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { summarizeProfile, type ProfileSummary } from "./lib/cpuprofile.ts";
-import { freePort, start, waitForLine } from "./lib/proc.ts";
 import { table } from "./lib/stats.ts";
-import { root, startTarget } from "./lib/targets.ts";
+import { startMockProcess, startTarget } from "./lib/targets.ts";
 import { ensureWrk, runWrk } from "./lib/wrk.ts";
 
 export interface ProfileResult {
@@ -20,14 +19,12 @@ export interface ProfileResult {
 
 export async function runProfile(o: { seconds: number; dir: string; keepDir: string; lectrRoot?: string }): Promise<ProfileResult> {
   await ensureWrk();
-  const mockPort = freePort();
-  const mock = start({ name: "mock", cmd: [process.execPath, join(root, "bench/mock.ts"), "--port", String(mockPort)], cpus: "0", cwd: root, log: join(o.dir, "profile-mock.log") });
-  await waitForLine(mock, /mock listening on (\d+)/);
+  const { mock, mockUrl } = await startMockProcess({ cpus: "0", log: join(o.dir, "profile-mock.log") });
   const name = "lectr.cpuprofile";
   const bunArgs = ["--cpu-prof", `--cpu-prof-dir=${o.dir}`, `--cpu-prof-name=${name}`];
   // the environment Lectr would relaunch itself with, given up front: one process, one profile
   const lectrEnv = { BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" };
-  const t = await startTarget("lectr", { mockUrl: `http://127.0.0.1:${mockPort}`, mockPid: mock.pid, cpus: "1", dir: o.dir, bunArgs, lectrEnv, lectrRoot: o.lectrRoot });
+  const t = await startTarget("lectr", { mockUrl, mockPid: mock.pid, cpus: "1", dir: o.dir, bunArgs, lectrEnv, lectrRoot: o.lectrRoot });
   try {
     const base = { url: t.url, headers: t.headers, cpus: "0", connections: 16 };
     await runWrk({ ...base, kind: "json", seconds: 2 });

@@ -10,11 +10,11 @@
  */
 import { join } from "node:path";
 import { judge, openEvents, settleEvents, type EventCheck } from "./lib/events-check.ts";
-import { freePort, pin, start, waitForLine, type Started } from "./lib/proc.ts";
+import { pin, type Started } from "./lib/proc.ts";
 import { busiestOthers, cpuDelta, cpuMicros, cpuSnapshot, foreignLoad, machineTimes, memory, processTicks, pssKb, sampleOtherLoad, watchRss } from "./lib/procfs.ts";
 import { percentile } from "./lib/stats.ts";
 import { timeStreams } from "./lib/stream-client.ts";
-import { root, startTarget, unavailable, type Running, type TargetName } from "./lib/targets.ts";
+import { startMockProcess, startTarget, unavailable, type Running, type TargetName } from "./lib/targets.ts";
 import { ensureWrk, errorCount, runWrk, type WrkResult } from "./lib/wrk.ts";
 import type { MockStats } from "./mock.ts";
 
@@ -115,11 +115,8 @@ export async function runProxyBench(o: ProxyOptions): Promise<ProxyResults> {
   }
   const { log: _log, dir: _dir, lectrRoot: _root, ...options } = o;
   const res: ProxyResults = { options, skipped, runs: [], discarded: [], streams: [], hwmKb: {}, waitedMs: 0, failures: [] };
-  const mockPort = freePort();
-  const mock = start({ name: "mock", cmd: [process.execPath, join(root, "bench/mock.ts"), "--port", String(mockPort)], cpus: loadCore, cwd: root, log: join(o.dir, "mock.log") });
+  const { mock, mockUrl } = await startMockProcess({ cpus: loadCore, log: join(o.dir, "mock.log") });
   try {
-    await waitForLine(mock, /mock listening on (\d+)/);
-    const mockUrl = `http://127.0.0.1:${mockPort}`;
     for (let round = 1; round <= o.rounds; round++) {
       const order = round % 2 === 1 ? targets : [...targets].reverse();
       for (const name of order) {

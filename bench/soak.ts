@@ -12,10 +12,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { judge, openEvents, settleEvents, type EventCheck } from "./lib/events-check.ts";
-import { freePort, pin, start, waitForLine } from "./lib/proc.ts";
+import { pin } from "./lib/proc.ts";
 import { cpuDelta, cpuSnapshot, memory, watchRss } from "./lib/procfs.ts";
 import { fmtInt, fmtMb, fmtUs, slope, table } from "./lib/stats.ts";
-import { root, startTarget, type TargetName } from "./lib/targets.ts";
+import { startMockProcess, startTarget, type TargetName } from "./lib/targets.ts";
 import { ensureWrk, errorCount, runWrk, type WrkResult } from "./lib/wrk.ts";
 import type { MockStats } from "./mock.ts";
 
@@ -43,10 +43,7 @@ export async function runSoak(o: { seconds: number; rate?: number; target?: Targ
   const log = o.log ?? console.log;
   await ensureWrk();
   const target = o.target ?? "lectr";
-  const mockPort = freePort();
-  const mock = start({ name: "mock", cmd: [process.execPath, join(root, "bench/mock.ts"), "--port", String(mockPort)], cpus: "0", cwd: root, log: join(o.dir, "soak-mock.log") });
-  await waitForLine(mock, /mock listening on (\d+)/);
-  const mockUrl = `http://127.0.0.1:${mockPort}`;
+  const { mock, mockUrl } = await startMockProcess({ cpus: "0", log: join(o.dir, "soak-mock.log") });
   const t = await startTarget(target, { mockUrl, mockPid: mock.pid, cpus: "1", dir: o.dir, lectrRoot: o.lectrRoot });
   const db = openEvents(t.dbPath!);
   try {

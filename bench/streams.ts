@@ -20,11 +20,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { judge, openEvents, settleEvents, type EventCheck } from "./lib/events-check.ts";
-import { cleanEnv, freePort, pin, start, waitForLine } from "./lib/proc.ts";
+import { cleanEnv, pin, start, waitForLine } from "./lib/proc.ts";
 import { memory, processEnv } from "./lib/procfs.ts";
 import { fmtInt, fmtMb, table } from "./lib/stats.ts";
 import type { StreamsClientResult } from "./lib/streams-client.ts";
-import { root, startTarget, type TargetName } from "./lib/targets.ts";
+import { root, startMockProcess, startTarget, type TargetName } from "./lib/targets.ts";
 import type { MockStats } from "./mock.ts";
 
 export type Variant = "shipped" | "lifted";
@@ -64,10 +64,7 @@ function fdCount(pid: number): number {
 export async function runStreams(o: { variant: Variant; n: number; chunkDelayMs?: number; target?: TargetName; dir: string; lectrRoot?: string; timeoutMs?: number; log?: (l: string) => void }): Promise<StreamsResult> {
   const log = o.log ?? console.log;
   const target = o.target ?? "lectr";
-  const mockPort = freePort();
-  const mock = start({ name: "mock", cmd: [process.execPath, join(root, "bench/mock.ts"), "--port", String(mockPort)], cpus: "0", cwd: root, log: join(o.dir, `streams-${o.variant}-mock.log`) });
-  await waitForLine(mock, /mock listening on (\d+)/);
-  const mockUrl = `http://127.0.0.1:${mockPort}`;
+  const { mock, mockUrl } = await startMockProcess({ cpus: "0", log: join(o.dir, `streams-${o.variant}-mock.log`) });
   const lectrEnv: Record<string, string> = o.variant === "lifted" ? { BUN_CONFIG_MAX_HTTP_REQUESTS: maxHttpRequests } : {};
   const t = await startTarget(target, { mockUrl, mockPid: mock.pid, cpus: "1", dir: o.dir, lectrEnv, lectrRoot: o.lectrRoot });
   const db = openEvents(t.dbPath!);

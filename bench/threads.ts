@@ -20,10 +20,10 @@
 import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, pin, run, start, stopAll, waitForLine } from "./lib/proc.ts";
+import { pin, run, stopAll } from "./lib/proc.ts";
 import { clockTicks, memory } from "./lib/procfs.ts";
 import { fmtInt, fmtMb, median, table } from "./lib/stats.ts";
-import { root, startTarget, type TargetName } from "./lib/targets.ts";
+import { startMockProcess, startTarget, type TargetName } from "./lib/targets.ts";
 import { parsePerfStat, parseSmaps, parseTimehist, perRequest, syscallEvents, threadGroups, threadTimes, type CoreHolds, type MemoryParts, type SyscallName, type ThreadGroup } from "./lib/threads.ts";
 import { ensureWrk, runWrk } from "./lib/wrk.ts";
 
@@ -38,11 +38,12 @@ const seconds = Number(value("seconds", "5"));
 const connections = Number(value("connections", "16"));
 const kinds = ["json", "sse"] as const;
 const shown: SyscallName[] = ["total", "sendto", "recvfrom", "write", "futex", "epoll"];
+/** perf sched records the middle of each latency run: 1 s in, and 1 s before its end. */
+const schedSeconds = Math.max(1, seconds - 2);
 
 interface Hold {
   p50: number;
   p99: number;
-  seconds: number;
   /** Undefined when perf could not record. */
   core?: CoreHolds;
 }
@@ -67,11 +68,8 @@ const dir = mkdtempSync(join(tmpdir(), "lectr-threads-"));
 const samples = new Map<string, Sample[]>();
 const holds = new Map<string, Hold[]>();
 const memories = new Map<string, Memory[]>();
-const mockPort = freePort();
-const mock = start({ name: "mock", cmd: [process.execPath, join(root, "bench/mock.ts"), "--port", String(mockPort)], cpus: "0", cwd: root, log: join(dir, "mock.log") });
+const { mock, mockUrl } = await startMockProcess({ cpus: "0", log: join(dir, "mock.log") });
 try {
-  await waitForLine(mock, /mock listening on (\d+)/);
-  const mockUrl = `http://127.0.0.1:${mockPort}`;
   for (let round = 1; round <= rounds; round++) {
     for (const name of round % 2 === 1 ? targets : [...targets].reverse()) {
       console.log(`round ${round}/${rounds}: ${name}`);
@@ -132,11 +130,10 @@ function memoryParts(pid: number): MemoryParts {
 
 /** One connection, JSON, target and mock sharing core 1; perf sched records that core for the middle of the run. */
 async function latency(pid: number, url: string, headers: Record<string, string>): Promise<Hold> {
-  const recordS = Math.max(1, seconds - 2);
   const out = join(dir, `sched-${pid}-${Date.now()}.data`);
   const wrk = runWrk({ url, kind: "json", connections: 1, seconds, headers, cpus: "0" });
   await Bun.sleep(1000);
-  const rec = perfProblem ? undefined : await run(["perf", "sched", "record", "-C", "1", "-o", out, "--", "sleep", String(recordS)]);
+  const rec = perfProblem ? undefined : await run(["perf", "sched", "record", "-C", "1", "-o", out, "--", "sleep", String(schedSeconds)]);
   const w = await wrk;
   let core: CoreHolds | undefined;
   if (rec?.code === 0) {
@@ -144,7 +141,7 @@ async function latency(pid: number, url: string, headers: Record<string, string>
     if (hist.code === 0) core = parseTimehist(hist.stdout, pid, 1);
   }
   rmSync(out, { force: true });
-  return { p50: w.latencyUs.p50, p99: w.latencyUs.p99, seconds: recordS, core };
+  return { p50: w.latencyUs.p50, p99: w.latencyUs.p99, core };
 }
 
 /** Why perf cannot count system calls here, or undefined when it can. */
@@ -185,12 +182,12 @@ function report(): string {
     if (h.length === 0) continue;
     const recorded = h.filter((x) => x.core !== undefined);
     const per = (f: (c: CoreHolds, g: ThreadGroup) => number) =>
-      threadGroups.map((g) => (recorded.length > 0 ? median(recorded.map((x) => f(x.core!, g) / x.seconds)).toFixed(1) : "–"));
+      threadGroups.map((g) => (recorded.length > 0 ? median(recorded.map((x) => f(x.core!, g) / schedSeconds)).toFixed(1) : "–"));
     holdRows.push([name, `${fmtInt(median(h.map((x) => x.p50)))} µs`, `${fmtInt(median(h.map((x) => x.p99)))} µs`, ...per((c, g) => c.long[g]), ...per((c, g) => c.runMs[g] / 10)]);
   }
   lines.push(
     "",
-    `Latency layout, JSON at 1 connection, target and mock sharing core 1 (${seconds} s per round, medians). Stretches of ≥ 1 ms that each group of the target's threads held the core without a switch, per second, and each group's share of the core (perf sched over the middle ${Math.max(1, seconds - 2)} s).`,
+    `Latency layout, JSON at 1 connection, target and mock sharing core 1 (${seconds} s per round, medians). Stretches of ≥ 1 ms that each group of the target's threads held the core without a switch, per second, and each group's share of the core (perf sched over the middle ${schedSeconds} s).`,
     "",
     table(["target", "p50", "p99", ...threadGroups.map((g) => `≥ 1 ms/s ${g}`), ...threadGroups.map((g) => `core % ${g}`)], holdRows),
   );

@@ -11,6 +11,19 @@ import { ensurePortkey } from "./portkey.ts";
 
 export const root = join(import.meta.dir, "..", "..");
 export const binaryPath = join(root, "dist", "lectr");
+/** The mock upstream (bench/mock.ts) as its own process pinned to `cpus`; resolves once it listens. */
+export async function startMockProcess(o: { cpus: string; log: string }): Promise<{ mock: Started; mockUrl: string }> {
+  const port = freePort();
+  const mock = start({ name: "mock", cmd: [process.execPath, join(root, "bench/mock.ts"), "--port", String(port)], cpus: o.cpus, cwd: root, log: o.log });
+  try {
+    await waitForLine(mock, /mock listening on (\d+)/);
+  } catch (err) {
+    await mock.stop();
+    throw err;
+  }
+  return { mock, mockUrl: `http://127.0.0.1:${port}` };
+}
+
 /** The provider key every request carries; the mock never checks it. */
 const providerKey = "Bearer sk-bench-not-a-real-key";
 
