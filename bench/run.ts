@@ -21,14 +21,10 @@ import { profileReport, runProfile } from "./profile.ts";
 import { runProxyBench, type ProxyResults } from "./proxy.ts";
 import { runSoak, soakReport } from "./soak.ts";
 import { runStreamVariants, streamsReport, type StreamsVariantChoice } from "./streams.ts";
+import { flag, option } from "./lib/args.ts";
 import { runWriterBench, writerReport } from "./writer.ts";
 
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-const value = (name: string, fallback: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
-};
+const value = (name: string, fallback: string) => option(name) ?? fallback;
 const num = (name: string, fallback: number) => Number(value(name, String(fallback)));
 
 const sections = value("only", "proxy,streams,soak,writer").split(",");
@@ -42,7 +38,7 @@ const opts = {
   streams: num("paced-streams", 100),
   chunkDelayMs: 1,
 };
-const lectrRoot = argv.includes("--lectr-root") ? value("lectr-root", root) : undefined;
+const lectrRoot = flag("lectr-root") ? value("lectr-root", root) : undefined;
 
 // The harness (and the clients it runs in-process) stays on the load core.
 pin(process.pid, "0");

@@ -17,6 +17,7 @@ import { cpuDelta, cpuSnapshot, memory, watchRss } from "./lib/procfs.ts";
 import { fmtInt, fmtMb, fmtUs, slope, table } from "./lib/stats.ts";
 import { startMockProcess, startTarget, type TargetName } from "./lib/targets.ts";
 import { ensureWrk, errorCount, runWrk, type WrkResult } from "./lib/wrk.ts";
+import { option } from "./lib/args.ts";
 import type { MockStats } from "./mock.ts";
 
 export interface SoakResult {
@@ -123,14 +124,10 @@ export function soakReport(r: SoakResult): string {
 }
 
 if (import.meta.main) {
-  const arg = (name: string) => {
-    const i = process.argv.indexOf(name);
-    return i > 0 ? process.argv[i + 1] : undefined;
-  };
   pin(process.pid, "0");
   const dir = mkdtempSync(join(tmpdir(), "lectr-soak-"));
   try {
-    const r = await runSoak({ seconds: Number(arg("--seconds") ?? 300), rate: arg("--rate") ? Number(arg("--rate")) : undefined, dir });
+    const r = await runSoak({ seconds: Number(option("seconds") ?? 300), rate: option("rate") ? Number(option("rate")) : undefined, dir });
     console.log(`\n${soakReport(r)}`);
     rmSync(dir, { recursive: true, force: true });
   } catch (err) {

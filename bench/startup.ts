@@ -8,13 +8,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "../scripts/build.ts";
+import { option } from "./lib/args.ts";
 
 const root = join(import.meta.dir, "..");
 const binary = join(root, "dist/lectr");
 const deno = join(root, "node_modules/.bin/deno");
 const targetMs = 300;
-const runsFlag = process.argv.indexOf("--runs");
-const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 10;
+const runs = Number(option("runs") ?? 10);
 
 interface Contender {
   name: string;

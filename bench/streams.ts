@@ -25,6 +25,7 @@ import { memory, processEnv } from "./lib/procfs.ts";
 import { fmtInt, fmtMb, table } from "./lib/stats.ts";
 import type { StreamsClientResult } from "./lib/streams-client.ts";
 import { root, startMockProcess, startTarget, type TargetName } from "./lib/targets.ts";
+import { option } from "./lib/args.ts";
 import type { MockStats } from "./mock.ts";
 
 export type Variant = "shipped" | "lifted";
@@ -153,14 +154,10 @@ export function streamsReport(results: StreamsResult[]): string {
 }
 
 if (import.meta.main) {
-  const arg = (name: string) => {
-    const i = process.argv.indexOf(name);
-    return i > 0 ? process.argv[i + 1] : undefined;
-  };
   pin(process.pid, "0");
   const dir = mkdtempSync(join(tmpdir(), "lectr-streams-"));
   try {
-    const out = await runStreamVariants({ variant: (arg("--variant") ?? "auto") as StreamsVariantChoice, n: Number(arg("--streams") ?? 10_000), dir });
+    const out = await runStreamVariants({ variant: (option("variant") ?? "auto") as StreamsVariantChoice, n: Number(option("streams") ?? 10_000), dir });
     console.log(`\n${streamsReport(out)}`);
     rmSync(dir, { recursive: true, force: true });
   } catch (err) {

@@ -25,17 +25,13 @@ import { clockTicks, memory } from "./lib/procfs.ts";
 import { fmtInt, fmtMb, median, table } from "./lib/stats.ts";
 import { startMockProcess, startTarget, type TargetName } from "./lib/targets.ts";
 import { parsePerfStat, parseSmaps, parseTimehist, perRequest, syscallEvents, threadGroups, threadTimes, type CoreHolds, type MemoryParts, type SyscallName, type ThreadGroup } from "./lib/threads.ts";
+import { option } from "./lib/args.ts";
 import { ensureWrk, runWrk } from "./lib/wrk.ts";
 
-const argv = process.argv.slice(2);
-const value = (name: string, fallback: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
-};
-const targets = value("targets", "lectr,bun-floor").split(",") as TargetName[];
-const rounds = Number(value("rounds", "3"));
-const seconds = Number(value("seconds", "5"));
-const connections = Number(value("connections", "16"));
+const targets = (option("targets") ?? "lectr,bun-floor").split(",") as TargetName[];
+const rounds = Number(option("rounds") ?? 3);
+const seconds = Number(option("seconds") ?? 5);
+const connections = Number(option("connections") ?? 16);
 const kinds = ["json", "sse"] as const;
 const shown: SyscallName[] = ["total", "sendto", "recvfrom", "write", "futex", "epoll"];
 /** perf sched records the middle of each latency run: 1 s in, and 1 s before its end. */

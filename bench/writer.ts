@@ -22,6 +22,7 @@ import { startRecorder } from "../src/record/recorder.ts";
 import { openSpool } from "../src/record/spool.ts";
 import { createWriter } from "../src/record/writer.ts";
 import { syntheticBatches } from "./seed.ts";
+import { option } from "./lib/args.ts";
 import { fmtInt, table } from "./lib/stats.ts";
 
 export interface WriterResult {
@@ -116,10 +117,9 @@ export function writerReport(results: WriterResult[]): string {
 }
 
 if (import.meta.main) {
-  const i = process.argv.indexOf("--events");
   const dir = mkdtempSync(join(tmpdir(), "lectr-writer-"));
   try {
-    const results = await runWriterBench({ events: i > 0 ? Number(process.argv[i + 1]) : 100_000, dir });
+    const results = await runWriterBench({ events: Number(option("events") ?? 100_000), dir });
     console.log(`\n${writerReport(results)}`);
     rmSync(dir, { recursive: true, force: true });
   } catch (err) {

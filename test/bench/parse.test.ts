@@ -1,5 +1,6 @@
 /** The benchmark harness's pure helpers: parsing wrk and /proc, statistics, event-count verdicts, profiles. No timing. */
 import { describe, expect, test } from "bun:test";
+import { flag, option } from "../../bench/lib/args.ts";
 import { summarizeProfile, type CpuProfile } from "../../bench/lib/cpuprofile.ts";
 import { judge } from "../../bench/lib/events-check.ts";
 import { listeningInode, parseProcStat, parseStatTicks, parseStatusMemory } from "../../bench/lib/procfs.ts";
@@ -134,4 +135,15 @@ describe("summarizeProfile", () => {
       ],
     });
   });
+});
+
+test("command-line options: the value after --name, bare flags, missing ones", () => {
+  const argv = ["--rounds", "3", "--keep", "--targets", "lectr,bun-floor", "--last"];
+  expect(option("rounds", argv)).toBe("3");
+  expect(option("targets", argv)).toBe("lectr,bun-floor");
+  expect(option("seconds", argv)).toBeUndefined();
+  expect(option("last", argv)).toBeUndefined();
+  expect(flag("keep", argv)).toBe(true);
+  expect(flag("rounds", argv)).toBe(true);
+  expect(flag("3", argv)).toBe(false);
 });
