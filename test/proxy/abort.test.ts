@@ -1,6 +1,7 @@
 /** A client that leaves: the upstream call is aborted and the event says so, with the usage seen. */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { startFixture, type Fixture } from "../helpers/fixture.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 let f: Fixture;
 beforeAll(async () => {
@@ -8,13 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => f.stop());
 
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 3_000) {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test("disconnect mid-stream: upstream aborted, event client_aborted with the usage seen so far", async () => {
   f.mocks.gemini.reset();
