@@ -2,6 +2,7 @@
  * The only reader of configuration. Every setting is an env var
  * (`LECTR_PORT`) and the same-named flag (`--port`); flags win.
  */
+import { parseArgs as parseArgsStrict } from "node:util";
 import { isLogLevel, type LogLevel } from "./lib/log.ts";
 import type { ProviderId } from "./providers/types.ts";
 
@@ -73,31 +74,47 @@ export const settings = {
 
 export class ConfigError extends Error {}
 
-/** Splits `--name value` / `--name=value` flags from positional words. */
+/** Flags of the management commands (not settings), by the command that takes them. */
+export const commandFlags: Record<string, readonly string[]> = {
+  "orgs set-azure": ["endpoint", "api-version"],
+  "keys create": ["org"],
+  "keys list": ["org"],
+  prices: ["model"],
+};
+
+/** A setting is a switch when its default is one; a switch takes no value (`--allow-private-upstreams serve`). */
+const isSwitch = (s: Setting) => s.default === "true" || s.default === "false";
+
+/**
+ * Splits argv into positional words and flags, strictly: an unknown flag, a
+ * missing value or a flag the command does not take is a ConfigError naming
+ * the valid ones (the CLI exits 2). Switches come back as "true".
+ */
 export function parseArgs(args: string[]): { positional: string[]; flags: Record<string, string> } {
-  const positional: string[] = [];
+  const options: Record<string, { type: "string" | "boolean" }> = { help: { type: "boolean" }, version: { type: "boolean" } };
+  for (const s of Object.values(settings) as Setting[]) options[s.flag] = { type: isSwitch(s) ? "boolean" : "string" };
+  for (const name of new Set(Object.values(commandFlags).flat())) options[name] = { type: "string" };
+  let parsed: ReturnType<typeof parseArgsStrict>;
+  try {
+    parsed = parseArgsStrict({ args, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    const valid = Object.keys(options).map((o) => `--${o}`).join(", ");
+    throw new ConfigError(`${(e as Error).message.split(". ")[0]!.replace(/\.$/, "")}. Valid options: ${valid}.`);
+  }
   const flags: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith("--")) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf("=");
-    if (eq > 0) {
-      flags[a.slice(2, eq)] = a.slice(eq + 1);
-    } else {
-      const next = args[i + 1];
-      if (next !== undefined && !next.startsWith("--")) {
-        flags[a.slice(2)] = next;
-        i++;
-      } else {
-        flags[a.slice(2)] = "true";
-      }
-    }
+  for (const [name, value] of Object.entries(parsed.values)) if (value !== undefined) flags[name] = String(value);
+  const positional = parsed.positionals;
+  const command = commandFlags[positional.slice(0, 2).join(" ")] ? positional.slice(0, 2).join(" ") : (positional[0] ?? "");
+  const allowed = commandFlags[command] ?? [];
+  const misplaced = Object.keys(flags).filter((f) => !(f in settingFlags) && f !== "help" && f !== "version" && !allowed.includes(f));
+  if (misplaced.length > 0) {
+    const takes = allowed.length > 0 ? `it takes ${allowed.map((f) => `--${f}`).join(", ")}` : "it takes none besides the settings";
+    throw new ConfigError(`"${command || "serve"}" does not take --${misplaced[0]}; ${takes}. See lectr --help.`);
   }
   return { positional, flags };
 }
+
+const settingFlags: Record<string, true> = Object.fromEntries((Object.values(settings) as Setting[]).map((s) => [s.flag, true]));
 
 export function loadConfig(env: Record<string, string | undefined>, flags: Record<string, string> = {}): Config {
   const get = (s: Setting): string => flags[s.flag] ?? env[s.env] ?? s.default;

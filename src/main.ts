@@ -7,8 +7,15 @@
 import { parseArgs } from "./config.ts";
 import { argv, exit, relaunchWithFetchConcurrency } from "./runtime.ts";
 
-const { positional, flags } = parseArgs(argv());
-const serving = (positional.length === 0 || positional[0] === "serve") && !flags.help && !flags.version;
+// Bad arguments are reported by the CLI itself (exit 2); only a clean `serve` relaunches.
+const parsed = (() => {
+  try {
+    return parseArgs(argv());
+  } catch {
+    return undefined;
+  }
+})();
+const serving = parsed !== undefined && (parsed.positional.length === 0 || parsed.positional[0] === "serve") && !parsed.flags.help && !parsed.flags.version;
 const relaunched = serving ? await relaunchWithFetchConcurrency() : undefined;
 if (relaunched !== undefined) exit(relaunched);
 const { run } = await import("./cli/run.ts");

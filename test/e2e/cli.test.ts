@@ -85,6 +85,17 @@ describe("lectr CLI", () => {
     expect(one.stdout).not.toContain("claude");
   });
 
+  test("a mistyped flag exits 2 listing the valid ones instead of being ignored", async () => {
+    const r = await lectr("--prot", "9000");
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toContain("Unknown option '--prot'");
+    expect(r.stderr).toContain("--port");
+    const misplaced = await lectr("keys", "list", "--org", "acme", "--endpoint", "https://x");
+    expect([misplaced.code, misplaced.stderr]).toEqual([2, expect.stringContaining('"keys list" does not take --endpoint')]);
+    const badValue = await lectr("--port", "abc");
+    expect([badValue.code, badValue.stderr]).toEqual([2, expect.stringContaining("LECTR_PORT must be an integer")]);
+  });
+
   test("an unknown command exits 2 with a hint", async () => {
     const r = await lectr("frobnicate");
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining("lectr --help")]);

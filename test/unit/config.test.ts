@@ -41,4 +41,16 @@ describe("parseArgs", () => {
   test("positional words and flags", () => {
     expect(parseArgs(["keys", "list", "--org", "acme"])).toEqual({ positional: ["keys", "list"], flags: { org: "acme" } });
   });
+  test("a switch takes no value, so the command after it stays the command", () => {
+    expect(parseArgs(["--allow-private-upstreams", "serve", "--port=9000"])).toEqual({ positional: ["serve"], flags: { "allow-private-upstreams": "true", port: "9000" } });
+  });
+  test.each([
+    [["--prot", "9000"], /Unknown option '--prot'\. Valid options: .*--port,/],
+    [["serve", "--port"], /'--port <value>' argument missing\. Valid options: /],
+    [["keys", "list", "--endpoint", "https://x"], /"keys list" does not take --endpoint; it takes --org/],
+    [["serve", "--model", "gpt-4o"], /"serve" does not take --model/],
+  ])("refuses %p, naming what is valid", (args, message) => {
+    expect(() => parseArgs(args)).toThrow(ConfigError);
+    expect(() => parseArgs(args)).toThrow(message);
+  });
 });
