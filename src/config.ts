@@ -4,6 +4,7 @@
  */
 import { parseArgs as parseArgsStrict } from "node:util";
 import { isLogLevel, type LogLevel } from "./lib/log.ts";
+import { readOtlpEnv, type OtlpExport } from "./observe/otlp-env.ts";
 import type { ProviderId } from "./providers/types.ts";
 
 export interface Config {
@@ -26,8 +27,8 @@ export interface Config {
   authFailWindowMs: number;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
-  /** OTLP/HTTP collector base URL; tracing is off without it. */
-  otlpEndpoint: string | undefined;
+  /** Where and how spans are exported (the standard OTEL_EXPORTER_OTLP_* variables); tracing is off without an endpoint. */
+  otlp: OtlpExport | undefined;
   serviceName: string;
   /** Event batching: flush when this many are queued, or after flushIntervalMs. */
   flushBatchSize: number;
@@ -66,7 +67,19 @@ export const settings = {
   authFailLimit: { env: "LECTR_AUTH_FAIL_LIMIT", flag: "auth-fail-limit", default: "20", help: "bad org keys per address per window before 429 (0: off)" },
   authFailWindowMs: { env: "LECTR_AUTH_FAIL_WINDOW_MS", flag: "auth-fail-window-ms", default: "60000", help: "window for LECTR_AUTH_FAIL_LIMIT, and how long the 429 lasts" },
   metricsToken: { env: "LECTR_METRICS_TOKEN", flag: "metrics-token", default: "", help: "bearer token required by GET /metrics" },
-  otlpEndpoint: { env: "OTEL_EXPORTER_OTLP_ENDPOINT", flag: "otlp-endpoint", default: "", help: "OTLP/HTTP collector; traces are off without it" },
+  otlpEndpoint: { env: "OTEL_EXPORTER_OTLP_ENDPOINT", flag: "otlp-endpoint", default: "", help: "OTLP/HTTP collector base; spans go to <url>/v1/traces; traces are off without it" },
+  otlpTracesEndpoint: { env: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", flag: "otlp-traces-endpoint", default: "", help: "full URL for spans (wins over OTEL_EXPORTER_OTLP_ENDPOINT)" },
+  otlpHeaders: { env: "OTEL_EXPORTER_OTLP_HEADERS", flag: "otlp-headers", default: "", help: "headers on every export: key=value,key2=value2 (values percent-encoded)" },
+  otlpTracesHeaders: { env: "OTEL_EXPORTER_OTLP_TRACES_HEADERS", flag: "otlp-traces-headers", default: "", help: "headers on span exports, added to OTEL_EXPORTER_OTLP_HEADERS" },
+  otlpTimeout: { env: "OTEL_EXPORTER_OTLP_TIMEOUT", flag: "otlp-timeout", default: "10000", help: "ms one export may take" },
+  otlpTracesTimeout: { env: "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", flag: "otlp-traces-timeout", default: "", help: "ms one span export may take (wins over OTEL_EXPORTER_OTLP_TIMEOUT)" },
+  otlpProtocol: { env: "OTEL_EXPORTER_OTLP_PROTOCOL", flag: "otlp-protocol", default: "", help: "http/json (http/protobuf receivers take it too); grpc is refused" },
+  otlpTracesProtocol: { env: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", flag: "otlp-traces-protocol", default: "", help: "as OTEL_EXPORTER_OTLP_PROTOCOL, for spans" },
+  otlpCompression: { env: "OTEL_EXPORTER_OTLP_COMPRESSION", flag: "otlp-compression", default: "", help: "gzip or none" },
+  otlpTracesCompression: { env: "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", flag: "otlp-traces-compression", default: "", help: "gzip or none, for spans" },
+  resourceAttributes: { env: "OTEL_RESOURCE_ATTRIBUTES", flag: "resource-attributes", default: "", help: "key=value,… added to the exported resource" },
+  otelSdkDisabled: { env: "OTEL_SDK_DISABLED", flag: "otel-sdk-disabled", default: "", help: "true turns tracing off" },
+  tracesExporter: { env: "OTEL_TRACES_EXPORTER", flag: "traces-exporter", default: "", help: "otlp (default) or none" },
   serviceName: { env: "OTEL_SERVICE_NAME", flag: "service-name", default: "lectr", help: "service.name on exported spans" },
   spoolDir: { env: "LECTR_SPOOL_DIR", flag: "spool-dir", default: "", help: "where events wait while the database is down (default: next to the database)" },
   pricesFile: { env: "LECTR_PRICES_FILE", flag: "prices-file", default: "", help: "JSON price rows laid over the built-in registry (README: Costs)" },
@@ -139,6 +152,27 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     }
     return raw;
   };
+  const otlp = () => {
+    try {
+      return readOtlpEnv({
+        endpoint: get(settings.otlpEndpoint),
+        tracesEndpoint: get(settings.otlpTracesEndpoint),
+        headers: get(settings.otlpHeaders),
+        tracesHeaders: get(settings.otlpTracesHeaders),
+        timeout: get(settings.otlpTimeout),
+        tracesTimeout: get(settings.otlpTracesTimeout),
+        protocol: get(settings.otlpProtocol),
+        tracesProtocol: get(settings.otlpTracesProtocol),
+        compression: get(settings.otlpCompression),
+        tracesCompression: get(settings.otlpTracesCompression),
+        resourceAttributes: get(settings.resourceAttributes),
+        sdkDisabled: get(settings.otelSdkDisabled),
+        tracesExporter: get(settings.tracesExporter),
+      });
+    } catch (e) {
+      throw new ConfigError((e as Error).message);
+    }
+  };
   const logLevel = get(settings.logLevel).toLowerCase();
   if (!isLogLevel(logLevel)) throw new ConfigError(`LECTR_LOG_LEVEL must be debug, info, warn or error, got ${JSON.stringify(logLevel)}`);
   const port = int(settings.port, 0);
@@ -164,7 +198,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     authFailLimit: int(settings.authFailLimit, 0),
     authFailWindowMs: int(settings.authFailWindowMs, 1),
     metricsToken: get(settings.metricsToken) || undefined,
-    otlpEndpoint: get(settings.otlpEndpoint) || undefined,
+    otlp: otlp(),
     serviceName: get(settings.serviceName),
     flushBatchSize: 500,
     flushIntervalMs: 250,

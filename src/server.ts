@@ -80,9 +80,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     2_000,
     (e) => log.warn("org prices reload failed", { error: String(e) }),
   );
-  const tracer = config.otlpEndpoint
-    ? createOtlpTracer(config.otlpEndpoint, config.serviceName, version, (e) => log.warn("trace export failed", { error: String(e) }))
-    : undefined;
+  const tracer = config.otlp ? createOtlpTracer(config.otlp, config.serviceName, version, (e) => log.warn("trace export failed", { error: String(e) })) : undefined;
   const proxy = createProxy({
     config,
     auth,

@@ -6,6 +6,9 @@
  * request path does not call into this file at all.
  */
 import type { ProviderId } from "../providers/types.ts";
+import type { OtlpExport } from "./otlp-env.ts";
+
+const gzipText = (text: string) => new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
 
 export interface TraceContext {
   traceId: string;
@@ -115,8 +118,12 @@ export interface Tracer {
 }
 
 /** Batches spans and posts them every second (or at 512), off the request path. */
-export function createOtlpTracer(endpoint: string, serviceName: string, version: string, onError: (e: unknown) => void): Tracer {
-  const url = `${endpoint.replace(/\/+$/, "")}/v1/traces`;
+export function createOtlpTracer(target: OtlpExport, serviceName: string, version: string, onError: (e: unknown) => void): Tracer {
+  const resource = [
+    ...Object.entries(target.resourceAttributes).filter(([k]) => k !== "service.name" && k !== "service.version").map(([k, v]) => attr(k, v)),
+    attr("service.name", serviceName),
+    attr("service.version", version),
+  ];
   let spans: ReturnType<typeof toOtlpSpan>[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = async () => {
@@ -128,13 +135,20 @@ export function createOtlpTracer(endpoint: string, serviceName: string, version:
     const body = {
       resourceSpans: [
         {
-          resource: { attributes: [attr("service.name", serviceName), attr("service.version", version)] },
+          resource: { attributes: resource },
           scopeSpans: [{ scope: { name: "lectr", version }, spans: batch }],
         },
       ],
     };
     try {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const json = JSON.stringify(body);
+      const gzip = target.compression === "gzip";
+      const res = await fetch(target.tracesUrl, {
+        method: "POST",
+        headers: { ...target.headers, "content-type": "application/json", ...(gzip ? { "content-encoding": "gzip" } : {}) },
+        body: gzip ? await gzipText(json) : json,
+        signal: AbortSignal.timeout(target.timeoutMs),
+      });
       await res.arrayBuffer();
       if (!res.ok) onError(new Error(`OTLP export answered ${res.status}`));
     } catch (e) {

@@ -175,6 +175,54 @@ describe("traces", () => {
     }
   });
 
+  test("OTEL_EXPORTER_OTLP_* headers, traces endpoint, gzip and resource attributes reach the collector", async () => {
+    const received: { headers: Record<string, string>; body: any }[] = [];
+    const receiver = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      async fetch(r) {
+        if (new URL(r.url).pathname !== "/custom/traces") return new Response("not here", { status: 404 });
+        const headers = Object.fromEntries(r.headers);
+        // Bun's server leaves a gzip request body encoded, as a collector receives it
+        const raw = new Uint8Array(await r.arrayBuffer());
+        const text = headers["content-encoding"] === "gzip" ? new TextDecoder().decode(Bun.gunzipSync(raw)) : new TextDecoder().decode(raw);
+        received.push({ headers, body: JSON.parse(text) });
+        return new Response("{}", { headers: { "content-type": "application/json" } });
+      },
+    });
+    try {
+      await using l = await startLectr({
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:1",
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${receiver.port}/custom/traces`,
+          OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20collector-secret,x-scope-orgid=team-a",
+          OTEL_EXPORTER_OTLP_COMPRESSION: "gzip",
+          OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=staging,service.name=ignored",
+        },
+        baseUrls: { openai: f.mocks.openai.baseUrl },
+      });
+      await (
+        await fetch(`${l.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-lectr-key": l.key, authorization: "Bearer sk-test-openai" },
+          body: JSON.stringify({ model: "gpt-4o", messages: [] }),
+        })
+      ).text();
+      await l.lectr.shutdown();
+      expect(received.length).toBe(1);
+      const got = received[0]!;
+      expect(got.headers).toMatchObject({ authorization: "Bearer collector-secret", "x-scope-orgid": "team-a", "content-encoding": "gzip", "content-type": "application/json" });
+      const resource = got.body.resourceSpans[0].resource.attributes;
+      expect(resource).toContainEqual({ key: "deployment.environment", value: { stringValue: "staging" } });
+      expect(resource).toContainEqual({ key: "service.name", value: { stringValue: "lectr" } });
+      expect(got.body.resourceSpans[0].scopeSpans[0].spans.length).toBe(1);
+      // the collector's token is the operator's secret: never in Lectr's logs
+      expect(l.logs.join("\n")).not.toContain("collector-secret");
+    } finally {
+      receiver.stop(true);
+    }
+  });
+
   test("with tracing off, the client's traceparent passes through untouched", async () => {
     f.mocks.openai.reset();
     const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
