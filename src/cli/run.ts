@@ -31,8 +31,9 @@ async function main(): Promise<number> {
     const out = bufferedWriter(writeStdout);
     const log = createLogger(config.logLevel, out.write);
     const lectr = await startServer(config, { log });
+    // one write with the "listening" line: whoever reads stdout gets the key together with it
+    if (lectr.bootstrap) out.write(`Org key for "default": ${lectr.bootstrap.key}\n`);
     out.flush();
-    if (lectr.bootstrap) writeStdout(`Org key for "default": ${lectr.bootstrap.key}\n`);
     await new Promise<void>((resolve) => {
       const stop = (why: string) => {
         log.info("shutting down", { signal: why, inflight: lectr.inflight });

@@ -1,5 +1,6 @@
 /** Runs the real `lectr` entry point as a child process, as a user would. */
 import { join } from "node:path";
+import { waitFor } from "./wait-for.ts";
 
 export const root = join(import.meta.dir, "../..");
 
@@ -50,16 +51,12 @@ export async function spawnLectr(env: Record<string, string | undefined>, cmd: s
       }
     }
   })();
-  const deadline = Date.now() + 15_000;
-  while (!url) {
-    if (Date.now() > deadline || proc.exitCode !== null) {
-      proc.kill("SIGKILL");
-      throw new Error(`lectr did not start: ${lines.join("\n")}\n${await new Response(proc.stderr as ReadableStream).text()}`);
-    }
-    await new Promise((r) => setTimeout(r, 10));
+  // The key line, when there is one, comes in the same write as the listening line (src/cli/run.ts).
+  const started = await waitFor(() => url !== undefined || proc.exitCode !== null, { timeoutMs: 15_000 }).catch(() => false);
+  if (!started || url === undefined) {
+    proc.kill("SIGKILL");
+    throw new Error(`lectr did not start: ${lines.join("\n")}\n${await new Response(proc.stderr as ReadableStream).text()}`);
   }
-  // the key line is printed right after the listening line
-  await new Promise((r) => setTimeout(r, 20));
   return {
     proc,
     url,
