@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import http from "node:http";
+import { waitFor } from "../helpers/wait-for.ts";
 import { spawnLectr } from "../helpers/process.ts";
 
 // The test runner's own fetch is capped at 256 in flight whatever the environment says; node:http is not.
@@ -56,8 +57,7 @@ const env = (db: string) => ({ LECTR_DB_URL: `file:${join(dir, db)}`, LECTR_OPEN
 test("600 requests reach the upstream at the same time; SIGTERM reaches the server through its parent", async () => {
   const lectr = await spawnLectr(env("a.db"));
   const sends = Array.from({ length: 600 }, () => post(`${lectr.url}/v1/chat/completions`, lectr.key!));
-  const until = Date.now() + 10_000;
-  while (inflight < 600 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  await waitFor(() => inflight >= 600, { timeoutMs: 10_000 }).catch(() => {});
   expect(peak).toBe(600);
   release!();
   expect((await Promise.all(sends)).every((s) => s === 200)).toBe(true);
@@ -72,11 +72,6 @@ test("when the parent is killed outright, the server goes too", async () => {
   expect((await fetch(`${lectr.url}/healthz`)).status).toBe(200);
   lectr.kill("SIGKILL");
   await lectr.exited;
-  const until = Date.now() + 5_000;
-  let up = true;
-  while (up && Date.now() < until) {
-    up = await fetch(`${lectr.url}/healthz`).then(() => true, () => false);
-    if (up) await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(up).toBe(false);
+  const down = await waitFor(() => fetch(`${lectr.url}/healthz`).then(() => false, () => true), { timeoutMs: 5_000, intervalMs: 50 }).catch(() => false);
+  expect(down).toBe(true);
 });

@@ -8,6 +8,7 @@ import { createClient } from "@libsql/client";
 import type { MockUpstream } from "./mock-upstream.ts";
 import { defaultMockUsage } from "./mock-upstream.ts";
 import { spawnLectr } from "./process.ts";
+import { waitFor } from "./wait-for.ts";
 
 export interface SmokeRun {
   key: string | undefined;
@@ -41,14 +42,15 @@ export async function runSmoke(opts: { cmd: string[]; cwd: string; dbPath: strin
 /** Asks until both events are counted (they are written within the flush interval), bounded at 10 s. */
 async function askCostBreakdown(url: string, key: string): Promise<SmokeRun["costBreakdown"]> {
   const query = "{ costBreakdown(period: { preset: LAST_HOUR }) { requests totalCostUsd providers { provider requests } } }";
-  const until = Date.now() + 10_000;
-  for (;;) {
+  let last: SmokeRun["costBreakdown"] | undefined;
+  const ask = async () => {
     const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": key }, body: JSON.stringify({ query }) });
-    const body = (await res.json()) as { data?: { costBreakdown: SmokeRun["costBreakdown"] } };
-    const cb = body.data?.costBreakdown;
-    if ((cb && cb.requests >= 2) || Date.now() > until) return cb ?? { requests: -1, totalCostUsd: -1, providers: [] };
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    last = ((await res.json()) as { data?: { costBreakdown: SmokeRun["costBreakdown"] } }).data?.costBreakdown;
+    return last !== undefined && last.requests >= 2;
+  };
+  // what was last answered goes to the caller's assertions either way
+  await waitFor(ask, { timeoutMs: 10_000, intervalMs: 50 }).catch(() => {});
+  return last ?? { requests: -1, totalCostUsd: -1, providers: [] };
 }
 
 async function readEvents(dbPath: string): Promise<Record<string, unknown>[]> {
