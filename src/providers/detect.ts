@@ -1,4 +1,4 @@
-/** Provider choice: the X-Lectr-Provider header, else the model id, else OpenAI. */
+/** Provider choice: the X-Lectr-Provider header, else the model id, else the endpoint's own provider (OpenAI for OpenAI-shaped paths). */
 import { detectRules, type DetectRule } from "./detect-rules.ts";
 import { providerIds, type ProviderId } from "./types.ts";
 import { fail, ok, type Result } from "../lib/result.ts";
@@ -8,7 +8,7 @@ export type ProviderSource = "header" | "detected" | "default";
 export interface ProviderChoice {
   provider: ProviderId;
   source: ProviderSource;
-  /** True when nothing identified the provider and OpenAI was assumed. */
+  /** True when nothing identified the provider and the fallback was assumed. */
   unknown: boolean;
 }
 
@@ -43,6 +43,7 @@ export function parseProviderHeader(value: string): ProviderId | undefined {
 export function chooseProvider(
   header: string | null,
   model: string,
+  fallback: ProviderId = "openai",
 ): Result<ProviderChoice, { kind: "invalid_provider"; value: string }> {
   if (header !== null) {
     const p = parseProviderHeader(header);
@@ -51,5 +52,5 @@ export function chooseProvider(
   }
   const detected = detectProvider(model);
   if (detected) return ok({ provider: detected, source: "detected", unknown: false });
-  return ok({ provider: "openai", source: "default", unknown: true });
+  return ok({ provider: fallback, source: "default", unknown: true });
 }

@@ -1,6 +1,7 @@
 import { randomString } from "../ids.ts";
 import { contentDeltas, joined, routeTable, sse, sseDone } from "../shapes.ts";
 import type { Dialect, MockUsage, ReplyInput } from "../types.ts";
+import { messagesBody, messagesStream } from "../messages.ts";
 
 /**
  * The compat layer's envelope, from the one verbatim compat 400 (providers.md 2.4):
@@ -46,7 +47,8 @@ export const anthropic: Dialect = {
   authorized: (headers, apiKey) => headers.get("authorization") === `Bearer ${apiKey}` || headers.get("x-api-key") === apiKey,
   unauthorizedBody: () => error("authentication_error", "Invalid authentication credentials"),
   route: (method, path) =>
-    routeTable({ "POST /v1/chat/completions": "chat", "GET /v1/models": "models" }, method, path, () => error("not_found_error", "Not Found")),
+    routeTable({ "POST /v1/chat/completions": "chat", "POST /v1/messages": "messages", "GET /v1/models": "models" }, method, path, () =>
+      error("not_found_error", "Not Found")),
   errorBody(status, message) {
     const [type, text] = errors[status] ?? [status >= 500 ? "api_error" : "invalid_request_error", `Mock error ${status}`];
     return error(type, message ?? text);
@@ -56,15 +58,17 @@ export const anthropic: Dialect = {
   jsonContentType: "application/json",
   streamContentType: "text/event-stream; charset=utf-8",
   responseModel: (model) => model,
-  reply: (_kind, input) => ({
-    id: messageId(),
-    object: "chat.completion",
-    created: input.created,
-    model: input.model,
-    choices: [{ index: 0, message: { role: "assistant", content: joined(input) }, finish_reason: "stop" }],
-    usage: usage(input.usage),
-  }),
-  stream: (_kind, input) => chatStream(input),
+  reply: (kind, input) =>
+    kind === "messages" ? messagesBody(input)
+    : {
+        id: messageId(),
+        object: "chat.completion",
+        created: input.created,
+        model: input.model,
+        choices: [{ index: 0, message: { role: "assistant", content: joined(input) }, finish_reason: "stop" }],
+        usage: usage(input.usage),
+      },
+  stream: (kind, input) => (kind === "messages" ? messagesStream(input) : chatStream(input)),
   // /v1/models is the native endpoint on the same host, so it answers in the native list shape.
   models: () => ({
     data: [{ type: "model", id: "claude-sonnet-4-5-20250929", display_name: "Claude Sonnet 4.5", created_at: "2025-09-29T00:00:00Z" }],
