@@ -27,7 +27,11 @@ const usage = (u: MockUsage) => ({ prompt_tokens: u.promptTokens, completion_tok
 /** Native-style message ids; the compat chunk id format is UNVERIFIED (providers.md 2.3). */
 const messageId = () => `msg_01${randomString(22)}`;
 
-/** Usage rides on the finish_reason chunk; include_usage adds no chunk (providers.md 2.3). */
+/**
+ * Usage rides on the finish_reason chunk, adding no chunk (providers.md 2.3), and only when asked:
+ * the layer documents `stream_options` as "Fully supported", i.e. OpenAI's opt-in
+ * (https://docs.anthropic.com/en/api/openai-sdk#simple-fields); nothing documents usage arriving unasked.
+ */
 function chatStream(input: ReplyInput): string[] {
   const head = { id: messageId(), object: "chat.completion.chunk", created: input.created, model: input.model };
   const chunk = (delta: Record<string, unknown>, finish: string | null, extra: object = {}) =>
@@ -35,7 +39,7 @@ function chatStream(input: ReplyInput): string[] {
   return [
     chunk({ role: "assistant", content: "" }, null),
     ...contentDeltas(input.content).map((delta) => chunk(delta, null)),
-    chunk({}, "stop", { usage: usage(input.usage) }),
+    chunk({}, "stop", input.includeUsage ? { usage: usage(input.usage) } : {}),
     sseDone,
   ];
 }
