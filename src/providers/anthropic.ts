@@ -1,3 +1,4 @@
+import { asObject, count, openAiStyleUsage } from "./openai-usage.ts";
 import { appendPath, type Provider } from "./provider.ts";
 
 /**
@@ -10,8 +11,19 @@ import { appendPath, type Provider } from "./provider.ts";
  */
 export const anthropic: Provider = {
   id: "anthropic",
+  telemetryName: "anthropic",
+  upstream: {
+    from: "config",
+    defaultBaseUrl: "https://api.anthropic.com/v1",
+    description: "Anthropic base: /v1/messages and the OpenAI-SDK-compatible /v1/chat/completions",
+  },
+  detect: { prefixes: ["claude-"], exact: [] },
   auth: "bearer",
   injectStreamUsage: true,
-  arrayErrorBodies: false,
+  chatUsage(body) {
+    const usage = asObject(body.usage);
+    // §2.5: details are "always empty"; genai-prices reads a top-level `cached_tokens` (unverified), so accept it.
+    return usage && openAiStyleUsage(usage, count(usage.cached_tokens));
+  },
   url: appendPath,
 };

@@ -1,6 +1,6 @@
 /** Provider choice: the X-Lectr-Provider header, else the model id, else the endpoint's own provider (OpenAI for OpenAI-shaped paths). */
-import { detectRules, type DetectRule } from "./detect-rules.ts";
 import { providerIds, type ProviderId } from "./types.ts";
+import { providers } from "./index.ts";
 import { fail, ok, type Result } from "../lib/result.ts";
 
 export type ProviderSource = "header" | "detected" | "default";
@@ -12,19 +12,19 @@ export interface ProviderChoice {
   unknown: boolean;
 }
 
-/** Built once: exact ids in a map, prefixes longest first. */
-function compile(rules: readonly DetectRule[]) {
+/** Built once from the registry: exact ids in a map, prefixes longest first. */
+function compile() {
   const exact = new Map<string, ProviderId>();
-  const prefixes: DetectRule[] = [];
-  for (const r of rules) {
-    if (r.match === "exact") exact.set(r.value, r.provider);
-    else prefixes.push(r);
+  const prefixes: { value: string; provider: ProviderId }[] = [];
+  for (const p of Object.values(providers)) {
+    for (const value of p.detect.exact) exact.set(value, p.id);
+    for (const value of p.detect.prefixes) prefixes.push({ value, provider: p.id });
   }
   prefixes.sort((a, b) => b.value.length - a.value.length);
   return { exact, prefixes };
 }
 
-const compiled = compile(detectRules);
+const compiled = compile();
 
 export function detectProvider(model: string): ProviderId | undefined {
   const id = model.trim().toLowerCase();

@@ -42,6 +42,8 @@ export interface Endpoint {
   usage: "chat" | { fields: TokenFields; json: readonly string[]; sse: Readonly<Record<string, readonly string[]>> };
   /** Where the response names its model: in a JSON body, and per SSE event type ("*": any chunk). */
   model: { json: readonly string[]; sse: Readonly<Record<string, readonly string[]>> };
+  /** OpenTelemetry `gen_ai.operation.name`. */
+  operation: "chat" | "text_completion" | "embeddings" | "other";
   /** SSE event types that report a failure inside a 200 stream (besides `error`). */
   errorEvents: readonly string[];
   /**
@@ -63,6 +65,7 @@ const openAiModel = { json: ["model"], sse: { "*": ["model"] } };
 const responses: Endpoint = {
   id: "responses",
   path: "/responses",
+  operation: "chat",
   mayTouchBody: false,
   streamUsageOption: false,
   defaultProvider: "openai",
@@ -96,6 +99,7 @@ const responses: Endpoint = {
 const messages: Endpoint = {
   id: "messages",
   path: "/messages",
+  operation: "chat",
   mayTouchBody: false,
   streamUsageOption: false,
   defaultProvider: "anthropic",
@@ -116,9 +120,15 @@ const messages: Endpoint = {
 };
 
 /** OpenAI-shaped endpoints: usage at `usage`, the model on every chunk. */
-const openAiShaped = (id: EndpointId, path: string | undefined, touch: { mayTouchBody: boolean; streamUsageOption: boolean }): Endpoint => ({
+const openAiShaped = (
+  id: EndpointId,
+  path: string | undefined,
+  operation: Endpoint["operation"],
+  touch: { mayTouchBody: boolean; streamUsageOption: boolean },
+): Endpoint => ({
   id,
   path,
+  operation,
   ...touch,
   defaultProvider: "openai",
   usage: "chat",
@@ -129,13 +139,13 @@ const openAiShaped = (id: EndpointId, path: string | undefined, touch: { mayTouc
 
 export const endpoints: Record<EndpointId, Endpoint> = {
   // The one endpoint whose streams Lectr asks for usage (providers.md §1.2).
-  chat_completions: openAiShaped("chat_completions", "/chat/completions", { mayTouchBody: true, streamUsageOption: true }),
-  completions: openAiShaped("completions", "/completions", { mayTouchBody: true, streamUsageOption: false }),
-  embeddings: openAiShaped("embeddings", "/embeddings", { mayTouchBody: true, streamUsageOption: false }),
+  chat_completions: openAiShaped("chat_completions", "/chat/completions", "chat", { mayTouchBody: true, streamUsageOption: true }),
+  completions: openAiShaped("completions", "/completions", "text_completion", { mayTouchBody: true, streamUsageOption: false }),
+  embeddings: openAiShaped("embeddings", "/embeddings", "embeddings", { mayTouchBody: true, streamUsageOption: false }),
   responses,
   messages,
   // Everything else under /v1 goes through as sent.
-  other: openAiShaped("other", undefined, { mayTouchBody: false, streamUsageOption: false }),
+  other: openAiShaped("other", undefined, "other", { mayTouchBody: false, streamUsageOption: false }),
 };
 
 const byPath = new Map(Object.values(endpoints).flatMap((e) => (e.path ? [[e.path, e] as const] : [])));

@@ -176,7 +176,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
 
       let base: string;
       let apiVersion: string | undefined;
-      if (provider.id === "azure") {
+      if (provider.upstream.from === "org") {
         const azure = org.azure;
         if (!azure) return reject(req, { kind: "azure_endpoint_not_configured" });
         const endpointUrl = checkEndpointShape(azure.endpoint, config.allowPrivateUpstreams);
@@ -188,7 +188,8 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
         base = endpointUrl.value;
         apiVersion = azure.apiVersion;
       } else {
-        base = config.baseUrls[provider.id];
+        // loadConfig sets a base for every provider whose upstream comes from configuration
+        base = config.baseUrls[provider.id]!;
       }
 
       // Ask for streamed usage where the endpoint and provider need it; the extra chunk is dropped on the way back.

@@ -9,7 +9,6 @@ import type { Endpoint } from "../providers/endpoints.ts";
 import type { Outcome } from "./event.ts";
 import type { Deadline } from "./forward.ts";
 import { collectBody } from "./collect.ts";
-import { unwrapArrayError } from "./normalize-error.ts";
 import { readJsonBody, tapBody, type BodyReader } from "./tap.ts";
 
 /** Non-streaming bodies up to this size are read whole; larger ones stream through. */
@@ -80,8 +79,8 @@ export async function respond(upstream: Response, c: RespondContext): Promise<An
       c.deadline.clear();
       let bytes: Uint8Array | string = got.bytes;
       const seen = upstreamError ? noUsage : readJsonBody({ endpoint: c.endpoint, provider: c.provider.id }, got.bytes);
-      if (upstreamError && c.provider.arrayErrorBodies) {
-        bytes = unwrapArrayError(new TextDecoder().decode(got.bytes), status);
+      if (upstreamError && c.provider.unwrapError) {
+        bytes = c.provider.unwrapError(new TextDecoder().decode(got.bytes), status);
         c.headers.set("content-type", "application/json");
       }
       return settled(new Response(bytes as BodyInit, init), { status, errorCode: upstreamError, ttfbMs: sinceStart(), upstreamDoneAt, ...seen });
