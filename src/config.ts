@@ -6,6 +6,7 @@ import { parseArgs as parseArgsStrict } from "node:util";
 import { isLogLevel, type LogLevel } from "./lib/log.ts";
 import { readOtlpEnv, type OtlpExport } from "./observe/otlp-env.ts";
 import type { ProviderId } from "./providers/types.ts";
+import { providers } from "./providers/index.ts";
 
 export interface Config {
   port: number;
@@ -13,7 +14,8 @@ export interface Config {
   dbUrl: string;
   dbAuthToken: string | undefined;
   adminToken: string | undefined;
-  baseUrls: Record<Exclude<ProviderId, "azure">, string>;
+  /** One for every provider whose upstream comes from configuration (every one but Azure). */
+  baseUrls: Partial<Record<ProviderId, string>>;
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
   allowPrivateUpstreams: boolean;
@@ -48,6 +50,15 @@ interface Setting {
   help: string;
 }
 
+/** LECTR_<ID>_BASE_URL / --<id>-base-url for each provider whose upstream is configured, from the registry. */
+const baseUrlSettings: Record<string, Setting> = Object.fromEntries(
+  Object.values(providers).flatMap((p) =>
+    p.upstream.from === "config"
+      ? [[p.id, { env: `LECTR_${p.id.toUpperCase()}_BASE_URL`, flag: `${p.id}-base-url`, default: p.upstream.defaultBaseUrl, help: p.upstream.description }]]
+      : [],
+  ),
+);
+
 /** The documented settings, in README order. */
 export const settings = {
   port: { env: "LECTR_PORT", flag: "port", default: "8787", help: "listen port" },
@@ -55,10 +66,7 @@ export const settings = {
   dbUrl: { env: "LECTR_DB_URL", flag: "db-url", default: "file:lectr.db", help: "libSQL URL: file:, libsql://, http(s)://" },
   dbAuthToken: { env: "LECTR_DB_AUTH_TOKEN", flag: "db-auth-token", default: "", help: "token for a remote libSQL" },
   adminToken: { env: "LECTR_ADMIN_TOKEN", flag: "admin-token", default: "", help: "admin bearer token for the GraphQL management API" },
-  openai: { env: "LECTR_OPENAI_BASE_URL", flag: "openai-base-url", default: "https://api.openai.com/v1", help: "OpenAI upstream base" },
-  anthropic: { env: "LECTR_ANTHROPIC_BASE_URL", flag: "anthropic-base-url", default: "https://api.anthropic.com/v1", help: "Anthropic OpenAI-SDK-compatible base" },
-  groq: { env: "LECTR_GROQ_BASE_URL", flag: "groq-base-url", default: "https://api.groq.com/openai/v1", help: "Groq upstream base" },
-  gemini: { env: "LECTR_GEMINI_BASE_URL", flag: "gemini-base-url", default: "https://generativelanguage.googleapis.com/v1beta/openai", help: "Gemini OpenAI-compatible base" },
+  ...baseUrlSettings,
   upstreamTimeoutMs: { env: "LECTR_UPSTREAM_TIMEOUT_MS", flag: "upstream-timeout-ms", default: "600000", help: "whole-request upstream timeout" },
   maxBodyBytes: { env: "LECTR_MAX_BODY_BYTES", flag: "max-body-bytes", default: "33554432", help: "larger request bodies get 413" },
   allowPrivateUpstreams: { env: "LECTR_ALLOW_PRIVATE_UPSTREAMS", flag: "allow-private-upstreams", default: "false", help: "allow Azure endpoints on http:// or private/loopback addresses" },
@@ -183,12 +191,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     dbUrl: get(settings.dbUrl),
     dbAuthToken: get(settings.dbAuthToken) || undefined,
     adminToken: get(settings.adminToken) || undefined,
-    baseUrls: {
-      openai: url(settings.openai),
-      anthropic: url(settings.anthropic),
-      groq: url(settings.groq),
-      gemini: url(settings.gemini),
-    },
+    baseUrls: Object.fromEntries(Object.entries(baseUrlSettings).map(([id, s]) => [id, url(s)])),
     upstreamTimeoutMs: int(settings.upstreamTimeoutMs, 1),
     maxBodyBytes: int(settings.maxBodyBytes, 1),
     allowPrivateUpstreams: bool(settings.allowPrivateUpstreams),

@@ -4,6 +4,7 @@
  * (https://platform.openai.com/docs/guides/error-codes), so SDKs read them
  * like any provider error.
  */
+import { providerIds } from "../providers/types.ts";
 export type ProxyError =
   | { kind: "invalid_lectr_key"; reason: "missing" | "unknown" | "revoked" }
   | { kind: "too_many_auth_failures"; retryAfterS: number }
@@ -47,7 +48,7 @@ function describe(error: ProxyError): { status: number; type: string; message: s
       return {
         status: 400,
         type: "invalid_request_error",
-        message: `Invalid X-Lectr-Provider ${JSON.stringify(clip(error.value))}. Valid values: openai, anthropic, groq, gemini, azure.`,
+        message: `Invalid X-Lectr-Provider ${JSON.stringify(clip(error.value))}. Valid values: ${providerIds.join(", ")}.`,
       };
     case "invalid_task":
       return {

@@ -6,6 +6,8 @@
  * request path does not call into this file at all.
  */
 import type { ProviderId } from "../providers/types.ts";
+import { providers } from "../providers/index.ts";
+import { endpointFor } from "../providers/endpoints.ts";
 import type { OtlpExport } from "./otlp-env.ts";
 
 const gzipText = (text: string) => new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
@@ -46,20 +48,9 @@ export function childTraceparent(ctx: TraceContext): string {
   return `00-${ctx.traceId}-${ctx.spanId}-${ctx.sampled ? "01" : "00"}`;
 }
 
-/** `gen_ai.system` values from the semantic conventions' well-known list. */
-const systemOf: Record<ProviderId, string> = {
-  openai: "openai",
-  anthropic: "anthropic",
-  groq: "groq",
-  gemini: "gcp.gemini",
-  azure: "az.ai.openai",
-};
-
+/** `gen_ai.operation.name` of an endpoint path (`/v1/…`), from its row. */
 export function operationOf(endpoint: string): string {
-  if (endpoint.endsWith("/chat/completions")) return "chat";
-  if (endpoint.endsWith("/embeddings")) return "embeddings";
-  if (endpoint.endsWith("/completions")) return "text_completion";
-  return "other";
+  return endpointFor(endpoint.slice(3)).operation;
 }
 
 export interface SpanFacts {
@@ -88,7 +79,7 @@ const attr = (key: string, v: string | number | boolean): { key: string; value: 
 export function toOtlpSpan(f: SpanFacts) {
   const op = operationOf(f.endpoint);
   const attributes = [
-    attr("gen_ai.system", systemOf[f.provider]),
+    attr("gen_ai.system", providers[f.provider].telemetryName),
     attr("gen_ai.operation.name", op),
     attr("gen_ai.request.model", f.model),
     attr("http.response.status_code", f.status),

@@ -10,7 +10,7 @@ export interface Cost {
 const unknownCost: Cost = { costUsd: null, priceKnown: false };
 
 /** A usable token count: a negative, NaN or infinite report counts as nothing. */
-const tokens = (n: number): number => (Number.isFinite(n) && n > 0 ? n : 0);
+const tokens = (n: number | null): number => (n !== null && Number.isFinite(n) && n > 0 ? n : 0);
 
 /**
  * The cost of one call. Usage counts overlap (cached and cache-write tokens are inside

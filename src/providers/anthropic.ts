@@ -1,13 +1,29 @@
+import { asObject, count, openAiStyleUsage } from "./openai-usage.ts";
 import { appendPath, type Provider } from "./provider.ts";
 
 /**
- * Anthropic's OpenAI SDK compatibility layer: Bearer auth, `stream_options`
- * "fully supported"; usage observed on the finish_reason chunk (providers.md §2.1, §2.3).
+ * Anthropic: its native Messages API (`/v1/messages`, usage by endpoint row) and its OpenAI SDK
+ * compatibility layer (`/v1/chat/completions`). The layer documents `stream_options` as "Fully
+ * supported", OpenAI's opt-in for streamed usage, and nothing documents usage arriving unasked
+ * (https://docs.anthropic.com/en/api/openai-sdk#simple-fields), so Lectr asks; usage is then
+ * observed on the finish_reason chunk (providers.md §2.1, §2.3). Credentials (`x-api-key` or
+ * `Authorization: Bearer`) and `anthropic-version` / `anthropic-beta` pass as sent.
  */
 export const anthropic: Provider = {
   id: "anthropic",
+  telemetryName: "anthropic",
+  upstream: {
+    from: "config",
+    defaultBaseUrl: "https://api.anthropic.com/v1",
+    description: "Anthropic base: /v1/messages and the OpenAI-SDK-compatible /v1/chat/completions",
+  },
+  detect: { prefixes: ["claude-"], exact: [] },
   auth: "bearer",
   injectStreamUsage: true,
-  arrayErrorBodies: false,
+  chatUsage(body) {
+    const usage = asObject(body.usage);
+    // §2.5: details are "always empty"; genai-prices reads a top-level `cached_tokens` (unverified), so accept it.
+    return usage && openAiStyleUsage(usage, count(usage.cached_tokens));
+  },
   url: appendPath,
 };

@@ -1,3 +1,4 @@
+import { openAiChatUsage } from "./openai-usage.ts";
 import type { Provider, UpstreamTarget } from "./provider.ts";
 
 /**
@@ -14,11 +15,17 @@ function azureUrl(t: UpstreamTarget): string {
   return `${t.base.replace(/\/+$/, "")}${path}?${query.toString()}`;
 }
 
-/** The request's `model` is the deployment name; the key moves to `api-key`. */
+/**
+ * The org's own endpoint; the request's `model` is the deployment name; the key moves to `api-key`.
+ * Deployment names are chosen freely, so nothing detects Azure: X-Lectr-Provider does (§5.5).
+ */
 export const azure: Provider = {
   id: "azure",
+  telemetryName: "az.ai.openai",
+  upstream: { from: "org" },
+  detect: { prefixes: [], exact: [] },
   auth: "api-key",
   injectStreamUsage: true,
-  arrayErrorBodies: false,
+  chatUsage: openAiChatUsage,
   url: azureUrl,
 };

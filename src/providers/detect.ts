@@ -1,6 +1,6 @@
-/** Provider choice: the X-Lectr-Provider header, else the model id, else OpenAI. */
-import { detectRules, type DetectRule } from "./detect-rules.ts";
+/** Provider choice: the X-Lectr-Provider header, else the model id, else the endpoint's own provider (OpenAI for OpenAI-shaped paths). */
 import { providerIds, type ProviderId } from "./types.ts";
+import { providers } from "./index.ts";
 import { fail, ok, type Result } from "../lib/result.ts";
 
 export type ProviderSource = "header" | "detected" | "default";
@@ -8,23 +8,23 @@ export type ProviderSource = "header" | "detected" | "default";
 export interface ProviderChoice {
   provider: ProviderId;
   source: ProviderSource;
-  /** True when nothing identified the provider and OpenAI was assumed. */
+  /** True when nothing identified the provider and the fallback was assumed. */
   unknown: boolean;
 }
 
-/** Built once: exact ids in a map, prefixes longest first. */
-function compile(rules: readonly DetectRule[]) {
+/** Built once from the registry: exact ids in a map, prefixes longest first. */
+function compile() {
   const exact = new Map<string, ProviderId>();
-  const prefixes: DetectRule[] = [];
-  for (const r of rules) {
-    if (r.match === "exact") exact.set(r.value, r.provider);
-    else prefixes.push(r);
+  const prefixes: { value: string; provider: ProviderId }[] = [];
+  for (const p of Object.values(providers)) {
+    for (const value of p.detect.exact) exact.set(value, p.id);
+    for (const value of p.detect.prefixes) prefixes.push({ value, provider: p.id });
   }
   prefixes.sort((a, b) => b.value.length - a.value.length);
   return { exact, prefixes };
 }
 
-const compiled = compile(detectRules);
+const compiled = compile();
 
 export function detectProvider(model: string): ProviderId | undefined {
   const id = model.trim().toLowerCase();
@@ -43,6 +43,7 @@ export function parseProviderHeader(value: string): ProviderId | undefined {
 export function chooseProvider(
   header: string | null,
   model: string,
+  fallback: ProviderId = "openai",
 ): Result<ProviderChoice, { kind: "invalid_provider"; value: string }> {
   if (header !== null) {
     const p = parseProviderHeader(header);
@@ -51,5 +52,5 @@ export function chooseProvider(
   }
   const detected = detectProvider(model);
   if (detected) return ok({ provider: detected, source: "detected", unknown: false });
-  return ok({ provider: "openai", source: "default", unknown: true });
+  return ok({ provider: fallback, source: "default", unknown: true });
 }

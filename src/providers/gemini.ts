@@ -1,13 +1,35 @@
+import { asObject, count, openAiStyleUsage } from "./openai-usage.ts";
 import { appendPath, type Provider } from "./provider.ts";
+import { unwrapArrayError } from "./unwrap-error.ts";
 
 /**
  * Gemini's OpenAI compatibility layer: cumulative usage on every chunk whether
- * asked or not (providers.md §4.2); errors come wrapped in a JSON array (§4.4).
+ * asked or not (providers.md §4.2); errors come wrapped in a JSON array (§4.4). Model ids from §4.6.
  */
 export const gemini: Provider = {
   id: "gemini",
+  telemetryName: "gcp.gemini",
+  upstream: { from: "config", defaultBaseUrl: "https://generativelanguage.googleapis.com/v1beta/openai", description: "Gemini OpenAI-compatible base" },
+  detect: {
+    prefixes: ["gemini-", "models/gemini-", "models/gemma-", "gemma-3-", "gemma-3n-", "gemma-4-", "models/text-embedding-", "learnlm-"],
+    // Gemini's embedding models collide with OpenAI's `text-embedding-` prefix.
+    exact: ["text-embedding-004", "embedding-001"],
+  },
   auth: "bearer",
   injectStreamUsage: false,
-  arrayErrorBodies: true,
+  /**
+   * §4.3, §4.5: completion_tokens excludes thinking, total_tokens includes it.
+   * Output is billed as total − prompt; the thinking part is that minus completion_tokens.
+   */
+  chatUsage(body) {
+    const usage = asObject(body.usage);
+    if (!usage) return undefined;
+    const base = openAiStyleUsage(usage);
+    const total = count(usage.total_tokens);
+    if (total <= base.inputTokens + base.outputTokens) return base;
+    const outputTokens = total - base.inputTokens;
+    return { ...base, outputTokens, reasoningTokens: outputTokens - base.outputTokens };
+  },
+  unwrapError: unwrapArrayError,
   url: appendPath,
 };

@@ -1,3 +1,7 @@
+/**
+ * The provider registry: one file per provider, one entry here. Everything that lists providers
+ * (detection, settings, the GraphQL enum, error texts) is derived from it.
+ */
 import type { ProviderId } from "./types.ts";
 import type { Provider } from "./provider.ts";
 import { openai } from "./openai.ts";

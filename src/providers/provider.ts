@@ -1,8 +1,10 @@
 /**
- * What Lectr knows about an upstream, as plain data. The differences between
- * providers live in these fields, not in code paths.
+ * What Lectr knows about an upstream, as plain data: every difference between providers lives in
+ * these fields (one file per provider), not in code paths. Lists, enums, settings and messages are
+ * derived from the registry in index.ts.
  */
-import type { ProviderId } from "./types.ts";
+import type { Json } from "./openai-usage.ts";
+import type { ProviderId, Usage } from "./types.ts";
 
 export interface UpstreamTarget {
   /** Base URL from config (e.g. https://api.openai.com/v1), or the org's Azure endpoint. */
@@ -19,19 +21,30 @@ export interface UpstreamTarget {
 
 export interface Provider {
   id: ProviderId;
-  /** How the provider key travels: OpenAI-style bearer, or Azure's `api-key` header. */
+  /** OpenTelemetry `gen_ai.system`, from the semantic conventions' well-known list. */
+  telemetryName: string;
+  /**
+   * Where its requests go: a base URL from configuration (`LECTR_<ID>_BASE_URL`, defaulting to
+   * `defaultBaseUrl`), or the endpoint each org configures for itself (Azure).
+   */
+  upstream: { from: "config"; defaultBaseUrl: string; description: string } | { from: "org" };
+  /** Model ids that name this provider: exact ids win over prefixes, the longest prefix wins (providers.md §6). */
+  detect: { prefixes: readonly string[]; exact: readonly string[] };
+  /** How the provider key travels: as the client sent it (bearer, `x-api-key`), or moved to Azure's `api-key` header. */
   auth: "bearer" | "api-key";
   /**
-   * Ask for streamed usage with `stream_options.include_usage` when the
+   * Ask for streamed chat usage with `stream_options.include_usage` when the
    * client did not: only where usage is otherwise missing from the stream.
    */
   injectStreamUsage: boolean;
-  /** Error bodies arrive as a JSON array (`[{"error":…}]`) that OpenAI SDKs cannot read. */
-  arrayErrorBodies: boolean;
+  /** The usage of a chat completions body or stream chunk, as the event's columns. */
+  chatUsage(body: Json): Usage | undefined;
+  /** Turns an error body SDKs cannot read into OpenAI's envelope; absent: error bodies pass as sent. */
+  unwrapError?(text: string, status: number): string;
   url(target: UpstreamTarget): string;
 }
 
-/** The four OpenAI-compatible bases take the client's path and query as they are. */
+/** The OpenAI-compatible bases take the client's path and query as they are. */
 export function appendPath(t: UpstreamTarget): string {
   return `${t.base}${t.path}${t.search}`;
 }

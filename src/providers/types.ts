@@ -12,10 +12,10 @@ export interface Usage {
   inputTokens: number;
   /** Billed output tokens, reasoning included (OpenAI's `completion_tokens`; Gemini: total − prompt). */
   outputTokens: number;
-  /** Cache reads: a subset of inputTokens. */
-  cachedInputTokens: number;
-  /** Cache writes: a subset of inputTokens. */
-  cacheWriteTokens: number;
-  /** Reasoning/thinking tokens: a subset of outputTokens. */
-  reasoningTokens: number;
+  /** Cache reads: a subset of inputTokens; null when the provider does not report them. */
+  cachedInputTokens: number | null;
+  /** Cache writes: a subset of inputTokens; null when the provider does not report them. */
+  cacheWriteTokens: number | null;
+  /** Reasoning/thinking tokens: a subset of outputTokens; null when the provider does not report them. */
+  reasoningTokens: number | null;
 }

@@ -20,6 +20,17 @@ export interface RequestFacts {
   routing: { ruleId: string | null; fromModel: string | null; skipped: string | null };
 }
 
+/** What one request came to, as the response path reports it. */
+export interface Outcome {
+  status: number;
+  errorCode: string | null;
+  ttfbMs: number | null;
+  usage: Usage | undefined;
+  responseModel: string | undefined;
+  /** performance.now() when the provider had sent all Lectr waits for before answering (a body read whole). */
+  upstreamDoneAt?: number;
+}
+
 export interface ResponseFacts {
   status: number;
   errorCode: string | null;

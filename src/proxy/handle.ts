@@ -1,7 +1,8 @@
 /**
  * The request path, top to bottom: authenticate → read tags and body →
- * choose provider → forward → tap the response → record one event.
- * Every authenticated request ends in exactly one `finish` call.
+ * choose provider → route → forward → tap the response → record one event.
+ * Each step returns new facts; the response path hands back the response and
+ * one promise of its outcome, and `record` is called once, when it settles.
  */
 import type { Config } from "../config.ts";
 import type { Logger } from "../lib/log.ts";
@@ -14,12 +15,13 @@ import type { Authenticator } from "./auth.ts";
 import { checkEndpointShape } from "./azure-endpoint.ts";
 import { guardHost } from "./host-guard.ts";
 import { inspectBody, readBody, rewriteBody } from "./body.ts";
-import { buildEvent, type RequestFacts, type ResponseFacts } from "./event.ts";
+import { buildEvent, type Outcome, type RequestFacts } from "./event.ts";
 import { createDeadline, forward, type ForwardFailure } from "./forward.ts";
 import { clientHeaders, upstreamHeaders } from "./headers.ts";
 import type { Recorder } from "../record/recorder.ts";
 import { parseTags } from "./tags.ts";
-import { respond } from "./respond.ts";
+import { formatUsd, respond, settled, type Answer } from "./respond.ts";
+import { endpointFor } from "../providers/endpoints.ts";
 import type { Observer } from "../observe/observer.ts";
 import type { FailureLimiter } from "./auth-limit.ts";
 import type { RulesCache } from "../routing/cache.ts";
@@ -74,15 +76,18 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       return errorResponse(principal.error);
     }
 
+    const org = principal.value;
     deps.inflight.enter();
     const id = uuidv7(createdAt);
-    const req: RequestFacts = {
+    const endpoint = endpointFor(path.slice(3));
+    // Replaced, never changed, as the steps below learn more.
+    let req: RequestFacts = {
       id,
-      orgId: principal.value.orgId,
-      keyId: principal.value.keyId,
+      orgId: org.orgId,
+      keyId: org.keyId,
       createdAt,
       endpoint: path,
-      provider: "openai",
+      provider: endpoint.defaultProvider,
       providerSource: "default",
       providerUnknown: true,
       model: "",
@@ -90,7 +95,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       tags: { feature: null, task: null },
       routing: { ruleId: null, fromModel: null, skipped: null },
     };
-    const lectrHeaders = () => ({ "x-lectr-request-id": id, "x-lectr-provider": req.provider });
+    const lectrHeaders = (r: RequestFacts) => ({ "x-lectr-request-id": id, "x-lectr-provider": r.provider });
     const trace = observer.tracing ? startContext(request.headers.get("traceparent")) : undefined;
     // for the overhead metric: Lectr's time is before forwarding and between the upstream's answer and ours
     let forwardAt = 0;
@@ -98,83 +103,99 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     let returnedAt = 0;
     let upstreamRequestId: string | undefined;
 
-    let finished = false;
-    /** Records the request's one event; returns its cost (null: unknown), undefined when already recorded. */
-    const finish = (res: Omit<ResponseFacts, "latencyMs">): number | null | undefined => {
-      if (finished) return undefined;
-      finished = true;
+    /** The one place an authenticated request's event is recorded. */
+    const record = (facts: RequestFacts, o: Outcome) => {
       const endAt = performance.now();
-      const event = buildEvent(req, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices.forOrg(req.orgId));
+      const { upstreamDoneAt, ...res } = o;
+      const event = buildEvent(facts, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices.forOrg(facts.orgId));
       recorder.record(event);
       deps.inflight.leave();
       const forwarded = forwardAt > 0;
+      const answeredAt = upstreamDoneAt ?? headersAt;
       observer.request(
         event,
         {
-          addedMs: forwarded ? forwardAt - startedAt + Math.max(0, (returnedAt || endAt) - (headersAt || endAt)) : endAt - startedAt,
+          addedMs: forwarded ? forwardAt - startedAt + Math.max(0, (returnedAt || endAt) - (answeredAt || endAt)) : endAt - startedAt,
           upstreamMs: forwarded ? endAt - forwardAt : null,
         },
         { trace, upstreamRequestId },
       );
-      return event.cost_usd ?? null;
+      return event;
     };
-    const reject = (error: ProxyError) => {
+    const failed = (status: number, errorCode: string): Outcome => ({ status, errorCode, ttfbMs: null, usage: undefined, responseModel: undefined });
+    const reject = (facts: RequestFacts, error: ProxyError): Answer => {
       const e = httpError(error);
-      finish({ status: e.status, errorCode: e.code, ttfbMs: null, usage: undefined, responseModel: undefined });
-      return Response.json(e.body, { status: e.status, headers: lectrHeaders() });
+      return settled(Response.json(e.body, { status: e.status, headers: lectrHeaders(facts) }), failed(e.status, e.code));
     };
-
     /** The client went away before any response: nobody reads this one. */
-    const clientLeft = () => {
-      finish({ status: 499, errorCode: "client_aborted", ttfbMs: null, usage: undefined, responseModel: undefined });
-      return new Response(null, { status: 499 });
-    };
+    const clientLeft = (): Answer => settled(new Response(null, { status: 499 }), failed(499, "client_aborted"));
 
+    let answer: Answer;
     try {
+      answer = await proceed();
+    } catch (err) {
+      // Unexpected: record it as Lectr's own 500 so the event count stays exact, then let onError mask it.
+      record(req, failed(500, "internal_error"));
+      throw err;
+    }
+    const facts = req;
+    const recorded = answer.outcome.then((o) => record(facts, o));
+    if (answer.whole) {
+      // The whole body was read before answering, so the cost is known before the first byte: say it, when known.
+      const cost = (await recorded).cost_usd;
+      if (typeof cost === "number") answer.response.headers.set("x-lectr-cost-usd", formatUsd(cost));
+    } else {
+      recorded.catch((err: unknown) => log.error("recording failed", { id, error: String(err) }));
+    }
+    returnedAt = performance.now();
+    return answer.response;
+
+    async function proceed(): Promise<Answer> {
       const tags = parseTags(request.headers.get("x-lectr-feature"), request.headers.get("x-lectr-task"));
-      if (!tags.ok) return reject(tags.error);
-      req.tags = tags.value;
+      if (!tags.ok) return reject(req, tags.error);
+      req = { ...req, tags: tags.value };
 
       const hasBody = request.method !== "GET" && request.method !== "HEAD";
       const body = hasBody ? await readBody(request, config.maxBodyBytes) : undefined;
       if (body && !body.ok) {
         if (body.error.kind === "client_aborted") return clientLeft();
-        return reject(body.error);
+        return reject(req, body.error);
       }
       const bytes = body?.value;
       const facts = bytes ? inspectBody(bytes) : undefined;
-      req.model = facts?.model ?? "";
-      req.streamed = facts?.stream ?? false;
+      req = { ...req, model: facts?.model ?? "", streamed: facts?.stream ?? false };
 
-      const choice = chooseProvider(request.headers.get("x-lectr-provider"), req.model);
-      if (!choice.ok) return reject(choice.error);
-      req.provider = choice.value.provider;
-      req.providerSource = choice.value.source;
-      req.providerUnknown = choice.value.unknown;
+      const choice = chooseProvider(request.headers.get("x-lectr-provider"), req.model, endpoint.defaultProvider);
+      if (!choice.ok) return reject(req, choice.error);
+      req = { ...req, provider: choice.value.provider, providerSource: choice.value.source, providerUnknown: choice.value.unknown };
       // The org's rules may send this request to another model (and provider): before anything provider-specific.
-      const routed = applyRouting(deps.rules.forOrg(req.orgId), req, request.headers);
+      // Only where Lectr may change the body: elsewhere it reaches the provider as the client sent it.
+      const routed = endpoint.mayTouchBody ? applyRouting(deps.rules.forOrg(req.orgId), req, request.headers) : undefined;
+      if (routed) req = routed.req;
       const provider = providers[req.provider];
 
       let base: string;
       let apiVersion: string | undefined;
-      if (provider.id === "azure") {
-        const azure = principal.value.azure;
-        if (!azure) return reject({ kind: "azure_endpoint_not_configured" });
-        const endpoint = checkEndpointShape(azure.endpoint, config.allowPrivateUpstreams);
-        if (!endpoint.ok) return reject(endpoint.error);
+      if (provider.upstream.from === "org") {
+        const azure = org.azure;
+        if (!azure) return reject(req, { kind: "azure_endpoint_not_configured" });
+        const endpointUrl = checkEndpointShape(azure.endpoint, config.allowPrivateUpstreams);
+        if (!endpointUrl.ok) return reject(req, endpointUrl.error);
         if (!config.allowPrivateUpstreams) {
-          const guard = await guardHost(new URL(endpoint.value).hostname);
-          if (!guard.ok) return reject({ kind: "azure_endpoint_refused", reason: guard.reason });
+          const guard = await guardHost(new URL(endpointUrl.value).hostname);
+          if (!guard.ok) return reject(req, { kind: "azure_endpoint_refused", reason: guard.reason });
         }
-        base = endpoint.value;
+        base = endpointUrl.value;
         apiVersion = azure.apiVersion;
       } else {
-        base = config.baseUrls[provider.id];
+        // loadConfig sets a base for every provider whose upstream comes from configuration
+        base = config.baseUrls[provider.id]!;
       }
 
-      // Ask for streamed usage where the provider otherwise omits it; the extra chunk is dropped on the way back.
-      const inject = provider.injectStreamUsage && facts?.json !== undefined && facts.stream && !facts.clientWantsUsage;
-      const upstreamBody = inject || routed ? rewriteBody(facts!.json!, { model: req.model, streamUsage: inject }) : bytes;
+      // Ask for streamed usage where the endpoint and provider need it; the extra chunk is dropped on the way back.
+      const inject =
+        endpoint.streamUsageOption && provider.injectStreamUsage && facts?.json !== undefined && facts.stream && !facts.clientWantsUsage;
+      const upstreamBody = inject || routed?.changed ? rewriteBody(facts!.json!, { model: req.model, streamUsage: inject }) : bytes;
       const target = provider.url({ base, path: path.slice(3), search, model: req.model, apiVersion });
 
       const headers = upstreamHeaders(request.headers, provider, routed?.providerKey);
@@ -187,27 +208,20 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
         deadline.clear();
         if (sent.error === "client_aborted") return clientLeft();
         log.warn("upstream failed", { id, provider: req.provider, error: sent.error });
-        return reject({ kind: sent.error });
+        return reject(req, { kind: sent.error });
       }
       const upstream = sent.value;
       upstreamRequestId = upstream.headers.get("x-request-id") ?? upstream.headers.get("request-id") ?? undefined;
       if (upstream.status >= 400) log.warn("upstream error", { id, provider: req.provider, model: req.model, status: upstream.status });
-      const response = await respond(upstream, {
+      return respond(upstream, {
         provider,
+        endpoint,
         injected: inject,
         deadline,
         idleTimeoutMs: config.streamIdleTimeoutMs,
-        headers: clientHeaders(upstream.headers, lectrHeaders()),
+        headers: clientHeaders(upstream.headers, lectrHeaders(req)),
         startedAt,
-        upstreamDone: () => void (headersAt = performance.now()),
-        finish,
       });
-      returnedAt = performance.now();
-      return response;
-    } catch (err) {
-      // Unexpected: record it as Lectr's own 500 so the event count stays exact, then let onError mask it.
-      finish({ status: 500, errorCode: "internal_error", ttfbMs: null, usage: undefined, responseModel: undefined });
-      throw err;
     }
   };
 }

@@ -1,13 +1,14 @@
 /**
  * Turns the provider's response into the client's, reading usage on the way:
  * error bodies to normalise, bodies read whole, and streams tapped as they pass.
+ * Returns the response and one promise of what the request came to; the caller records it.
  */
 import { httpError } from "../lib/errors.ts";
 import type { Provider } from "../providers/provider.ts";
-import type { ResponseFacts } from "./event.ts";
+import type { Endpoint } from "../providers/endpoints.ts";
+import type { Outcome } from "./event.ts";
 import type { Deadline } from "./forward.ts";
 import { collectBody } from "./collect.ts";
-import { unwrapArrayError } from "./normalize-error.ts";
 import { readJsonBody, tapBody, type BodyReader } from "./tap.ts";
 
 /** Non-streaming bodies up to this size are read whole; larger ones stream through. */
@@ -15,6 +16,7 @@ const collectCap = 8 * 1024 * 1024;
 
 export interface RespondContext {
   provider: Provider;
+  endpoint: Endpoint;
   /** Lectr added include_usage to the request. */
   injected: boolean;
   deadline: Deadline;
@@ -22,10 +24,14 @@ export interface RespondContext {
   /** Headers for the client, already cleaned. */
   headers: Headers;
   startedAt: number;
-  /** The provider has sent everything Lectr waits for before answering. */
-  upstreamDone(): void;
-  /** Records the event; returns its cost in USD (null: unknown). */
-  finish(res: Omit<ResponseFacts, "latencyMs">): number | null | undefined;
+}
+
+export interface Answer {
+  response: Response;
+  /** Settles once, when the request is over: with the stream's end for a streamed body. */
+  outcome: Promise<Outcome>;
+  /** The outcome settled before the response was built (the body was read whole): its cost can be a header. */
+  whole: boolean;
 }
 
 /** Plain decimal dollars to 12 places (a micro-cent), never exponent notation: 7.4e-7 → "0.00000074". */
@@ -33,7 +39,14 @@ export function formatUsd(usd: number): string {
   return usd.toFixed(12).replace(/\.?0+$/, "");
 }
 
-export async function respond(upstream: Response, c: RespondContext): Promise<Response> {
+const noUsage = { usage: undefined, responseModel: undefined } as const;
+
+/** An answer whose outcome is already known. */
+export function settled(response: Response, outcome: Outcome): Answer {
+  return { response, outcome: Promise.resolve(outcome), whole: true };
+}
+
+export async function respond(upstream: Response, c: RespondContext): Promise<Answer> {
   const { status } = upstream;
   const upstreamError = status >= 400 ? "upstream_error" : null;
   const init = { status, statusText: upstream.statusText, headers: c.headers };
@@ -41,8 +54,7 @@ export async function respond(upstream: Response, c: RespondContext): Promise<Re
 
   if (!upstream.body) {
     c.deadline.clear();
-    c.finish({ status, errorCode: upstreamError, ttfbMs: sinceStart(), usage: undefined, responseModel: undefined });
-    return new Response(null, init);
+    return settled(new Response(null, init), { status, errorCode: upstreamError, ttfbMs: sinceStart(), ...noUsage });
   }
   const sse = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
   const length = Number(upstream.headers.get("content-length") ?? "-1");
@@ -52,42 +64,40 @@ export async function respond(upstream: Response, c: RespondContext): Promise<Re
 
   if (!sse) {
     const got = await collectBody(source, c.deadline, c.idleTimeoutMs, collectCap);
-    c.upstreamDone();
+    const upstreamDoneAt = performance.now();
     if (got.kind === "failed") {
       c.deadline.clear();
       if (got.failure === "client_aborted") {
-        c.finish({ status: 499, errorCode: "client_aborted", ttfbMs: null, usage: undefined, responseModel: undefined });
-        return new Response(null, { status: 499 });
+        return settled(new Response(null, { status: 499 }), { status: 499, errorCode: "client_aborted", ttfbMs: null, upstreamDoneAt, ...noUsage });
       }
       // nothing was sent yet, so the client still gets a proper error
       const e = httpError({ kind: got.failure });
-      c.finish({ status: e.status, errorCode: e.code, ttfbMs: null, usage: undefined, responseModel: undefined });
-      return Response.json(e.body, { status: e.status, headers: c.headers });
+      const response = Response.json(e.body, { status: e.status, headers: c.headers });
+      return settled(response, { status: e.status, errorCode: e.code, ttfbMs: null, upstreamDoneAt, ...noUsage });
     }
     if (got.kind === "complete") {
       c.deadline.clear();
       let bytes: Uint8Array | string = got.bytes;
-      const seen = upstreamError ? { usage: undefined, responseModel: undefined } : readJsonBody(c.provider.id, got.bytes);
-      if (upstreamError && c.provider.arrayErrorBodies) {
-        bytes = unwrapArrayError(new TextDecoder().decode(got.bytes), status);
+      const seen = upstreamError ? noUsage : readJsonBody({ endpoint: c.endpoint, provider: c.provider.id }, got.bytes);
+      if (upstreamError && c.provider.unwrapError) {
+        bytes = c.provider.unwrapError(new TextDecoder().decode(got.bytes), status);
         c.headers.set("content-type", "application/json");
       }
-      // The whole body is read before answering, so the cost is known before the first byte: saying it is free.
-      const cost = c.finish({ status, errorCode: upstreamError, ttfbMs: sinceStart(), ...seen });
-      if (typeof cost === "number") c.headers.set("x-lectr-cost-usd", formatUsd(cost));
-      return new Response(bytes as BodyInit, init);
+      return settled(new Response(bytes as BodyInit, init), { status, errorCode: upstreamError, ttfbMs: sinceStart(), upstreamDoneAt, ...seen });
     }
     prefix = got.prefix;
   }
 
+  const { promise, resolve } = Promise.withResolvers<Outcome>();
   const body = tapBody(source as BodyReader, prefix, {
+    endpoint: c.endpoint,
     provider: c.provider.id,
     sse,
     dropInjectedUsage: c.injected,
     deadline: c.deadline,
     idleTimeoutMs: c.idleTimeoutMs,
     onEnd: (o) =>
-      c.finish({
+      resolve({
         status: o.failure === "client_aborted" && o.firstByteAt === undefined ? 499 : status,
         errorCode: o.failure ?? upstreamError ?? (o.streamError ? "upstream_error" : null),
         ttfbMs: o.firstByteAt === undefined ? null : o.firstByteAt - c.startedAt,
@@ -95,5 +105,5 @@ export async function respond(upstream: Response, c: RespondContext): Promise<Re
         responseModel: o.responseModel,
       }),
   });
-  return new Response(body, init);
+  return { response: new Response(body, init), outcome: promise, whole: false };
 }

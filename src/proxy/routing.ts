@@ -6,16 +6,19 @@ import type { RequestFacts } from "./event.ts";
 /** X-Lectr-Provider-Key-Anthropic etc.: a key for the provider a rule may move the request to. */
 const keyHeader = (p: ProviderId) => `x-lectr-provider-key-${p}`;
 
-/**
- * Rewrites `req` (model, provider, routing fields) when a rule routes it.
- * Returns what the forwarder must change, or undefined when the request goes as sent.
- */
-export function applyRouting(
-  rules: readonly RoutingRule[],
-  req: RequestFacts,
-  headers: Headers,
-): { providerKey: string | undefined } | undefined {
-  if (rules.length === 0 || req.model === "") return undefined;
+export interface Routed {
+  /** The facts after the verdict: model, provider and routing fields as the rule left them. */
+  req: RequestFacts;
+  /** The body must name another model. */
+  changed: boolean;
+  /** The target provider's key (X-Lectr-Provider-Key-<provider>), when the rule changed provider. */
+  providerKey: string | undefined;
+}
+
+/** New request facts for the verdict; `req` is left as it was. */
+export function applyRouting(rules: readonly RoutingRule[], req: RequestFacts, headers: Headers): Routed {
+  const unchanged: Routed = { req, changed: false, providerKey: undefined };
+  if (rules.length === 0 || req.model === "") return unchanged;
   const verdict = route(rules, {
     feature: req.tags.feature,
     task: req.tags.task,
@@ -24,13 +27,15 @@ export function applyRouting(
     eventId: req.id,
     keysFor: (p) => headers.has(keyHeader(p)),
   });
-  if (verdict.kind === "none") return undefined;
-  req.routing.ruleId = verdict.rule.id;
-  if (verdict.kind === "skipped") req.routing.skipped = verdict.reason;
-  if (verdict.kind !== "routed") return undefined;
+  if (verdict.kind === "none") return unchanged;
+  if (verdict.kind !== "routed") {
+    const skipped = verdict.kind === "skipped" ? verdict.reason : null;
+    return { ...unchanged, req: { ...req, routing: { ...req.routing, ruleId: verdict.rule.id, skipped } } };
+  }
   const changesProvider = verdict.provider !== req.provider;
-  req.routing.fromModel = req.model;
-  req.model = verdict.model;
-  req.provider = verdict.provider;
-  return { providerKey: changesProvider ? (headers.get(keyHeader(verdict.provider)) ?? undefined) : undefined };
+  return {
+    req: { ...req, model: verdict.model, provider: verdict.provider, routing: { ruleId: verdict.rule.id, fromModel: req.model, skipped: null } },
+    changed: true,
+    providerKey: changesProvider ? (headers.get(keyHeader(verdict.provider)) ?? undefined) : undefined,
+  };
 }

@@ -4,14 +4,9 @@
  * dropping the usage-only chunk that Lectr itself asked for.
  */
 import { createSseParser, type SseEvent } from "./sse.ts";
-import {
-  foldStreamChunk,
-  initialStreamUsage,
-  isUsageOnlyChunk,
-  mayCarryUsage,
-  usageFromBody,
-  type StreamUsageState,
-} from "../providers/usage.ts";
+import { isUsageOnlyChunk, mayCarryUsage } from "../providers/usage.ts";
+import { foldEvent, initialStreamState, readBodyUsage, type StreamState } from "../providers/endpoint-usage.ts";
+import type { Endpoint } from "../providers/endpoints.ts";
 import type { ProviderId, Usage } from "../providers/types.ts";
 import { watchIdle, type Deadline, type ForwardFailure } from "./forward.ts";
 import { streamBody } from "../runtime.ts";
@@ -23,12 +18,17 @@ export interface TapOutcome {
   firstByteAt: number | undefined;
   /** Why the body did not complete, if it did not. */
   failure: ForwardFailure | undefined;
-  /** The provider reported an error inside a 200 stream (`event: error` or a `data: {"error":…}`). */
+  /** The provider reported an error inside a 200 stream (`event: error`, a `data: {"error":…}`, or an endpoint's failure event). */
   streamError: boolean;
 }
 
-export interface TapOptions {
+/** Which usage rules apply: the endpoint's row and the provider serving it. */
+export interface UsageSource {
+  endpoint: Endpoint;
   provider: ProviderId;
+}
+
+export interface TapOptions extends UsageSource {
   sse: boolean;
   /** Lectr added include_usage: drop the usage-only chunk the client never asked for. */
   dropInjectedUsage: boolean;
@@ -52,7 +52,7 @@ export type BodyReader = ReadableStreamDefaultReader<Uint8Array>;
  * too large to collect); they go out first.
  */
 export function tapBody(reader: BodyReader, prefix: Uint8Array[], opts: TapOptions): ReadableStream<Uint8Array> {
-  const observer = opts.sse ? sseObserver(opts) : jsonObserver(opts.provider);
+  const observer = opts.sse ? sseObserver(opts) : jsonObserver(opts);
   let firstByteAt: number | undefined;
   let ended = false;
   const idle = watchIdle(opts.deadline, opts.idleTimeoutMs);
@@ -89,7 +89,7 @@ export function tapBody(reader: BodyReader, prefix: Uint8Array[], opts: TapOptio
         if (opts.sse && failure !== "client_aborted") {
           // End the stream in a shape SDKs surface as an error, instead of a cut connection.
           closing = true;
-          return [encoder.encode(sseErrorEvent(failure))];
+          return [encoder.encode(sseErrorEvent(failure, opts.endpoint))];
         }
         throw new Error(failure);
       }
@@ -115,9 +115,13 @@ export function tapBody(reader: BodyReader, prefix: Uint8Array[], opts: TapOptio
   });
 }
 
-export function sseErrorEvent(code: ForwardFailure): string {
+export function sseErrorEvent(code: ForwardFailure, endpoint: Endpoint): string {
   const message =
     code === "upstream_timeout" ? "The provider stopped sending the stream in time." : "The connection to the provider broke mid-stream.";
+  if (endpoint.streamError === "anthropic") {
+    // https://docs.anthropic.com/en/docs/build-with-claude/streaming#error-events
+    return `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "api_error", message, code } })}\n\n`;
+  }
   return `data: ${JSON.stringify({ error: { message, type: "api_error", code } })}\n\n`;
 }
 
@@ -130,18 +134,17 @@ interface Observer {
 }
 
 /** Usage and model from a whole non-streaming body. */
-export function readJsonBody(provider: ProviderId, bytes: Uint8Array): { usage: Usage | undefined; responseModel: string | undefined } {
+export function readJsonBody(source: UsageSource, bytes: Uint8Array): { usage: Usage | undefined; responseModel: string | undefined } {
   let body: unknown;
   try {
     body = JSON.parse(decoder.decode(bytes));
   } catch {
     return { usage: undefined, responseModel: undefined };
   }
-  const model = (body as { model?: unknown } | null)?.model;
-  return { usage: usageFromBody(provider, body), responseModel: typeof model === "string" && model !== "" ? model : undefined };
+  return readBodyUsage(source.endpoint, source.provider, body);
 }
 
-function jsonObserver(provider: ProviderId): Observer {
+function jsonObserver(source: UsageSource): Observer {
   const chunks: Uint8Array[] = [];
   let size = 0;
   let tail = "";
@@ -159,14 +162,14 @@ function jsonObserver(provider: ProviderId): Observer {
     },
     flush: () => [],
     finish() {
-      if (overflow) return { usage: usageFromTail(provider, tail), responseModel: undefined, streamError: false };
-      return { ...readJsonBody(provider, concat(chunks, size)), streamError: false };
+      if (overflow) return { usage: usageFromTail(source, tail), responseModel: undefined, streamError: false };
+      return { ...readJsonBody(source, concat(chunks, size)), streamError: false };
     },
   };
 }
 
-/** Usage is the last top-level object of OpenAI-style bodies: find it by brace matching. */
-export function usageFromTail(provider: ProviderId, tail: string): Usage | undefined {
+/** Usage is the last top-level object of OpenAI, Responses and Messages bodies: find it by brace matching. */
+export function usageFromTail(source: UsageSource, tail: string): Usage | undefined {
   const at = tail.lastIndexOf('"usage"');
   if (at < 0) return undefined;
   const open = tail.indexOf("{", at);
@@ -177,7 +180,7 @@ export function usageFromTail(provider: ProviderId, tail: string): Usage | undef
     if (c === 0x7b) depth++;
     else if (c === 0x7d && --depth === 0) {
       try {
-        return usageFromBody(provider, { usage: JSON.parse(tail.slice(open, i + 1)) });
+        return readBodyUsage(source.endpoint, source.provider, { usage: JSON.parse(tail.slice(open, i + 1)) }).usage;
       } catch {
         return undefined;
       }
@@ -188,7 +191,7 @@ export function usageFromTail(provider: ProviderId, tail: string): Usage | undef
 
 function sseObserver(opts: TapOptions): Observer {
   const parser = createSseParser();
-  let state: StreamUsageState = initialStreamUsage();
+  let state: StreamState = initialStreamState();
   let streamError = false;
   // Drop mode only: bytes received but not yet sent, starting at stream offset `heldFrom`.
   let held: Uint8Array = empty;
@@ -206,7 +209,7 @@ function sseObserver(opts: TapOptions): Observer {
       return false;
     }
     if (typeof chunk === "object" && chunk !== null && "error" in chunk) streamError = true;
-    state = foldStreamChunk(opts.provider, state, chunk);
+    state = foldEvent(opts.endpoint, opts.provider, state, e.event, chunk);
     return opts.dropInjectedUsage && isUsageOnlyChunk(chunk);
   };
 
@@ -247,7 +250,7 @@ function sseObserver(opts: TapOptions): Observer {
       const dropped = events.filter(observe);
       return opts.dropInjectedUsage ? release(parser.offset, dropped) : [];
     },
-    finish: () => ({ usage: state.usage, responseModel: state.responseModel, streamError }),
+    finish: () => ({ usage: state.usage, responseModel: state.responseModel, streamError: streamError || state.failed }),
   };
 }
 

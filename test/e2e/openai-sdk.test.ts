@@ -51,3 +51,41 @@ test("an SDK error carries Lectr's message and code", async () => {
   expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
   expect((err as InstanceType<typeof OpenAI.APIError>).code).toBe("invalid_lectr_key");
 });
+
+test("Responses API, non-streaming: the answer as the provider sent it, one exact event", async () => {
+  f.mocks.openai.reset();
+  f.mocks.openai.setBehavior({ usage: { promptTokens: 100, completionTokens: 20, cachedTokens: 40, reasoningTokens: 0 } });
+  const before = (await f.lectr.events()).length;
+  const response = await client.responses.create({ model: "gpt-4o-mini", input: "Say hi" });
+  expect(response.output_text).toBe("Hello from the mock upstream.");
+  expect(response.usage).toMatchObject({ input_tokens: 100, output_tokens: 20, input_tokens_details: { cached_tokens: 40 } });
+  const events = await f.lectr.events();
+  expect(events.length).toBe(before + 1);
+  const ev = events[0]!;
+  expect([ev.endpoint, ev.streamed, ev.input_tokens, ev.output_tokens, ev.cached_input_tokens, ev.reasoning_tokens]).toEqual(["/v1/responses", false, 100, 20, 40, 0]);
+  // gpt-4o-mini: 60 × $0.15 + 40 × $0.075 + 20 × $0.60 = 24 µ$
+  expect(ev.cost_usd!).toBeCloseTo(0.000024, 12);
+});
+
+test("Responses API, streaming: every event arrives, the request body is the SDK's own, one exact event", async () => {
+  f.mocks.openai.reset();
+  f.mocks.openai.setBehavior({ usage: { promptTokens: 50, completionTokens: 300, cachedTokens: 0, reasoningTokens: 256 } });
+  const before = (await f.lectr.events()).length;
+  const stream = await client.responses.create({ model: "o3-mini", input: "2+2?", stream: true });
+  let text = "";
+  let completed: OpenAI.Responses.Response | undefined;
+  for await (const event of stream) {
+    if (event.type === "response.output_text.delta") text += event.delta;
+    if (event.type === "response.completed") completed = event.response;
+  }
+  expect(text).toBe("Hello from the mock upstream.");
+  expect(completed?.usage).toMatchObject({ input_tokens: 50, output_tokens: 300, output_tokens_details: { reasoning_tokens: 256 } });
+  // no stream_options was added to what the SDK sent
+  expect(JSON.parse(f.mocks.openai.requests[0]!.bodyText)).toEqual({ model: "o3-mini", input: "2+2?", stream: true });
+  const events = await f.lectr.events();
+  expect(events.length).toBe(before + 1);
+  const ev = events[0]!;
+  expect([ev.endpoint, ev.streamed, ev.status, ev.error_code, ev.input_tokens, ev.output_tokens, ev.reasoning_tokens]).toEqual(["/v1/responses", true, 200, null, 50, 300, 256]);
+  // o3-mini: 50 × $1.10 + 300 × $4.40 = 1375 µ$
+  expect(ev.cost_usd!).toBeCloseTo(0.001375, 12);
+});

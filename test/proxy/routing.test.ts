@@ -86,3 +86,28 @@ test("disabled rules and other orgs' rules do nothing", async () => {
   expect((f.mocks.openai.requests[0]!.json as { model: string }).model).toBe("gpt-4o");
   await setRules([]);
 });
+
+test("rules are not consulted on /v1/responses or /v1/messages: the body goes byte for byte, no rule on the event", async () => {
+  await setRules([
+    { id: "rule-all-openai", model: "*", provider: "openai", target_model: "gpt-4o-mini" },
+    { id: "rule-all-claude", model: "claude-*", target_model: "claude-haiku-4-5" },
+  ]);
+  const responses = `{"model":"gpt-4o","input":"Hi"}`;
+  const res = await fetch(`${f.lectr.url}/v1/responses`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-lectr-key": f.lectr.key, authorization: `Bearer ${providerKeys.openai}` },
+    body: responses,
+  });
+  expect(res.status).toBe(200);
+  expect(f.mocks.openai.requests[0]!.bodyText).toBe(responses);
+  const messages = `{"model":"claude-sonnet-4-5-20250929","max_tokens":8,"messages":[]}`;
+  const res2 = await fetch(`${f.lectr.url}/v1/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-lectr-key": f.lectr.key, "x-api-key": providerKeys.anthropic },
+    body: messages,
+  });
+  expect(res2.status).toBe(200);
+  expect(f.mocks.anthropic.requests[0]!.bodyText).toBe(messages);
+  const [m, r] = await f.lectr.events();
+  expect([r!.model, r!.routing_rule_id, m!.model, m!.routing_rule_id]).toEqual(["gpt-4o", null, "claude-sonnet-4-5-20250929", null]);
+});

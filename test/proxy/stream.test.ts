@@ -60,7 +60,9 @@ describe.each(Object.keys(models) as ProviderId[])("%s", (provider) => {
     const sent = events(concatBytes(mock().responses[0]!.chunks));
     const upstreamBody = mock().requests[0]!.json as { stream_options?: { include_usage?: boolean } };
     const injected = upstreamBody.stream_options?.include_usage === true;
-    // Lectr asks only where the stream would otherwise carry no usage
+    // Lectr asks only where the stream would otherwise carry no usage: OpenAI and Azure (providers.md §1.2), and
+    // Anthropic's compatibility layer, which documents stream_options as "Fully supported", OpenAI's opt-in
+    // (https://docs.anthropic.com/en/api/openai-sdk#simple-fields); Groq and Gemini report usage unasked (§3.2, §4.2)
     expect(injected).toBe(provider === "openai" || provider === "azure" || provider === "anthropic");
     const usageOnly = (e: string) => {
       const data = e.replace(/^data: /, "");

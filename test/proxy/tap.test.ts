@@ -7,6 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { createRandom } from "../helpers/random.ts";
 import { createDeadline } from "../../src/proxy/forward.ts";
 import { tapBody, type TapOutcome } from "../../src/proxy/tap.ts";
+import { endpoints } from "../../src/providers/endpoints.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -29,6 +30,7 @@ async function run(parts: Uint8Array[]): Promise<{ text: string; outcome: TapOut
   });
   let outcome!: TapOutcome;
   const out = tapBody(source.getReader(), [], {
+    endpoint: endpoints.chat_completions,
     provider: "openai",
     sse: true,
     dropInjectedUsage: true,
@@ -67,6 +69,7 @@ describe("drop mode", () => {
 test("without drop mode the bytes are the upstream's, untouched", async () => {
   const source = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(stream), c.close()) });
   const out = tapBody(source.getReader(), [], {
+    endpoint: endpoints.chat_completions,
     provider: "openai",
     sse: true,
     dropInjectedUsage: false,

@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { bucketOf, matchesModel, route, type RoutingRule, type RouteFacts } from "../../src/routing/rules.ts";
 import { uuidv7 } from "../../src/lib/uuid.ts";
+import { applyRouting } from "../../src/proxy/routing.ts";
+import type { RequestFacts } from "../../src/proxy/event.ts";
 
 const rule = (over: Partial<RoutingRule>): RoutingRule => ({
   id: "r",
@@ -82,5 +84,40 @@ describe("percent split", () => {
     // 2,000 draws over 100 buckets leave one empty with probability ~1e-7
     const buckets = new Set(Array.from({ length: 2000 }, () => bucketOf(uuidv7(now))));
     expect(buckets.size).toBeGreaterThanOrEqual(99);
+  });
+});
+
+describe("applyRouting", () => {
+  const req: RequestFacts = {
+    id: uuidv7(),
+    orgId: "o",
+    keyId: "k",
+    createdAt: 0,
+    endpoint: "/v1/chat/completions",
+    provider: "openai",
+    providerSource: "detected",
+    providerUnknown: false,
+    model: "gpt-4o",
+    streamed: false,
+    tags: { feature: null, task: null },
+    routing: { ruleId: null, fromModel: null, skipped: null },
+  };
+  const frozen = structuredClone(req);
+
+  test("returns new facts for a routed request and leaves the given ones as they were", () => {
+    const routed = applyRouting([rule({ id: "r1", model: "gpt-4o" })], req, new Headers());
+    expect(routed).toEqual({
+      req: { ...req, model: "gpt-4o-mini", routing: { ruleId: "r1", fromModel: "gpt-4o", skipped: null } },
+      changed: true,
+      providerKey: undefined,
+    });
+    expect(req).toEqual(frozen);
+  });
+
+  test("a skipped rule is recorded on new facts; no rule: the same facts", () => {
+    const skipped = applyRouting([rule({ id: "r2", targetProvider: "anthropic", targetModel: "claude-haiku-4-5" })], req, new Headers());
+    expect([skipped.changed, skipped.req.model, skipped.req.routing]).toEqual([false, "gpt-4o", { ruleId: "r2", fromModel: null, skipped: "missing_provider_key" }]);
+    expect(applyRouting([], req, new Headers()).req).toBe(req);
+    expect(req).toEqual(frozen);
   });
 });

@@ -4,7 +4,7 @@ import { parseTags } from "../../src/proxy/tags.ts";
 import { inspectBody, rewriteBody } from "../../src/proxy/body.ts";
 import { checkEndpointShape } from "../../src/proxy/azure-endpoint.ts";
 import { isPrivateAddress } from "../../src/lib/address.ts";
-import { unwrapArrayError } from "../../src/proxy/normalize-error.ts";
+import { unwrapArrayError } from "../../src/providers/unwrap-error.ts";
 import { generateOrgKey, hashKey, looksLikeOrgKey } from "../../src/lib/keys.ts";
 import { createLogger, formatLine } from "../../src/lib/log.ts";
 

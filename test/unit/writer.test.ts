@@ -39,7 +39,11 @@ function setup() {
     writer,
     setDown: (v: boolean) => (down = v),
     inserts: () => inserts,
-    [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }),
+    [Symbol.dispose]: () => {
+      // stops the retry timer first: it would otherwise replay from the removed folder a minute later, mid-suite
+      void writer.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

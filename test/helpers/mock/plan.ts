@@ -68,6 +68,7 @@ export function planResponse(ctx: PlanContext, request: RecordedRequest, headers
     content: behavior.contentChunks ?? defaultContent,
     usage: { ...ctx.defaultUsage, ...behavior.usage },
     includeUsage: streamOptions.include_usage === true,
+    toolCall: behavior.toolCall,
     created: Math.floor(Date.now() / 1000),
   };
   if (body.stream === true && route.kind !== "embeddings") return stream(dialect.stream(route.kind, input));

@@ -27,6 +27,8 @@ export interface MockUsage {
   /** Output tokens; reasoning included for OpenAI/Azure/Groq, thinking excluded for Gemini. */
   completionTokens: number;
   cachedTokens: number;
+  /** Anthropic Messages only: cache writes (`cache_creation_input_tokens`), a part of promptTokens. */
+  cacheWriteTokens: number;
   reasoningTokens: number;
   /** Gemini only: counted in `total_tokens` but not in `completion_tokens`. */
   thinkingTokens: number;
@@ -48,6 +50,8 @@ export interface Behavior {
   contentChunks?: string[];
   usage?: Partial<MockUsage>;
   responseModel?: string;
+  /** Responses and Messages: answer with a call of this tool instead of text. */
+  toolCall?: { name: string; arguments: string };
   /** Sent verbatim with status 200 and a JSON content-type. */
   rawBody?: string;
   /** Sent verbatim, one write each, instead of the dialect's stream. */
@@ -73,7 +77,10 @@ export interface MockOptions {
 }
 
 /** What a request asks of the dialect once routing succeeded. */
-export type RouteKind = "chat" | "completions" | "embeddings" | "models";
+export type RouteKind = "chat" | "completions" | "embeddings" | "responses" | "messages" | "models";
+
+/** Route kinds that can stream. */
+export type StreamKind = Exclude<RouteKind, "embeddings" | "models">;
 
 export type Route =
   | { ok: true; kind: RouteKind; /** Azure: the deployment's model. */ deploymentModel?: string }
@@ -88,6 +95,7 @@ export interface ReplyInput {
   usage: MockUsage;
   /** `stream_options.include_usage === true` in the request. */
   includeUsage: boolean;
+  toolCall: { name: string; arguments: string } | undefined;
   /** Unix seconds. */
   created: number;
 }
@@ -112,6 +120,6 @@ export interface Dialect {
   /** The model the response names when the behaviour does not override it. */
   responseModel(requestModel: string, route: Extract<Route, { ok: true }>): string;
   reply(kind: Exclude<RouteKind, "models">, input: ReplyInput): unknown;
-  stream(kind: "chat" | "completions", input: ReplyInput): string[];
+  stream(kind: StreamKind, input: ReplyInput): string[];
   models(): unknown;
 }

@@ -6,12 +6,12 @@ import type { MockUsage } from "./types.ts";
  * Each mixes in the subsets its dialect reports (cached, reasoning, Gemini thinking).
  */
 export const defaultMockUsage: Record<ProviderId, MockUsage> = {
-  openai: { promptTokens: 120, completionTokens: 48, cachedTokens: 32, reasoningTokens: 16, thinkingTokens: 0 },
-  anthropic: { promptTokens: 210, completionTokens: 57, cachedTokens: 0, reasoningTokens: 0, thinkingTokens: 0 },
-  groq: { promptTokens: 304, completionTokens: 49, cachedTokens: 128, reasoningTokens: 23, thinkingTokens: 0 },
+  openai: { promptTokens: 120, completionTokens: 48, cachedTokens: 32, cacheWriteTokens: 0, reasoningTokens: 16, thinkingTokens: 0 },
+  anthropic: { promptTokens: 210, completionTokens: 57, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, thinkingTokens: 0 },
+  groq: { promptTokens: 304, completionTokens: 49, cachedTokens: 128, cacheWriteTokens: 0, reasoningTokens: 23, thinkingTokens: 0 },
   // Mirrors providers.md 4.3: 35 prompt + 12 completion, total 109 (62 thinking tokens).
-  gemini: { promptTokens: 35, completionTokens: 12, cachedTokens: 0, reasoningTokens: 0, thinkingTokens: 62 },
-  azure: { promptTokens: 86, completionTokens: 27, cachedTokens: 64, reasoningTokens: 8, thinkingTokens: 0 },
+  gemini: { promptTokens: 35, completionTokens: 12, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, thinkingTokens: 62 },
+  azure: { promptTokens: 86, completionTokens: 27, cachedTokens: 64, cacheWriteTokens: 0, reasoningTokens: 8, thinkingTokens: 0 },
 };
 
 /** OpenAI's usage object (providers.md 1.5): cached ⊂ prompt, reasoning ⊂ completion. */

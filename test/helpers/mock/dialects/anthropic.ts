@@ -1,6 +1,7 @@
 import { randomString } from "../ids.ts";
 import { contentDeltas, joined, routeTable, sse, sseDone } from "../shapes.ts";
 import type { Dialect, MockUsage, ReplyInput } from "../types.ts";
+import { messagesBody, messagesStream } from "../messages.ts";
 
 /**
  * The compat layer's envelope, from the one verbatim compat 400 (providers.md 2.4):
@@ -26,7 +27,11 @@ const usage = (u: MockUsage) => ({ prompt_tokens: u.promptTokens, completion_tok
 /** Native-style message ids; the compat chunk id format is UNVERIFIED (providers.md 2.3). */
 const messageId = () => `msg_01${randomString(22)}`;
 
-/** Usage rides on the finish_reason chunk; include_usage adds no chunk (providers.md 2.3). */
+/**
+ * Usage rides on the finish_reason chunk, adding no chunk (providers.md 2.3), and only when asked:
+ * the layer documents `stream_options` as "Fully supported", i.e. OpenAI's opt-in
+ * (https://docs.anthropic.com/en/api/openai-sdk#simple-fields); nothing documents usage arriving unasked.
+ */
 function chatStream(input: ReplyInput): string[] {
   const head = { id: messageId(), object: "chat.completion.chunk", created: input.created, model: input.model };
   const chunk = (delta: Record<string, unknown>, finish: string | null, extra: object = {}) =>
@@ -34,7 +39,7 @@ function chatStream(input: ReplyInput): string[] {
   return [
     chunk({ role: "assistant", content: "" }, null),
     ...contentDeltas(input.content).map((delta) => chunk(delta, null)),
-    chunk({}, "stop", { usage: usage(input.usage) }),
+    chunk({}, "stop", input.includeUsage ? { usage: usage(input.usage) } : {}),
     sseDone,
   ];
 }
@@ -46,7 +51,8 @@ export const anthropic: Dialect = {
   authorized: (headers, apiKey) => headers.get("authorization") === `Bearer ${apiKey}` || headers.get("x-api-key") === apiKey,
   unauthorizedBody: () => error("authentication_error", "Invalid authentication credentials"),
   route: (method, path) =>
-    routeTable({ "POST /v1/chat/completions": "chat", "GET /v1/models": "models" }, method, path, () => error("not_found_error", "Not Found")),
+    routeTable({ "POST /v1/chat/completions": "chat", "POST /v1/messages": "messages", "GET /v1/models": "models" }, method, path, () =>
+      error("not_found_error", "Not Found")),
   errorBody(status, message) {
     const [type, text] = errors[status] ?? [status >= 500 ? "api_error" : "invalid_request_error", `Mock error ${status}`];
     return error(type, message ?? text);
@@ -56,15 +62,17 @@ export const anthropic: Dialect = {
   jsonContentType: "application/json",
   streamContentType: "text/event-stream; charset=utf-8",
   responseModel: (model) => model,
-  reply: (_kind, input) => ({
-    id: messageId(),
-    object: "chat.completion",
-    created: input.created,
-    model: input.model,
-    choices: [{ index: 0, message: { role: "assistant", content: joined(input) }, finish_reason: "stop" }],
-    usage: usage(input.usage),
-  }),
-  stream: (_kind, input) => chatStream(input),
+  reply: (kind, input) =>
+    kind === "messages" ? messagesBody(input)
+    : {
+        id: messageId(),
+        object: "chat.completion",
+        created: input.created,
+        model: input.model,
+        choices: [{ index: 0, message: { role: "assistant", content: joined(input) }, finish_reason: "stop" }],
+        usage: usage(input.usage),
+      },
+  stream: (kind, input) => (kind === "messages" ? messagesStream(input) : chatStream(input)),
   // /v1/models is the native endpoint on the same host, so it answers in the native list shape.
   models: () => ({
     data: [{ type: "model", id: "claude-sonnet-4-5-20250929", display_name: "Claude Sonnet 4.5", created_at: "2025-09-29T00:00:00Z" }],

@@ -2,6 +2,7 @@ import { hex, randomString } from "../ids.ts";
 import { contentDeltas, embeddingsBody, joined, modelList, routeTable, sse, sseDone, textCompletionBody, textCompletionStream } from "../shapes.ts";
 import type { Dialect, ReplyInput } from "../types.ts";
 import { embeddingUsage, openaiUsage } from "../usage.ts";
+import { responsesBody, responsesStream } from "../responses.ts";
 
 const fingerprint = "fp_d0469e1700";
 
@@ -65,7 +66,13 @@ export const openai: Dialect = {
       : error("You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY). You can obtain an API key from https://platform.openai.com/account/api-keys.", "invalid_request_error", null),
   route: (method, path) =>
     routeTable(
-      { "POST /v1/chat/completions": "chat", "POST /v1/completions": "completions", "POST /v1/embeddings": "embeddings", "GET /v1/models": "models" },
+      {
+        "POST /v1/chat/completions": "chat",
+        "POST /v1/completions": "completions",
+        "POST /v1/embeddings": "embeddings",
+        "POST /v1/responses": "responses",
+        "GET /v1/models": "models",
+      },
       method,
       path,
       () => error(`Invalid URL (${method} ${path})`, "invalid_request_error", null),
@@ -79,9 +86,12 @@ export const openai: Dialect = {
   responseModel: (model) => (model === "gpt-4o" ? "gpt-4o-2024-08-06" : model),
   reply: (kind, input) =>
     kind === "chat" ? chatBody(input)
+    : kind === "responses" ? responsesBody(input)
     : kind === "completions" ? textCompletionBody(`cmpl-${randomString(29)}`, input, openaiUsage(input.usage))
     : embeddingsBody(input, embeddingUsage(input.usage)),
   stream: (kind, input) =>
-    kind === "chat" ? chatStream(input) : textCompletionStream(`cmpl-${randomString(29)}`, input, openaiUsage(input.usage)),
+    kind === "chat" ? chatStream(input)
+    : kind === "responses" ? responsesStream(input)
+    : textCompletionStream(`cmpl-${randomString(29)}`, input, openaiUsage(input.usage)),
   models: () => modelList(["gpt-4o", "gpt-4o-mini", "o3-mini", "text-embedding-3-small"], "system"),
 };

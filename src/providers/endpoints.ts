@@ -1,0 +1,156 @@
+/**
+ * The endpoints Lectr proxies, as data: one row each. A row says whether Lectr may change the
+ * request body, which provider serves a model nobody recognises, where usage and the response
+ * model sit in a JSON body and in which SSE events, and how the token fields map to the event's
+ * input_tokens / output_tokens / cached_input_tokens / cache_write_tokens / reasoning_tokens.
+ */
+import type { ProviderId } from "./types.ts";
+
+/** Dotted paths inside a usage object; a path left out means the endpoint never reports that count. */
+export interface TokenFields {
+  input: string;
+  output: string;
+  cached?: string;
+  cacheWrite?: string;
+  reasoning?: string;
+  /**
+   * The input count leaves out cache reads and writes (Anthropic's `input_tokens`), so the
+   * event's input_tokens adds them back: cached and cache-write tokens are always inside it.
+   */
+  inputExcludesCache: boolean;
+}
+
+export type EndpointId = "chat_completions" | "completions" | "embeddings" | "responses" | "messages" | "other";
+
+export interface Endpoint {
+  id: EndpointId;
+  /** The path after `/v1`; undefined for the pass-through row. */
+  path: string | undefined;
+  /**
+   * Lectr may rewrite the body: the model a routing rule picks, and `stream_options.include_usage`
+   * for providers that need it. Otherwise the body reaches the provider byte for byte.
+   */
+  mayTouchBody: boolean;
+  /** Streams report usage only when asked with `stream_options.include_usage` (where the provider needs it). */
+  streamUsageOption: boolean;
+  /** Where a model no detection rule knows is sent. */
+  defaultProvider: ProviderId;
+  /**
+   * "chat": the OpenAI usage object at `usage`, read by the provider's own extractor (Groq's
+   * `x_groq.usage`, Gemini's thinking in total_tokens). Otherwise the mapping below.
+   */
+  usage: "chat" | { fields: TokenFields; json: readonly string[]; sse: Readonly<Record<string, readonly string[]>> };
+  /** Where the response names its model: in a JSON body, and per SSE event type ("*": any chunk). */
+  model: { json: readonly string[]; sse: Readonly<Record<string, readonly string[]>> };
+  /** OpenTelemetry `gen_ai.operation.name`. */
+  operation: "chat" | "text_completion" | "embeddings" | "other";
+  /** SSE event types that report a failure inside a 200 stream (besides `error`). */
+  errorEvents: readonly string[];
+  /**
+   * How Lectr ends a stream the provider broke off, in a shape the endpoint's SDKs raise as an error:
+   * OpenAI's `data: {"error":…}`, or Anthropic's `event: error` with `{"type":"error","error":…}`.
+   */
+  streamError: "openai" | "anthropic";
+}
+
+const openAiModel = { json: ["model"], sse: { "*": ["model"] } };
+
+/**
+ * OpenAI Responses API: usage.input_tokens (cached included) with input_tokens_details.cached_tokens,
+ * output_tokens (reasoning included) with output_tokens_details.reasoning_tokens; streams end with
+ * `response.completed` (or `.incomplete` / `.failed`) carrying the whole response, usage included.
+ * https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
+ * https://platform.openai.com/docs/api-reference/responses-streaming/response/completed
+ */
+const responses: Endpoint = {
+  id: "responses",
+  path: "/responses",
+  operation: "chat",
+  mayTouchBody: false,
+  streamUsageOption: false,
+  defaultProvider: "openai",
+  usage: {
+    fields: {
+      input: "input_tokens",
+      cached: "input_tokens_details.cached_tokens",
+      output: "output_tokens",
+      reasoning: "output_tokens_details.reasoning_tokens",
+      inputExcludesCache: false,
+    },
+    json: ["usage"],
+    sse: {
+      "response.completed": ["response", "usage"],
+      "response.incomplete": ["response", "usage"],
+      "response.failed": ["response", "usage"],
+    },
+  },
+  model: { json: ["model"], sse: { "response.created": ["response", "model"], "response.completed": ["response", "model"] } },
+  errorEvents: ["response.failed"],
+  streamError: "openai",
+};
+
+/**
+ * Anthropic Messages API: usage.input_tokens counts only the uncached part; cache reads and writes
+ * come apart (cache_read_input_tokens, cache_creation_input_tokens). Streams give usage in
+ * `message_start` (message.usage), then the cumulative counts in `message_delta` (usage).
+ * https://docs.anthropic.com/en/api/messages#response-usage
+ * https://docs.anthropic.com/en/docs/build-with-claude/streaming#event-types
+ */
+const messages: Endpoint = {
+  id: "messages",
+  path: "/messages",
+  operation: "chat",
+  mayTouchBody: false,
+  streamUsageOption: false,
+  defaultProvider: "anthropic",
+  usage: {
+    fields: {
+      input: "input_tokens",
+      cached: "cache_read_input_tokens",
+      cacheWrite: "cache_creation_input_tokens",
+      output: "output_tokens",
+      inputExcludesCache: true,
+    },
+    json: ["usage"],
+    sse: { message_start: ["message", "usage"], message_delta: ["usage"] },
+  },
+  model: { json: ["model"], sse: { message_start: ["message", "model"] } },
+  errorEvents: [],
+  streamError: "anthropic",
+};
+
+/** OpenAI-shaped endpoints: usage at `usage`, the model on every chunk. */
+const openAiShaped = (
+  id: EndpointId,
+  path: string | undefined,
+  operation: Endpoint["operation"],
+  touch: { mayTouchBody: boolean; streamUsageOption: boolean },
+): Endpoint => ({
+  id,
+  path,
+  operation,
+  ...touch,
+  defaultProvider: "openai",
+  usage: "chat",
+  model: openAiModel,
+  errorEvents: [],
+  streamError: "openai",
+});
+
+export const endpoints: Record<EndpointId, Endpoint> = {
+  // The one endpoint whose streams Lectr asks for usage (providers.md §1.2).
+  chat_completions: openAiShaped("chat_completions", "/chat/completions", "chat", { mayTouchBody: true, streamUsageOption: true }),
+  completions: openAiShaped("completions", "/completions", "text_completion", { mayTouchBody: true, streamUsageOption: false }),
+  embeddings: openAiShaped("embeddings", "/embeddings", "embeddings", { mayTouchBody: true, streamUsageOption: false }),
+  responses,
+  messages,
+  // Everything else under /v1 goes through as sent.
+  other: openAiShaped("other", undefined, "other", { mayTouchBody: false, streamUsageOption: false }),
+};
+
+const byPath = new Map(Object.values(endpoints).flatMap((e) => (e.path ? [[e.path, e] as const] : [])));
+
+/** The row for a path after `/v1` (a trailing slash is the same path); the pass-through row otherwise. */
+export function endpointFor(path: string): Endpoint {
+  return byPath.get(path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path) ?? endpoints.other;
+}
