@@ -16,6 +16,11 @@ const chunksPerStream = 5;
 let dir: string;
 let open = 0;
 let peak = 0;
+// No stream starts sending before all of them are open upstream (or 20 s passed): on a busy machine
+// the first would otherwise finish before the last opened, and the peak would say nothing.
+let allOpen!: () => void;
+const gate = new Promise<void>((r) => (allOpen = r));
+setTimeout(() => allOpen(), 20_000).unref();
 // a slow OpenAI-style stream: a chunk every 100 ms, then usage and [DONE]
 const mock = Bun.serve({
   port: 0,
@@ -24,10 +29,12 @@ const mock = Bun.serve({
     await r.text();
     open++;
     peak = Math.max(peak, open);
+    if (open === streams) allOpen();
     let i = 0;
     const enc = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       async pull(c) {
+        await gate;
         await Bun.sleep(100);
         if (i < chunksPerStream) {
           c.enqueue(enc.encode(`data: {"id":"c","object":"chat.completion.chunk","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"t${i}"}}]}\n\n`));
