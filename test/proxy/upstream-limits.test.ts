@@ -73,3 +73,54 @@ test("a provider naming a huge response model: recorded cut to 256 characters", 
   const e = (await f.lectr.events())[0]!;
   expect(e.response_model).toBe(("gpt-4o-" + "z".repeat(100_000)).slice(0, 256));
 });
+
+test("a gzip body small on the wire but past 8 MiB decoded is counted decoded: it streams through instead of being held whole", async () => {
+  // ~20 MiB of JSON in ~20 KB of gzip, with a content-length that fits the read-whole cap
+  const decoded = JSON.stringify({ object: "list", data: [{ object: "embedding", index: 0, embedding: "A".repeat(20 * 1024 * 1024) }], model: "text-embedding-3-small", usage: { prompt_tokens: 5, total_tokens: 5 } });
+  const gz = Bun.gzipSync(new TextEncoder().encode(decoded));
+  const half = Math.floor(gz.length / 2);
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const server: Server = createServer((socket) => {
+    socket.once("data", async () => {
+      socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: ${gz.length}\r\nconnection: close\r\n\r\n`);
+      socket.write(gz.subarray(0, half));
+      await released;
+      socket.end(gz.subarray(half));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  await using l: TestLectr = await startLectr({ baseUrls: { openai: `http://127.0.0.1:${port}/v1` } });
+  try {
+    const res = await fetch(`${l.url}/v1/embeddings`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-lectr-key": l.key, authorization: "Bearer sk" },
+      body: JSON.stringify({ model: "text-embedding-3-small", input: "x" }),
+    });
+    expect([res.status, res.headers.get("x-lectr-cost-usd")]).toEqual([200, null]);
+    const reader = res.body!.getReader();
+    let received = 0;
+    const chunks: Uint8Array[] = [];
+    // while the provider still holds back half of its body, more than the cap has already reached the client
+    while (received <= 8 * 1024 * 1024) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      chunks.push(value);
+    }
+    expect(received).toBeGreaterThan(8 * 1024 * 1024);
+    release();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+    }
+    expect(Buffer.concat(chunks).toString("utf8") === decoded).toBe(true);
+    const events = await l.events();
+    expect(events.map((e) => [e.status, e.error_code, e.input_tokens])).toEqual([[200, null, 5]]);
+  } finally {
+    release();
+    server.close();
+  }
+});
