@@ -76,6 +76,7 @@ export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceB
     feature: req.tags.feature,
     task: req.tags.task,
     cache_write_tokens: u ? u.cacheWriteTokens : null,
+    cache_write_1h_tokens: u?.cacheWrite1hTokens ?? null,
     cost_source: cost.costSource,
     upstream_request_id: res.upstreamRequestId === undefined ? null : clipField(res.upstreamRequestId),
     routing_rule_id: req.routing.ruleId,
