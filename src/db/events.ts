@@ -237,7 +237,7 @@ export interface RecostTotals {
 /** Rows per re-costing transaction: a few milliseconds of work on the thread that also serves requests. */
 const recostChunkRows = 250;
 const recostColumns =
-  "id, created_at, provider, model, response_model, feature, task, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_usd, price_known, cost_source";
+  "id, created_at, provider, model, response_model, feature, task, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, cost_usd, price_known, cost_source";
 
 /**
  * Prices an org's events in [from, to) again with `price` (optionally only those naming `model`,
@@ -317,6 +317,7 @@ function storedUsage(r: Record<string, unknown>): Usage | undefined {
     outputTokens: n(r.output_tokens),
     cachedInputTokens: n(r.cached_input_tokens),
     cacheWriteTokens: n(r.cache_write_tokens),
+    cacheWrite1hTokens: n(r.cache_write_1h_tokens),
     reasoningTokens: n(r.reasoning_tokens),
   };
 }

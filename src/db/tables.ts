@@ -99,6 +99,8 @@ export const events = sqliteTable(
     routed_from_model: text("routed_from_model"),
     /** Why a matching rule was not applied, e.g. `missing_provider_key`. */
     routing_skipped: text("routing_skipped"),
+    /** The part of cache_write_tokens written for an hour (Anthropic), billed at its own rate; null when not reported. */
+    cache_write_1h_tokens: integer("cache_write_1h_tokens"),
   },
   (t) => [
     index("events_org_created").on(t.org_id, t.created_at, t.id),

@@ -16,6 +16,8 @@ export type ProxyError =
   | { kind: "body_too_large"; limit: number }
   | { kind: "upstream_unreachable" }
   | { kind: "upstream_timeout" }
+  | { kind: "upstream_invalid_status"; status: number }
+  | { kind: "invalid_model"; length: number; limit: number }
   | { kind: "not_found"; path: string }
   | { kind: "method_not_allowed"; method: string; path: string };
 
@@ -77,6 +79,10 @@ function describe(error: ProxyError): { status: number; type: string; message: s
       return { status: 502, type: "api_error", message: "Lectr could not reach the provider (connection refused or reset)." };
     case "upstream_timeout":
       return { status: 504, type: "api_error", message: "The provider did not answer in time." };
+    case "upstream_invalid_status":
+      return { status: 502, type: "api_error", message: `The provider answered with HTTP status ${error.status}, which is outside 200–599.` };
+    case "invalid_model":
+      return { status: 400, type: "invalid_request_error", message: `model is ${error.length} characters; the limit is ${error.limit}.` };
     case "not_found":
       return { status: 404, type: "invalid_request_error", message: `Unknown path ${clip(error.path, 128)}.` };
     case "method_not_allowed":

@@ -1,4 +1,5 @@
 import type { Usage } from "../providers/types.ts";
+import { providers } from "../providers/index.ts";
 import type { PriceRow } from "./registry.ts";
 
 export interface Cost {
@@ -21,6 +22,8 @@ export function computeCost(usage: Usage, price: PriceRow | undefined): Cost {
   const input = tokens(usage.inputTokens);
   const cached = tokens(usage.cachedInputTokens);
   const written = tokens(usage.cacheWriteTokens);
+  // The part written for an hour has its own rate (Anthropic: a multiple of input, src/providers/anthropic.ts).
+  const written1h = Math.min(tokens(usage.cacheWrite1hTokens ?? null), written);
   const output = tokens(usage.outputTokens);
   // Most providers bill reasoning as output; split it out only for a row with its own rate.
   const reasoning = price.reasoningPerMTok === null ? 0 : tokens(usage.reasoningTokens);
@@ -38,9 +41,17 @@ export function computeCost(usage: Usage, price: PriceRow | undefined): Cost {
     // A provider reporting more cached than input tokens gets no uncached part, not a negative one.
     add(Math.max(0, input - cached - written), price.inputPerMTok) &&
     add(cached, price.cachedInputPerMTok ?? price.inputPerMTok) &&
-    add(written, price.cacheWritePerMTok ?? price.inputPerMTok) &&
+    add(written - written1h, price.cacheWritePerMTok ?? price.inputPerMTok) &&
+    add(written1h, cacheWrite1hRate(price)) &&
     add(Math.max(0, output - reasoning), price.outputPerMTok) &&
     add(reasoning, price.reasoningPerMTok);
   if (!priced) return unknownCost;
   return { costUsd: tokenDollars / 1_000_000, priceKnown: true };
+}
+
+function cacheWrite1hRate(price: PriceRow): number | null {
+  if (price.cacheWrite1hPerMTok != null) return price.cacheWrite1hPerMTok;
+  const multiple = providers[price.provider].cacheWrite1hInputMultiple;
+  if (multiple !== undefined && price.inputPerMTok !== null) return price.inputPerMTok * multiple;
+  return price.cacheWritePerMTok ?? price.inputPerMTok;
 }

@@ -18,6 +18,11 @@ export interface PriceRow {
   readonly cachedInputPerMTok: number | null;
   /** Cache writes (Anthropic: the 5-minute rate). null: billed as plain input. */
   readonly cacheWritePerMTok: number | null;
+  /**
+   * 1-hour cache writes (Anthropic). Absent or null: the provider's documented multiple of the
+   * input price (src/providers), else the cache-write rate.
+   */
+  readonly cacheWrite1hPerMTok?: number | null;
   /** null with output tokens present means the cost is unknown (embeddings have no output). */
   readonly outputPerMTok: number | null;
   /** Only set when reasoning tokens are billed apart from output; otherwise they are output. */
@@ -45,7 +50,9 @@ const priceFields = {
   output_per_mtok: "outputPerMTok",
   reasoning_per_mtok: "reasoningPerMTok",
 } as const;
-const rowKeys = new Set(["provider", "model", "effective_from", ...Object.keys(priceFields), "source", "as_of"]);
+/** Optional: a row without it uses the provider's rule for 1-hour cache writes. */
+const optionalPriceField = "cache_write_1h_per_mtok";
+const rowKeys = new Set(["provider", "model", "effective_from", ...Object.keys(priceFields), optionalPriceField, "source", "as_of"]);
 
 /** Validates the JSON form of the price rows; throws an Error naming the first bad row. */
 export function loadPriceRows(json: unknown): PriceRow[] {
@@ -173,8 +180,11 @@ function parseRow(raw: unknown, index: number): PriceRow {
     fail(`as_of must be a YYYY-MM-DD date, got ${JSON.stringify(as_of)}`);
   }
 
-  const price = (key: keyof typeof priceFields): number | null => {
-    if (!(key in fields)) fail(`${key} is missing (use null for "no such price")`);
+  const price = (key: keyof typeof priceFields | typeof optionalPriceField): number | null => {
+    if (!(key in fields)) {
+      if (key === optionalPriceField) return null;
+      fail(`${key} is missing (use null for "no such price")`);
+    }
     const value = fields[key];
     if (value === null || (typeof value === "number" && Number.isFinite(value) && value >= 0)) return value;
     return fail(`${key} must be a non-negative number or null, got ${JSON.stringify(value)}`);
@@ -188,6 +198,7 @@ function parseRow(raw: unknown, index: number): PriceRow {
     cacheWritePerMTok: price("cache_write_per_mtok"),
     outputPerMTok: price("output_per_mtok"),
     reasoningPerMTok: price("reasoning_per_mtok"),
+    ...(optionalPriceField in fields ? { cacheWrite1hPerMTok: price(optionalPriceField) } : {}),
     source,
     asOf: as_of,
   };

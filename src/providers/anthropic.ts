@@ -20,6 +20,9 @@ export const anthropic: Provider = {
   detect: { prefixes: ["claude-"], exact: [] },
   auth: "bearer",
   injectStreamUsage: true,
+  // "1-hour cache write tokens are 2 times the base input tokens price"
+  // (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#pricing)
+  cacheWrite1hInputMultiple: 2,
   chatUsage(body) {
     const usage = asObject(body.usage);
     // §2.5: details are "always empty"; genai-prices reads a top-level `cached_tokens` (unverified), so accept it.

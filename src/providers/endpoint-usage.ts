@@ -39,17 +39,21 @@ export function mapTokens(fields: TokenFields, usage: Json): Usage | undefined {
   if (input === undefined || output === undefined) return undefined;
   const cached = field(usage, fields.cached);
   const written = field(usage, fields.cacheWrite);
+  const written1h = field(usage, fields.cacheWrite1h);
   const reasoning = field(usage, fields.reasoning);
   // Where the input count leaves the cache out, billed input is all three (Anthropic); else the parts are clamped into it.
   const inputTokens = fields.inputExcludesCache ? input + (cached ?? 0) + (written ?? 0) : input;
   const cachedInputTokens = cached === undefined ? null : Math.min(cached, inputTokens);
-  return {
+  const cacheWriteTokens = written === undefined ? null : Math.min(written, inputTokens - (cachedInputTokens ?? 0));
+  const usageOut: Usage = {
     inputTokens,
     outputTokens: output,
     cachedInputTokens,
-    cacheWriteTokens: written === undefined ? null : Math.min(written, inputTokens - (cachedInputTokens ?? 0)),
+    cacheWriteTokens,
     reasoningTokens: reasoning === undefined ? null : Math.min(reasoning, output),
   };
+  if (fields.cacheWrite1h !== undefined) usageOut.cacheWrite1hTokens = written1h === undefined ? null : Math.min(written1h, cacheWriteTokens ?? 0);
+  return usageOut;
 }
 
 const modelAt = (value: unknown, path: readonly string[] | undefined): string | undefined => {

@@ -12,6 +12,8 @@ export interface TokenFields {
   output: string;
   cached?: string;
   cacheWrite?: string;
+  /** The part of the cache writes kept for an hour (priced apart). */
+  cacheWrite1h?: string;
   reasoning?: string;
   /**
    * The input count leaves out cache reads and writes (Anthropic's `input_tokens`), so the
@@ -108,6 +110,8 @@ const messages: Endpoint = {
       input: "input_tokens",
       cached: "cache_read_input_tokens",
       cacheWrite: "cache_creation_input_tokens",
+      // https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#1-hour-cache-duration
+      cacheWrite1h: "cache_creation.ephemeral_1h_input_tokens",
       output: "output_tokens",
       inputExcludesCache: true,
     },

@@ -37,6 +37,8 @@ export interface Provider {
    * client did not: only where usage is otherwise missing from the stream.
    */
   injectStreamUsage: boolean;
+  /** 1-hour cache writes cost this multiple of the input price, where a price row names no 1-hour rate. */
+  cacheWrite1hInputMultiple?: number;
   /** The usage of a chat completions body or stream chunk, as the event's columns. */
   chatUsage(body: Json): Usage | undefined;
   /** Turns an error body SDKs cannot read into OpenAI's envelope; absent: error bodies pass as sent. */

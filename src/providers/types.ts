@@ -16,6 +16,8 @@ export interface Usage {
   cachedInputTokens: number | null;
   /** Cache writes: a subset of inputTokens; null when the provider does not report them. */
   cacheWriteTokens: number | null;
+  /** Cache writes kept for an hour (Anthropic), billed apart: a subset of cacheWriteTokens; absent or null when not reported. */
+  cacheWrite1hTokens?: number | null;
   /** Reasoning/thinking tokens: a subset of outputTokens; null when the provider does not report them. */
   reasoningTokens: number | null;
 }

@@ -41,21 +41,27 @@ export interface ResponseFacts {
   upstreamRequestId?: string | undefined;
 }
 
+/** Free-text fields an event records (models, endpoint, the provider's request id) are cut to this many characters. */
+export const maxFieldLength = 256;
+
+export const clipField = (s: string): string => (s.length > maxFieldLength ? s.slice(0, maxFieldLength) : s);
+
 /** `prices` is the org's price book: its overrides, then the registry (src/pricing/price-book.ts). */
 export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceBook): EventRow {
   const u = res.usage;
-  const cost = priceCall(prices, { provider: req.provider, model: req.model, responseModel: res.responseModel, at: req.createdAt, usage: u });
+  const responseModel = res.responseModel === undefined ? undefined : clipField(res.responseModel);
+  const cost = priceCall(prices, { provider: req.provider, model: req.model, responseModel, at: req.createdAt, usage: u });
   return {
     id: req.id,
     org_id: req.orgId,
     key_id: req.keyId,
     created_at: req.createdAt,
-    endpoint: req.endpoint,
+    endpoint: clipField(req.endpoint),
     provider: req.provider,
     provider_source: req.providerSource,
     provider_unknown: req.providerUnknown,
     model: req.model,
-    response_model: res.responseModel ?? null,
+    response_model: responseModel ?? null,
     streamed: req.streamed,
     status: res.status,
     error_code: res.errorCode,
@@ -70,8 +76,9 @@ export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceB
     feature: req.tags.feature,
     task: req.tags.task,
     cache_write_tokens: u ? u.cacheWriteTokens : null,
+    cache_write_1h_tokens: u?.cacheWrite1hTokens ?? null,
     cost_source: cost.costSource,
-    upstream_request_id: res.upstreamRequestId ?? null,
+    upstream_request_id: res.upstreamRequestId === undefined ? null : clipField(res.upstreamRequestId),
     routing_rule_id: req.routing.ruleId,
     routed_from_model: req.routing.fromModel,
     routing_skipped: req.routing.skipped,

@@ -22,6 +22,7 @@ import type { Recorder } from "../record/recorder.ts";
 import { parseTags } from "./tags.ts";
 import { formatUsd, respond, settled, type Answer } from "./respond.ts";
 import { endpointFor } from "../providers/endpoints.ts";
+import { clipField, maxFieldLength } from "./event.ts";
 import type { Observer } from "../observe/observer.ts";
 import type { FailureLimiter } from "./auth-limit.ts";
 import type { RulesCache } from "../routing/cache.ts";
@@ -163,7 +164,10 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       }
       const bytes = body?.value;
       const facts = bytes ? inspectBody(bytes) : undefined;
-      req = { ...req, model: facts?.model ?? "", streamed: facts?.stream ?? false };
+      const model = facts?.model ?? "";
+      req = { ...req, model: clipField(model), streamed: facts?.stream ?? false };
+      // Recorded, logged and labelled: a model id is short, so a long one is refused (and stored cut).
+      if (model.length > maxFieldLength) return reject(req, { kind: "invalid_model", length: model.length, limit: maxFieldLength });
 
       const choice = chooseProvider(request.headers.get("x-lectr-provider"), req.model, endpoint.defaultProvider);
       if (!choice.ok) return reject(req, choice.error);
@@ -211,6 +215,13 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
         return reject(req, { kind: sent.error });
       }
       const upstream = sent.value;
+      if (upstream.status < 200 || upstream.status > 599) {
+        // A Response cannot carry such a status; the client gets Lectr's 502, and the event says why.
+        deadline.clear();
+        upstream.body?.cancel().catch(() => {});
+        log.warn("upstream status out of range", { id, provider: req.provider, status: upstream.status });
+        return reject(req, { kind: "upstream_invalid_status", status: upstream.status });
+      }
       upstreamRequestId = upstream.headers.get("x-request-id") ?? upstream.headers.get("request-id") ?? undefined;
       if (upstream.status >= 400) log.warn("upstream error", { id, provider: req.provider, model: req.model, status: upstream.status });
       return respond(upstream, {

@@ -57,7 +57,10 @@ export async function respond(upstream: Response, c: RespondContext): Promise<An
     return settled(new Response(null, init), { status, errorCode: upstreamError, ttfbMs: sinceStart(), ...noUsage });
   }
   const sse = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
-  const length = Number(upstream.headers.get("content-length") ?? "-1");
+  // The runtime decodes gzip/br/deflate: a declared length then counts encoded bytes, which say nothing
+  // of the decoded size (a small bomb inflates to gigabytes), so encoded bodies are counted as they decode.
+  const encoded = (upstream.headers.get("content-encoding") ?? "identity").trim().toLowerCase() !== "identity";
+  const length = encoded ? -1 : Number(upstream.headers.get("content-length") ?? "-1");
   // A declared length within the cap: the runtime's native read, no stream object.
   const source = !sse && length >= 0 && length <= collectCap ? upstream : upstream.body.getReader();
   let prefix: Uint8Array[] = [];

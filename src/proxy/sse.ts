@@ -1,8 +1,10 @@
 /**
  * The one incremental Server-Sent Events parser (STYLE rule 3). Framing follows the WHATWG
  * "event stream interpretation": https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
- * Two deliberate differences: `finish()` dispatches an event left without its closing blank line
- * (providers' last `data:` is worth reading), and `id`/`retry` are ignored (a proxy never reconnects).
+ * Three deliberate differences: `finish()` dispatches an event left without its closing blank line
+ * (providers' last `data:` is worth reading), `id`/`retry` are ignored (a proxy never reconnects), and
+ * an event longer than `maxEventBytes` is neither kept nor dispatched (its bytes still pass through the
+ * tap): no provider event is that large, and holding one that never ends would cost memory and time.
  */
 
 export interface SseEvent {
@@ -29,8 +31,12 @@ const CR = 13;
 const COLON = 58;
 const SPACE = 32;
 
+/** Events larger than this (from their first line to the current byte) are skipped. */
+export const defaultMaxEventBytes = 1 << 20;
+
 /** Builds a parser; one per stream. Events are only dispatched for blocks with at least one `data` line (WHATWG). */
-export function createSseParser(): SseParser {
+export function createSseParser(opts: { maxEventBytes?: number } = {}): SseParser {
+  const maxEventBytes = opts.maxEventBytes ?? defaultMaxEventBytes;
   // One decoder for every data line. ignoreBOM keeps a U+FEFF inside a value; the stream-start BOM is stripped by hand.
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   let offset = 0;
@@ -46,6 +52,10 @@ export function createSseParser(): SseParser {
   let blockStart = -1;
   let data: string | undefined;
   let eventName: string | undefined;
+  // The block in progress went past maxEventBytes: its lines are ignored up to the blank line that ends it.
+  let skipping = false;
+  // The line in progress went past the bound while still partial: it is not a blank line when it ends.
+  let lineDiscarded = false;
   // The chunk being pushed, decoded whole when every byte maps to one UTF-16 unit (ASCII): values are then
   // substrings of it at their byte offsets, one decode per chunk instead of one per line.
   let text: string | undefined;
@@ -55,11 +65,20 @@ export function createSseParser(): SseParser {
     blockStart = -1;
     data = undefined;
     eventName = undefined;
+    skipping = false;
+  }
+
+  /** The block is past the bound: drop what it holds, ignore it to its end. */
+  function skipBlock(start: number): void {
+    if (blockStart < 0) blockStart = start;
+    data = undefined;
+    eventName = undefined;
+    skipping = true;
   }
 
   function closeBlock(end: number): SseEvent | undefined {
     const event =
-      data === undefined ? undefined : { event: eventName || undefined, data, start: blockStart, end };
+      data === undefined || skipping ? undefined : { event: eventName || undefined, data, start: blockStart, end };
     resetBlock();
     return event;
   }
@@ -75,6 +94,11 @@ export function createSseParser(): SseParser {
     }
     if (from === to) return blockStart < 0 ? undefined : closeBlock(end);
     if (blockStart < 0) blockStart = start;
+    if (skipping) return undefined;
+    if (end - blockStart > maxEventBytes) {
+      skipBlock(start);
+      return undefined;
+    }
     if (bytes[from] === COLON) return undefined; // comment
     let colon = from;
     while (colon < to && bytes[colon] !== COLON) colon++;
@@ -98,7 +122,16 @@ export function createSseParser(): SseParser {
   }
 
   function appendPartial(bytes: Uint8Array, from: number, to: number): void {
+    if (lineDiscarded) return;
     const needed = partialLength + (to - from);
+    if (skipping || lineStart + needed - (blockStart < 0 ? lineStart : blockStart) > maxEventBytes) {
+      // Past the bound: the rest of this line is not kept, and the block it belongs to is skipped.
+      skipBlock(lineStart);
+      lineDiscarded = true;
+      partialLength = 0;
+      if (partial.length > 65536) partial = new Uint8Array(0);
+      return;
+    }
     if (needed > partial.length) {
       const grown = new Uint8Array(Math.max(needed, partial.length * 2, 256));
       grown.set(partial.subarray(0, partialLength));
@@ -162,9 +195,13 @@ export function createSseParser(): SseParser {
         }
       }
       let event: SseEvent | undefined;
-      if (partialLength > 0) {
+      if (lineDiscarded) {
+        // the end of a line too long to keep: not blank, so the skipped block goes on
+        lineDiscarded = false;
+      } else if (partialLength > 0) {
         appendPartial(chunk, pos, eol);
-        event = takePartialLine(lineStart, base + next);
+        if (lineDiscarded) lineDiscarded = false;
+        else event = takePartialLine(lineStart, base + next);
       } else {
         event = processLine(chunk, pos, eol, lineStart, base + next);
       }
@@ -194,6 +231,7 @@ export function createSseParser(): SseParser {
       takePartialLine(lineStart, offset);
       lineStart = offset;
     }
+    lineDiscarded = false;
     if (blockStart >= 0) {
       const event = closeBlock(offset);
       if (event !== undefined) events.push(event);

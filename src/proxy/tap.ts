@@ -3,7 +3,7 @@
  * The client gets the upstream bytes as they arrive; the one change is
  * dropping the usage-only chunk that Lectr itself asked for.
  */
-import { createSseParser, type SseEvent } from "./sse.ts";
+import { createSseParser, defaultMaxEventBytes, type SseEvent } from "./sse.ts";
 import { isUsageOnlyChunk, mayCarryUsage } from "../providers/usage.ts";
 import { foldEvent, initialStreamState, readBodyUsage, type StreamState } from "../providers/endpoint-usage.ts";
 import type { Endpoint } from "../providers/endpoints.ts";
@@ -193,9 +193,24 @@ function sseObserver(opts: TapOptions): Observer {
   const parser = createSseParser();
   let state: StreamState = initialStreamState();
   let streamError = false;
-  // Drop mode only: bytes received but not yet sent, starting at stream offset `heldFrom`.
+  // Drop mode only: bytes received but not yet sent, stream offsets [heldFrom, heldFrom + heldLength), in a
+  // buffer that grows by doubling (appending is linear however the upstream splits its bytes).
   let held: Uint8Array = empty;
+  let heldLength = 0;
   let heldFrom = 0;
+  // Bytes before this offset went out unseen (an event past the bound): no event starting before it is dropped.
+  let passedTo = 0;
+
+  const hold = (chunk: Uint8Array) => {
+    const needed = heldLength + chunk.byteLength;
+    if (needed > held.byteLength) {
+      const grown = new Uint8Array(Math.max(needed, held.byteLength * 2, 4096));
+      grown.set(held.subarray(0, heldLength));
+      held = grown;
+    }
+    held.set(chunk, heldLength);
+    heldLength = needed;
+  };
 
   const observe = (e: SseEvent): boolean => {
     if (e.event === "error") streamError = true;
@@ -221,11 +236,14 @@ function sseObserver(opts: TapOptions): Observer {
       if (d.start > from) parts.push(held.subarray(from - heldFrom, d.start - heldFrom));
       from = d.end;
     }
-    // what stays held is a partial event: copied, so the chunk it came from can go
-    held = upTo - heldFrom < held.byteLength ? held.slice(upTo - heldFrom) : empty;
+    // The parts sent keep this buffer; what stays held (a partial event) moves to a new one.
+    const rest = heldFrom + heldLength - upTo;
+    held = rest > 0 ? held.slice(upTo - heldFrom, heldLength) : empty;
+    heldLength = rest;
     heldFrom = upTo;
     return parts;
   };
+  const droppable = (e: SseEvent) => observe(e) && e.start >= passedTo;
 
   return {
     push(chunk) {
@@ -234,20 +252,24 @@ function sseObserver(opts: TapOptions): Observer {
         for (const e of events) observe(e);
         return [chunk];
       }
-      const dropped = events.filter(observe);
+      const dropped = events.filter(droppable);
       const last = events[events.length - 1];
       // The common case: nothing held, nothing dropped, the chunk ends on an event boundary. Pass it as it is.
-      if (held.byteLength === 0 && dropped.length === 0 && last?.end === parser.offset) {
+      if (heldLength === 0 && dropped.length === 0 && last?.end === parser.offset) {
         heldFrom = parser.offset;
         return [chunk];
       }
-      held = held.byteLength === 0 ? chunk : concat([held, chunk], held.byteLength + chunk.byteLength);
-      // Only whole events go out in drop mode; a partial one waits for its end.
-      return last ? release(last.end, dropped) : [];
+      hold(chunk);
+      // Only whole events go out in drop mode; a partial one waits for its end,
+      if (last) return release(last.end, dropped);
+      // unless it is past the parser's bound: never the usage chunk Lectr asked for, so it goes on as it comes.
+      if (heldLength <= defaultMaxEventBytes) return [];
+      passedTo = parser.offset;
+      return release(parser.offset, []);
     },
     flush() {
       const events = parser.finish();
-      const dropped = events.filter(observe);
+      const dropped = events.filter(droppable);
       return opts.dropInjectedUsage ? release(parser.offset, dropped) : [];
     },
     finish: () => ({ usage: state.usage, responseModel: state.responseModel, streamError: streamError || state.failed }),

@@ -16,7 +16,7 @@ import { migrate } from "../../src/db/migrate.ts";
 import { createOrg } from "../../src/db/orgs.ts";
 import type { EventRow } from "../../src/db/tables.ts";
 import { createPriceBook, priceCall, type OrgPrice, type PriceBook } from "../../src/pricing/price-book.ts";
-import { createPriceRegistry, loadPriceRows } from "../../src/pricing/registry.ts";
+import { builtinPrices, createPriceRegistry, loadPriceRows } from "../../src/pricing/registry.ts";
 import type { ProviderId } from "../../src/providers/types.ts";
 import { aggregateEvents } from "../../src/stats/aggregate.ts";
 import { dayMs } from "../../src/stats/period.ts";
@@ -185,3 +185,26 @@ describe("recostEvents", () => {
   });
 });
 
+
+test("re-costing keeps the 1-hour part of Anthropic cache writes apart", async () => {
+  const org = (await createOrg(db.db, "initech")).org.id;
+  const at = T0 + 1000;
+  await insertEvents(db.writePath, [
+    eventRow(org, "k", at, {
+      provider: "anthropic",
+      model: "claude-sonnet-4-5-20250929",
+      response_model: "claude-sonnet-4-5-20250929",
+      input_tokens: 2000,
+      output_tokens: 50,
+      cached_input_tokens: 1000,
+      cache_write_tokens: 600,
+      cache_write_1h_tokens: 400,
+      reasoning_tokens: null,
+      cost_usd: 0,
+    }),
+  ]);
+  const totals = await recostEvents(db.writePath, { orgId: org, from: T0, to: T0 + dayMs }, asCall(createPriceBook(builtinPrices)));
+  expect(totals.eventsChanged).toBe(1);
+  // 400 × $3 + 1000 × $0.30 + 200 × $3.75 + 400 × $6 (1 hour: 2 × input) + 50 × $15 = 5400 µ$
+  expect((await stored(org))[0]!.cost_usd!).toBeCloseTo(0.0054, 12);
+});

@@ -42,6 +42,14 @@ const knownCases: { name: string; provider: ProviderId; model: string; usage: Pa
     usd: 0.02205,
   },
   {
+    name: "Anthropic 1-hour cache writes at 2 × input, the rest of the writes at the 5-minute rate",
+    provider: "anthropic",
+    model: "claude-sonnet-4-5-20250929",
+    usage: { inputTokens: 10_000, cachedInputTokens: 6000, cacheWriteTokens: 3000, cacheWrite1hTokens: 2000, outputTokens: 400 },
+    // uncached 1000×3 = 3000; read 6000×0.3 = 1800; 5m write 1000×3.75 = 3750; 1h write 2000×6 = 12000; output 400×15 = 6000 → 26550
+    usd: 0.02655,
+  },
+  {
     name: "o3-mini reasoning is inside output, billed once",
     provider: "openai",
     model: "o3-mini",
@@ -201,6 +209,14 @@ describe("computeCost with a hand-made row", () => {
     const cost = computeCost(usage({ inputTokens: 100, outputTokens: 2000, reasoningTokens: 1500 }), row);
     expect(cost.priceKnown).toBe(true);
     expect(cost.costUsd).toBeCloseTo(0.0131, 12);
+  });
+
+  test("1-hour cache writes: the row's own rate; without one (and no provider rule) the cache-write rate", () => {
+    const writer: PriceRow = { ...row, cacheWritePerMTok: 2, cacheWrite1hPerMTok: 3 };
+    // uncached 400×1 + 5m 200×2 + 1h 400×3 = 400 + 400 + 1200 = 2000 → 0.002
+    expect(computeCost(usage({ inputTokens: 1000, cacheWriteTokens: 600, cacheWrite1hTokens: 400 }), writer).costUsd).toBeCloseTo(0.002, 12);
+    // OpenAI has no 1-hour rule: 400×1 + 600×2 = 1600
+    expect(computeCost(usage({ inputTokens: 1000, cacheWriteTokens: 600, cacheWrite1hTokens: 400 }), { ...writer, cacheWrite1hPerMTok: null }).costUsd).toBeCloseTo(0.0016, 12);
   });
 
   test("cache writes without a write price bill as input", () => {

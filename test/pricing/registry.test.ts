@@ -34,6 +34,13 @@ describe("loadPriceRows", () => {
     ]);
   });
 
+  test("cache_write_1h_per_mtok may be given (a rate) or left out (the provider's rule applies)", () => {
+    const [given] = loadPriceRows([{ ...jsonRow, provider: "anthropic", model: "claude-x", cache_write_1h_per_mtok: 6 }]);
+    expect(given!.cacheWrite1hPerMTok).toBe(6);
+    expect("cacheWrite1hPerMTok" in loadPriceRows([jsonRow])[0]!).toBe(false);
+    expect(() => loadPriceRows([{ ...jsonRow, cache_write_1h_per_mtok: -1 }])).toThrow("cache_write_1h_per_mtok must be a non-negative number or null");
+  });
+
   test.each([
     ["a price as a string", { input_per_mtok: "2.5" }, 'price row 1 (openai/gpt-4o): input_per_mtok must be a non-negative number or null, got "2.5"'],
     ["a negative price", { output_per_mtok: -1 }, "price row 1 (openai/gpt-4o): output_per_mtok must be a non-negative number or null, got -1"],

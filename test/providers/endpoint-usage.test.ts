@@ -47,7 +47,12 @@ describe("mapTokens", () => {
   });
   test("Messages: input_tokens is the uncached part; billed input adds reads and writes", () => {
     const usage = { input_tokens: 10, cache_creation_input_tokens: 300, cache_read_input_tokens: 2000, output_tokens: 25, service_tier: "standard" };
-    expect(mapTokens(messagesFields!, usage)).toEqual({ inputTokens: 2310, outputTokens: 25, cachedInputTokens: 2000, cacheWriteTokens: 300, reasoningTokens: null });
+    expect(mapTokens(messagesFields!, usage)).toEqual({ inputTokens: 2310, outputTokens: 25, cachedInputTokens: 2000, cacheWriteTokens: 300, cacheWrite1hTokens: null, reasoningTokens: null });
+  });
+  test("Messages: the 1-hour part of the cache writes, never more than the writes", () => {
+    const usage = { input_tokens: 10, cache_creation_input_tokens: 300, cache_read_input_tokens: 0, output_tokens: 5, cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 } };
+    expect(mapTokens(messagesFields!, usage)?.cacheWrite1hTokens).toBe(200);
+    expect(mapTokens(messagesFields!, { ...usage, cache_creation: { ephemeral_1h_input_tokens: 900 } })?.cacheWrite1hTokens).toBe(300);
   });
   test("no input or output count: no usage; garbage counts are absent, not 0", () => {
     expect(mapTokens(messagesFields!, { output_tokens: 3 })).toBeUndefined();
@@ -82,7 +87,7 @@ describe("foldEvent", () => {
       ["message_delta", { type: "message_delta", delta: {}, usage: { output_tokens: 16, input_tokens: null } }],
     ]);
     expect([state.usage, state.responseModel, state.failed]).toEqual([
-      { inputTokens: 125, outputTokens: 16, cachedInputTokens: 100, cacheWriteTokens: 0, reasoningTokens: null },
+      { inputTokens: 125, outputTokens: 16, cachedInputTokens: 100, cacheWriteTokens: 0, cacheWrite1hTokens: null, reasoningTokens: null },
       "claude-sonnet-4-5",
       false,
     ]);
@@ -131,7 +136,7 @@ describe("tap at every byte split", () => {
   };
   test.each([
     ["Responses", responses, responsesStream, { inputTokens: 900, outputTokens: 70, cachedInputTokens: 500, cacheWriteTokens: null, reasoningTokens: 30 }],
-    ["Messages", messages, messagesStream, { inputTokens: 900, outputTokens: 70, cachedInputTokens: 500, cacheWriteTokens: 100, reasoningTokens: null }],
+    ["Messages", messages, messagesStream, { inputTokens: 900, outputTokens: 70, cachedInputTokens: 500, cacheWriteTokens: 100, cacheWrite1hTokens: 0, reasoningTokens: null }],
   ] as const)("%s", async (_name, endpoint, build, usage) => {
     const bytes = new TextEncoder().encode(build(input).join(""));
     expect(bytes.length).toBeGreaterThan(new TextDecoder().decode(bytes).length); // multi-byte characters get split too

@@ -28,7 +28,16 @@ interface Case {
   body: (stream: boolean) => string;
   headers: Record<string, string>;
   behavior: Behavior;
-  event: { provider: string; response_model: string; input_tokens: number; output_tokens: number; cached_input_tokens: number | null; cache_write_tokens: number | null; reasoning_tokens: number | null };
+  event: {
+    provider: string;
+    response_model: string;
+    input_tokens: number;
+    output_tokens: number;
+    cached_input_tokens: number | null;
+    cache_write_tokens: number | null;
+    cache_write_1h_tokens?: number | null;
+    reasoning_tokens: number | null;
+  };
   cost: number;
   /** Something the client's answer must contain. */
   answerHas: string;
@@ -110,6 +119,19 @@ const cases: Case[] = [
     event: { provider: "anthropic", response_model: "claude-sonnet-4-5-20250929", input_tokens: 2000, output_tokens: 50, cached_input_tokens: 1500, cache_write_tokens: 400, reasoning_tokens: null },
     // 100 × $3 + 1500 × $0.30 + 400 × $3.75 + 50 × $15 = 300 + 450 + 1500 + 750 = 3000 µ$
     cost: 0.003,
+    answerHas: "Hello",
+  },
+  {
+    name: "Messages: 1-hour cache writes",
+    path: "/v1/messages",
+    mock: () => f.mocks.anthropic,
+    body: (s) => `{"model":"claude-sonnet-4-5-20250929","max_tokens":512,"system":[{"type":"text","text":"Long","cache_control":{"type":"ephemeral","ttl":"1h"}}],"messages":[{"role":"user","content":"Hi"}]${stream(s)}}`,
+    headers: anthropicHeaders,
+    // 400 uncached + 1000 read + 600 written (200 for 5 minutes, 400 for an hour)
+    behavior: { usage: { promptTokens: 2000, completionTokens: 50, cachedTokens: 1000, cacheWriteTokens: 600, cacheWrite1hTokens: 400 } },
+    event: { provider: "anthropic", response_model: "claude-sonnet-4-5-20250929", input_tokens: 2000, output_tokens: 50, cached_input_tokens: 1000, cache_write_tokens: 600, cache_write_1h_tokens: 400, reasoning_tokens: null },
+    // 400 × $3 + 1000 × $0.30 + 200 × $3.75 + 400 × $6 (2 × input) + 50 × $15 = 1200 + 300 + 750 + 2400 + 750 = 5400 µ$
+    cost: 0.0054,
     answerHas: "Hello",
   },
 ];

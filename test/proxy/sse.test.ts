@@ -238,3 +238,45 @@ describe("framing", () => {
     expect(events).toEqual([{ event: undefined, data: value, start: 0, end: bytes.length }]);
   });
 });
+
+describe("an event past the bound", () => {
+  const limit = 64;
+  const parse = (chunks: Uint8Array[]) => {
+    const parser = createSseParser({ maxEventBytes: limit });
+    const events: SseEvent[] = [];
+    for (const c of chunks) events.push(...parser.push(c));
+    return [...events, ...parser.finish()];
+  };
+  const long = `data: ${"x".repeat(100)}\n`;
+  const stream = `data: a\n\n${long}data: more\n\nevent: e\ndata: b\n\n`;
+  const small = [
+    { event: undefined, data: "a", start: 0, end: 9 },
+    { event: "e", data: "b", start: 9 + long.length + 12, end: stream.length },
+  ];
+
+  test("is not dispatched (nor buffered); the events around it are, at every split", () => {
+    const bytes = encoder.encode(stream);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const events = parse([bytes.subarray(0, cut), bytes.subarray(cut)]);
+      if (!sameEvents(events, small)) expect({ cut, events }).toEqual({ cut, events: small });
+    }
+    expect(parse(Array.from(bytes, (b) => new Uint8Array([b])))).toEqual(small);
+  });
+
+  test("many data lines that add up past the bound count too", () => {
+    const lines = Array.from({ length: 20 }, () => "data: 0123456789\n").join("");
+    expect(parse([encoder.encode(`${lines}\ndata: ok\n\n`)]).map((e) => e.data)).toEqual(["ok"]);
+  });
+
+  test("an event that never ends: finish() dispatches nothing", () => {
+    expect(parse([encoder.encode(`data: ${"y".repeat(500)}`)])).toEqual([]);
+  });
+
+  test("the default bound is 1 MiB: a 1 MiB − 10 event arrives, a 1 MiB + 10 one does not", () => {
+    const parser = createSseParser();
+    const under = `data: ${"u".repeat((1 << 20) - 10)}\n\n`;
+    const over = `data: ${"o".repeat((1 << 20) + 10)}\n\n`;
+    const events = [...parser.push(encoder.encode(under)), ...parser.push(encoder.encode(over)), ...parser.push(encoder.encode("data: z\n\n"))];
+    expect(events.map((e) => e.data.length)).toEqual([(1 << 20) - 10, 1]);
+  });
+});

@@ -8,6 +8,7 @@ import { createRandom } from "../helpers/random.ts";
 import { createDeadline } from "../../src/proxy/forward.ts";
 import { tapBody, type TapOutcome } from "../../src/proxy/tap.ts";
 import { endpoints } from "../../src/providers/endpoints.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -78,4 +79,35 @@ test("without drop mode the bytes are the upstream's, untouched", async () => {
     onEnd: () => {},
   });
   expect(dec.decode(new Uint8Array(await new Response(out).arrayBuffer()))).toBe(dec.decode(stream));
+});
+
+test("drop mode: an event that never ends is passed on once it passes 1 MiB, not held", async () => {
+  let source!: ReadableStreamDefaultController<Uint8Array>;
+  const upstream = new ReadableStream<Uint8Array>({ start: (c) => void (source = c) });
+  const out = tapBody(upstream.getReader(), [], {
+    endpoint: endpoints.chat_completions,
+    provider: "openai",
+    sse: true,
+    dropInjectedUsage: true,
+    deadline: createDeadline(new AbortController().signal, 60_000),
+    idleTimeoutMs: 60_000,
+    onEnd: () => {},
+  });
+  source.enqueue(enc.encode(content[0]!));
+  source.enqueue(enc.encode(`data: {"huge":"`));
+  const piece = enc.encode("x".repeat(64 * 1024));
+  for (let i = 0; i < 48; i++) source.enqueue(piece); // 3 MiB, and the event never ends
+  let received = 0;
+  const reader = out.getReader();
+  const reading = (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      received += value.byteLength;
+    }
+  })();
+  // at most the bound plus one chunk stays held
+  await waitFor(() => received >= content[0]!.length + 3 * 1024 * 1024 - (1024 * 1024 + 64 * 1024), { timeoutMs: 3000, message: `received ${received}` });
+  await reader.cancel();
+  await reading.catch(() => {});
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError, loadConfig, parseArgs } from "../../src/config.ts";
+import { providers } from "../../src/providers/index.ts";
 
 describe("loadConfig", () => {
   test("defaults", () => {
@@ -53,4 +54,17 @@ describe("parseArgs", () => {
     expect(() => parseArgs(args)).toThrow(ConfigError);
     expect(() => parseArgs(args)).toThrow(message);
   });
+});
+
+test("with the default base, Anthropic's native and compatibility paths reach api.anthropic.com/v1/…", () => {
+  const base = loadConfig({}).baseUrls.anthropic!;
+  const url = (path: string) => providers.anthropic.url({ base, path, search: "", model: "claude-sonnet-4-5" });
+  expect([url("/messages"), url("/chat/completions")]).toEqual(["https://api.anthropic.com/v1/messages", "https://api.anthropic.com/v1/chat/completions"]);
+});
+
+test("every provider configured by URL has a LECTR_<ID>_BASE_URL setting, from the registry", () => {
+  const c = loadConfig({ LECTR_GROQ_BASE_URL: "http://127.0.0.1:9/openai/v1" });
+  expect(c.baseUrls.groq).toBe("http://127.0.0.1:9/openai/v1");
+  const configured = Object.values(providers).filter((p) => p.upstream.from === "config").map((p) => p.id);
+  expect(Object.keys(c.baseUrls)).toEqual(configured);
 });

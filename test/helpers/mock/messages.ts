@@ -15,6 +15,7 @@ export function messagesUsage(u: MockUsage, outputTokens = u.completionTokens) {
     input_tokens: u.promptTokens - u.cachedTokens - u.cacheWriteTokens,
     cache_creation_input_tokens: u.cacheWriteTokens,
     cache_read_input_tokens: u.cachedTokens,
+    cache_creation: { ephemeral_5m_input_tokens: u.cacheWriteTokens - (u.cacheWrite1hTokens ?? 0), ephemeral_1h_input_tokens: u.cacheWrite1hTokens ?? 0 },
     output_tokens: outputTokens,
     service_tier: "standard",
   };

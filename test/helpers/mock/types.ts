@@ -29,6 +29,8 @@ export interface MockUsage {
   cachedTokens: number;
   /** Anthropic Messages only: cache writes (`cache_creation_input_tokens`), a part of promptTokens. */
   cacheWriteTokens: number;
+  /** Anthropic Messages only: the part of cacheWriteTokens written for an hour. */
+  cacheWrite1hTokens?: number;
   reasoningTokens: number;
   /** Gemini only: counted in `total_tokens` but not in `completion_tokens`. */
   thinkingTokens: number;
