@@ -16,7 +16,7 @@ import { guardHost } from "./host-guard.ts";
 import { inspectBody, readBody, rewriteBody } from "./body.ts";
 import { buildEvent, type RequestFacts, type ResponseFacts } from "./event.ts";
 import { createDeadline, forward, type ForwardFailure } from "./forward.ts";
-import { clientHeaders, upstreamHeaders } from "./headers.ts";
+import { clientHeaders, dropCredentialParams, upstreamHeaders } from "./headers.ts";
 import type { Recorder } from "../record/recorder.ts";
 import { parseTags } from "./tags.ts";
 import { respond } from "./respond.ts";
@@ -175,7 +175,9 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       // Ask for streamed usage where the provider otherwise omits it; the extra chunk is dropped on the way back.
       const inject = provider.injectStreamUsage && facts?.json !== undefined && facts.stream && !facts.clientWantsUsage;
       const upstreamBody = inject || routed ? rewriteBody(facts!.json!, { model: req.model, streamUsage: inject }) : bytes;
-      const target = provider.url({ base, path: path.slice(3), search, model: req.model, apiVersion });
+      // a request moved to another provider keeps none of the source provider's credentials, also not in the query
+      const query = routed?.providerKey !== undefined ? dropCredentialParams(search) : search;
+      const target = provider.url({ base, path: path.slice(3), search: query, model: req.model, apiVersion });
 
       const headers = upstreamHeaders(request.headers, provider, routed?.providerKey);
       if (trace) headers.set("traceparent", childTraceparent(trace));
