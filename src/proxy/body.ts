@@ -1,4 +1,5 @@
 /** Reading and inspecting the client's request body. */
+import { createReadDeadline, timedOut, type ReadDeadline } from "../lib/deadline.ts";
 import { fail, ok, type Result } from "../lib/result.ts";
 
 /**
@@ -9,7 +10,23 @@ import { fail, ok, type Result } from "../lib/result.ts";
 export async function readBody(
   request: Request,
   limit: number,
-): Promise<Result<Uint8Array, { kind: "body_too_large"; limit: number } | { kind: "client_aborted" }>> {
+  timeoutMs: number,
+): Promise<Result<Uint8Array, { kind: "body_too_large"; limit: number } | { kind: "body_timeout"; timeoutMs: number } | { kind: "client_aborted" }>> {
+  // a body that never finishes must not hold the request (and its connection) forever
+  const deadline = createReadDeadline(timeoutMs);
+  try {
+    return await readBodyBefore(request, limit, deadline, timeoutMs);
+  } finally {
+    deadline.clear();
+  }
+}
+
+async function readBodyBefore(
+  request: Request,
+  limit: number,
+  deadline: ReadDeadline,
+  timeoutMs: number,
+): Promise<Result<Uint8Array, { kind: "body_too_large"; limit: number } | { kind: "body_timeout"; timeoutMs: number } | { kind: "client_aborted" }>> {
   const length = request.headers.get("content-length");
   const declared = length === null ? -1 : Number(length);
   if (declared > limit) {
@@ -19,7 +36,10 @@ export async function readBody(
   if (declared >= 0) {
     // A declared length within the limit: the runtime's native read, no stream object.
     try {
-      return ok(new Uint8Array(await request.arrayBuffer()));
+      const reading = request.arrayBuffer();
+      reading.catch(() => {});
+      const whole = await Promise.race([reading, deadline.expired]);
+      return whole === timedOut ? fail({ kind: "body_timeout", timeoutMs }) : ok(new Uint8Array(whole));
     } catch {
       return fail({ kind: "client_aborted" });
     }
@@ -29,12 +49,16 @@ export async function readBody(
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    let chunk: Awaited<ReturnType<typeof reader.read>> | typeof timedOut;
     try {
-      chunk = await reader.read();
+      chunk = await Promise.race([reader.read(), deadline.expired]);
     } catch {
       // the client disconnected while still uploading
       return fail({ kind: "client_aborted" });
+    }
+    if (chunk === timedOut) {
+      reader.cancel().catch(() => {});
+      return fail({ kind: "body_timeout", timeoutMs });
     }
     const { done, value } = chunk;
     if (done) break;

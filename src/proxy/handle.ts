@@ -136,7 +136,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       req.tags = tags.value;
 
       const hasBody = request.method !== "GET" && request.method !== "HEAD";
-      const body = hasBody ? await readBody(request, config.maxBodyBytes) : undefined;
+      const body = hasBody ? await readBody(request, config.maxBodyBytes, config.bodyTimeoutMs) : undefined;
       if (body && !body.ok) {
         if (body.error.kind === "client_aborted") return clientLeft();
         return reject(body.error);
