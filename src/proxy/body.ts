@@ -2,17 +2,19 @@
 import { createReadDeadline, timedOut, type ReadDeadline } from "../lib/deadline.ts";
 import { fail, ok, type Result } from "../lib/result.ts";
 
+export type BodyError = { kind: "body_too_large"; limit: number } | { kind: "body_timeout"; timeoutMs: number } | { kind: "client_aborted" };
+
 /**
  * Reads the body, refusing it as soon as it passes `limit` bytes: a declared
  * Content-Length is checked first, and a chunked upload is counted while it
- * streams in, so an oversized body is never buffered whole.
+ * streams in, so an oversized body is never buffered whole. A body not
+ * complete within `timeoutMs` (LECTR_BODY_TIMEOUT_MS) fails as body_timeout.
  */
 export async function readBody(
   request: Request,
   limit: number,
   timeoutMs: number,
-): Promise<Result<Uint8Array, { kind: "body_too_large"; limit: number } | { kind: "body_timeout"; timeoutMs: number } | { kind: "client_aborted" }>> {
-  // a body that never finishes must not hold the request (and its connection) forever
+): Promise<Result<Uint8Array, BodyError>> {
   const deadline = createReadDeadline(timeoutMs);
   try {
     return await readBodyBefore(request, limit, deadline, timeoutMs);
@@ -26,7 +28,7 @@ async function readBodyBefore(
   limit: number,
   deadline: ReadDeadline,
   timeoutMs: number,
-): Promise<Result<Uint8Array, { kind: "body_too_large"; limit: number } | { kind: "body_timeout"; timeoutMs: number } | { kind: "client_aborted" }>> {
+): Promise<Result<Uint8Array, BodyError>> {
   const length = request.headers.get("content-length");
   const declared = length === null ? -1 : Number(length);
   if (declared > limit) {
