@@ -66,7 +66,11 @@ export async function runStreams(o: { variant: Variant; n: number; chunkDelayMs?
   const log = o.log ?? console.log;
   const target = o.target ?? "lectr";
   const { mock, mockUrl } = await startMockProcess({ cpus: "0", log: join(o.dir, `streams-${o.variant}-mock.log`) });
-  const lectrEnv: Record<string, string> = o.variant === "lifted" ? { BUN_CONFIG_MAX_HTTP_REQUESTS: maxHttpRequests } : {};
+  // every stream comes from one loopback address, all opened at once: more than the per-address cap
+  const lectrEnv: Record<string, string> = {
+    LECTR_MAX_CONNECTIONS_PER_ADDRESS: "0",
+    ...(o.variant === "lifted" ? { BUN_CONFIG_MAX_HTTP_REQUESTS: maxHttpRequests } : {}),
+  };
   const t = await startTarget(target, { mockUrl, mockPid: mock.pid, cpus: "1", dir: o.dir, lectrEnv, lectrRoot: o.lectrRoot });
   const db = openEvents(t.dbPath!);
   try {

@@ -18,6 +18,12 @@ export interface Config {
   baseUrls: Partial<Record<ProviderId, string>>;
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
+  /** A request body (/v1, /graphql) still arriving after this gets 408. */
+  bodyTimeoutMs: number;
+  /** An idle keep-alive connection, or a quick route's request, is closed after this. */
+  idleTimeoutMs: number;
+  /** Connections with a request in progress from one client address before 429 (0: no cap). */
+  maxConnectionsPerAddress: number;
   allowPrivateUpstreams: boolean;
   logLevel: LogLevel;
   /** A stream silent for this long is ended with an SSE error (upstream_timeout). */
@@ -69,6 +75,9 @@ export const settings = {
   ...baseUrlSettings,
   upstreamTimeoutMs: { env: "LECTR_UPSTREAM_TIMEOUT_MS", flag: "upstream-timeout-ms", default: "600000", help: "whole-request upstream timeout" },
   maxBodyBytes: { env: "LECTR_MAX_BODY_BYTES", flag: "max-body-bytes", default: "33554432", help: "larger request bodies get 413" },
+  bodyTimeoutMs: { env: "LECTR_BODY_TIMEOUT_MS", flag: "body-timeout-ms", default: "30000", help: "a request body still arriving after this gets 408" },
+  idleTimeoutMs: { env: "LECTR_IDLE_TIMEOUT_MS", flag: "idle-timeout-ms", default: "30000", help: "close a keep-alive connection idle this long" },
+  maxConnectionsPerAddress: { env: "LECTR_MAX_CONNECTIONS_PER_ADDRESS", flag: "max-connections-per-address", default: "1024", help: "connections with a request in progress per client address before 429 (0: off)" },
   allowPrivateUpstreams: { env: "LECTR_ALLOW_PRIVATE_UPSTREAMS", flag: "allow-private-upstreams", default: "false", help: "allow Azure endpoints on http:// or private/loopback addresses" },
   logLevel: { env: "LECTR_LOG_LEVEL", flag: "log-level", default: "info", help: "debug | info | warn | error" },
   streamIdleTimeoutMs: { env: "LECTR_STREAM_IDLE_TIMEOUT_MS", flag: "stream-idle-timeout-ms", default: "120000", help: "end a stream silent this long" },
@@ -194,6 +203,9 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     baseUrls: Object.fromEntries(Object.entries(baseUrlSettings).map(([id, s]) => [id, url(s)])),
     upstreamTimeoutMs: int(settings.upstreamTimeoutMs, 1),
     maxBodyBytes: int(settings.maxBodyBytes, 1),
+    bodyTimeoutMs: int(settings.bodyTimeoutMs, 1),
+    idleTimeoutMs: int(settings.idleTimeoutMs, 1),
+    maxConnectionsPerAddress: int(settings.maxConnectionsPerAddress, 0),
     allowPrivateUpstreams: bool(settings.allowPrivateUpstreams),
     logLevel,
     streamIdleTimeoutMs: int(settings.streamIdleTimeoutMs, 1),

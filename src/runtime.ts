@@ -3,6 +3,7 @@
  * files, signals and exit. Everything else calls these.
  */
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import type { FrontDoor } from "./front-door.ts";
 
 declare const Deno: any;
 declare const Bun: any;
@@ -15,7 +16,9 @@ export interface Served {
   hostname: string;
   /** Stop accepting new connections; resolves when in-flight requests are done (or force closes them). */
   stop(force?: boolean): Promise<void>;
-  /** The peer address of a request being served ("" when unknown); looked up only when asked. */
+  /** Requests whose response is not yet completely written (0 where the runtime cannot tell). */
+  pending(): number;
+  /** The peer address of a request being served ("" when unknown). */
   clientIp(request: Request): string;
 }
 
@@ -24,32 +27,97 @@ export interface ServeOptions {
   hostname: string;
   fetch: (request: Request) => Response | Promise<Response>;
   maxRequestBodySize?: number;
+  /** Checks every request before `fetch` sees it (src/front-door.ts). */
+  door: FrontDoor;
+  /** An idle keep-alive connection, or a request the door did not mark long, is closed after this. */
+  idleTimeoutMs: number;
+}
+
+/** The masked answer when a handler throws past every other catch: never the runtime's page with source lines. */
+const internalError = () =>
+  Response.json({ error: { message: "Internal error in Lectr.", type: "api_error", code: "internal_error", param: null } }, { status: 500 });
+
+/**
+ * Runs a request through the door and the handler. `hold(true)` lifts the
+ * runtime's idle timer for a long request; `hold(false)` puts it back.
+ */
+function admitted(
+  request: Request,
+  peer: string,
+  opts: ServeOptions,
+  hold: (on: boolean) => void,
+  alias: (routed: Request) => void,
+): Response | Promise<Response> {
+  const a = opts.door.enter(request.url, peer);
+  if (!a.ok) return a.response;
+  let routed = request;
+  if (a.url !== undefined) {
+    routed = new Request(a.url, { method: request.method, headers: request.headers, body: request.body, signal: request.signal, duplex: "half" } as RequestInit);
+    alias(routed);
+  }
+  if (a.long) hold(true);
+  const settle = (res: Response) => {
+    opts.door.leave(peer);
+    // a body cut off by its deadline was never read to the end: the connection cannot carry another request
+    if (res.status === 408) res.headers.set("connection", "close");
+    // Lectr's refusals are small and written at once, so the idle timer can guard the connection again;
+    // a 2xx may be a stream or a large body, whose connection stays governed by Lectr's own timeouts
+    else if (a.long && res.status >= 400) hold(false);
+    return res;
+  };
+  const failed = (error: unknown): never => {
+    opts.door.leave(peer);
+    throw error;
+  };
+  let out: Response | Promise<Response>;
+  try {
+    out = opts.fetch(routed);
+  } catch (error) {
+    return failed(error);
+  }
+  return out instanceof Promise ? out.then(settle, failed) : settle(out);
 }
 
 export function serve(opts: ServeOptions): Served {
   if (runtimeName === "bun") {
+    // Bun counts its idle timer in whole seconds, at most 255
+    const idleS = Math.min(255, Math.ceil(opts.idleTimeoutMs / 1000));
+    const aliases = new WeakMap<Request, Request>();
     const server = Bun.serve({
       port: opts.port,
       hostname: opts.hostname,
-      fetch: opts.fetch,
+      fetch: (request: Request, srv: any) =>
+        admitted(
+          request,
+          srv.requestIP(request)?.address ?? "",
+          opts,
+          (on) => srv.timeout(request, on ? 0 : idleS),
+          (routed) => aliases.set(routed, request),
+        ),
+      error: internalError,
+      // Production error pages only, also in a compiled binary (where Bun would default to development)
+      development: false,
       // Lectr enforces its own body limit with a clear 413 and an event; the runtime must not pre-empt it.
       maxRequestBodySize: opts.maxRequestBodySize,
-      // LLM calls can think for minutes before the first byte; Lectr's own timeouts govern.
-      idleTimeout: 0,
+      // Closes idle keep-alive connections. It would also cut a request in progress (Bun does not reset it
+      // on traffic), so requests that may take minutes lift it (front-door.ts) and Lectr's own timeouts govern.
+      idleTimeout: idleS,
     });
     return {
       port: server.port,
       hostname: server.hostname,
       stop: (force = false) => server.stop(force),
-      clientIp: (request) => server.requestIP(request)?.address ?? "",
+      pending: () => server.pendingRequests,
+      clientIp: (request) => server.requestIP(aliases.get(request) ?? request)?.address ?? "",
     };
   }
   if (runtimeName === "deno") {
     // onListen replaces Deno's own "Listening on" line; Lectr logs its own.
     const peers = new WeakMap<Request, string>();
-    const server = Deno.serve({ port: opts.port, hostname: opts.hostname, onListen: () => {} }, (request: Request, info: any) => {
-      peers.set(request, info?.remoteAddr?.hostname ?? "");
-      return opts.fetch(request);
+    const server = Deno.serve({ port: opts.port, hostname: opts.hostname, onListen: () => {}, onError: internalError }, (request: Request, info: any) => {
+      const peer = info?.remoteAddr?.hostname ?? "";
+      peers.set(request, peer);
+      return admitted(request, peer, opts, () => {}, (routed) => peers.set(routed, peer));
     });
     let closing: Promise<void> | undefined;
     return {
@@ -61,6 +129,8 @@ export function serve(opts: ServeOptions): Served {
         closing ??= server.shutdown() as Promise<void>;
         return force ? Promise.resolve() : closing;
       },
+      // Deno's graceful shutdown itself waits for responses to be written
+      pending: () => 0,
       clientIp: (request) => peers.get(request) ?? "",
     };
   }

@@ -25,6 +25,7 @@ import { metricsHandler, statusHandler } from "./observe/status.ts";
 import { createOtlpTracer } from "./observe/trace.ts";
 import { version } from "./version.ts";
 import { serve, type Served } from "./runtime.ts";
+import { createFrontDoor } from "./front-door.ts";
 
 export interface Lectr {
   url: string;
@@ -102,7 +103,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   let graphql: Promise<(request: Request) => Promise<Response>> | undefined;
   const loadGraphql = async () => {
     const { graphqlHandler } = await import("./graphql/plugin.ts");
-    return graphqlHandler({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, log, rules, prices, priceBooks, writePath: database.writePath });
+    return graphqlHandler({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, bodyTimeoutMs: config.bodyTimeoutMs, log, rules, prices, priceBooks, writePath: database.writePath });
   };
   const app = buildApp({
     proxy,
@@ -122,7 +123,14 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     },
   });
   const fetch = (request: Request) => app.handle(request);
-  const server = serve({ port: config.port, hostname: config.host, fetch, maxRequestBodySize: Number.MAX_SAFE_INTEGER });
+  const server = serve({
+    port: config.port,
+    hostname: config.host,
+    fetch,
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    door: createFrontDoor({ maxPerAddress: config.maxConnectionsPerAddress }),
+    idleTimeoutMs: config.idleTimeoutMs,
+  });
   served = server;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   log.info("listening", { url: `http://${host}:${server.port}`, db: database.kind });
@@ -143,11 +151,16 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     shutdown() {
       stopping ??= (async () => {
         const stopped = server.stop(false);
+        const graceOver = Date.now() + config.shutdownGraceMs;
         if (inflight > 0) {
           const done = new Promise<void>((r) => (drained = r));
           const grace = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), config.shutdownGraceMs).unref?.());
           if ((await Promise.race([done, grace])) === "timeout") log.warn("grace period over, closing open requests", { inflight });
         }
+        // An answer is recorded before its last byte is written: wait for the runtime to finish writing it
+        // (idle keep-alive connections do not count, so the forced stop below only closes those).
+        while (server.pending() > 0 && Date.now() < graceOver) await new Promise((r) => setTimeout(r, 10));
+        if (server.pending() > 0) log.warn("grace period over, closing responses still being written", { pending: server.pending() });
         await server.stop(true).catch(() => {});
         await stopped.catch(() => {});
         rules.stop();

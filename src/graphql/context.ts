@@ -25,6 +25,8 @@ export interface GraphqlDeps {
   /** LECTR_ADMIN_TOKEN; admin access is off without it. */
   adminToken: string | undefined;
   allowPrivateUpstreams: boolean;
+  /** LECTR_BODY_TIMEOUT_MS: a body still arriving after this gets 408. */
+  bodyTimeoutMs: number;
   log: Logger;
   /** Org prices in memory (a change reloads them at once), and the registry under them. */
   priceBooks: PriceBooks;

@@ -54,11 +54,15 @@ export function graphqlHandler(deps: GraphqlDeps): (request: Request) => Promise
   return async (request) => {
     if (request.method !== "POST") return yoga.fetch(request);
     // Bodies are read before credentials are checked: bound them, so no one can make Lectr buffer megabytes.
-    const body = await readBody(request, maxBodyBytes);
+    const body = await readBody(request, maxBodyBytes, deps.bodyTimeoutMs);
     if (!body.ok) {
-      const tooLarge = body.error.kind === "body_too_large";
-      const message = tooLarge ? `A GraphQL request body may be at most ${maxBodyBytes} bytes.` : "The request body was cut off.";
-      return Response.json({ errors: [{ message, extensions: { code: tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST" } }] }, { status: tooLarge ? 413 : 400 });
+      const [status, code, message] =
+        body.error.kind === "body_too_large"
+          ? [413, "PAYLOAD_TOO_LARGE", `A GraphQL request body may be at most ${maxBodyBytes} bytes.`]
+          : body.error.kind === "body_timeout"
+            ? [408, "REQUEST_TIMEOUT", `The request body did not arrive within ${deps.bodyTimeoutMs} ms.`]
+            : [400, "BAD_REQUEST", "The request body was cut off."];
+      return Response.json({ errors: [{ message, extensions: { code } }] }, { status });
     }
     return yoga.fetch(new Request(request.url, { method: "POST", headers: request.headers, body: body.value as BodyInit }));
   };

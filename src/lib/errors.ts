@@ -14,6 +14,9 @@ export type ProxyError =
   | { kind: "azure_endpoint_not_configured" }
   | { kind: "azure_endpoint_refused"; reason: string }
   | { kind: "body_too_large"; limit: number }
+  | { kind: "body_timeout"; timeoutMs: number }
+  | { kind: "invalid_host" }
+  | { kind: "too_many_connections"; limit: number }
   | { kind: "upstream_unreachable" }
   | { kind: "upstream_timeout" }
   | { kind: "upstream_invalid_status"; status: number }
@@ -75,6 +78,17 @@ function describe(error: ProxyError): { status: number; type: string; message: s
       return { status: 400, type: "invalid_request_error", message: `The configured Azure endpoint is refused: ${error.reason}` };
     case "body_too_large":
       return { status: 413, type: "invalid_request_error", message: `Request body is larger than the limit of ${error.limit} bytes.` };
+    case "body_timeout":
+      return { status: 408, type: "invalid_request_error", message: `The request body did not arrive within ${error.timeoutMs} ms.` };
+    case "invalid_host":
+      // RFC 9112 §3.2: a Host header with an invalid value gets 400
+      return { status: 400, type: "invalid_request_error", message: "Invalid Host header." };
+    case "too_many_connections":
+      return {
+        status: 429,
+        type: "rate_limit_error",
+        message: `This address already has ${error.limit} requests in progress; wait for one to finish.`,
+      };
     case "upstream_unreachable":
       return { status: 502, type: "api_error", message: "Lectr could not reach the provider (connection refused or reset)." };
     case "upstream_timeout":
@@ -100,6 +114,8 @@ function codeOf(error: ProxyError): string {
       return "invalid_lectr_feature";
     case "body_too_large":
       return "request_too_large";
+    case "body_timeout":
+      return "request_timeout";
     default:
       return error.kind;
   }

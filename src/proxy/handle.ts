@@ -17,7 +17,7 @@ import { guardHost } from "./host-guard.ts";
 import { inspectBody, readBody, rewriteBody } from "./body.ts";
 import { buildEvent, type Outcome, type RequestFacts } from "./event.ts";
 import { createDeadline, forward, type ForwardFailure } from "./forward.ts";
-import { clientHeaders, upstreamHeaders } from "./headers.ts";
+import { clientHeaders, dropCredentialParams, upstreamHeaders } from "./headers.ts";
 import type { Recorder } from "../record/recorder.ts";
 import { parseTags } from "./tags.ts";
 import { formatUsd, respond, settled, type Answer } from "./respond.ts";
@@ -157,7 +157,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       req = { ...req, tags: tags.value };
 
       const hasBody = request.method !== "GET" && request.method !== "HEAD";
-      const body = hasBody ? await readBody(request, config.maxBodyBytes) : undefined;
+      const body = hasBody ? await readBody(request, config.maxBodyBytes, config.bodyTimeoutMs) : undefined;
       if (body && !body.ok) {
         if (body.error.kind === "client_aborted") return clientLeft();
         return reject(req, body.error);
@@ -200,7 +200,9 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       const inject =
         endpoint.streamUsageOption && provider.injectStreamUsage && facts?.json !== undefined && facts.stream && !facts.clientWantsUsage;
       const upstreamBody = inject || routed?.changed ? rewriteBody(facts!.json!, { model: req.model, streamUsage: inject }) : bytes;
-      const target = provider.url({ base, path: path.slice(3), search, model: req.model, apiVersion });
+      // a request moved to another provider keeps none of the source provider's credentials, also not in the query
+      const query = routed?.providerKey !== undefined ? dropCredentialParams(search) : search;
+      const target = provider.url({ base, path: path.slice(3), search: query, model: req.model, apiVersion });
 
       const headers = upstreamHeaders(request.headers, provider, routed?.providerKey);
       if (trace) headers.set("traceparent", childTraceparent(trace));

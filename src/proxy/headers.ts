@@ -45,8 +45,38 @@ function connectionListed(headers: Headers): Set<string> {
 }
 
 /**
+ * Every form a provider key takes in a request header: bearer (OpenAI,
+ * Groq, Gemini's compatibility layer), `api-key` (Azure), `x-api-key`
+ * (Anthropic), `x-goog-api-key` (Gemini). A request moved to another
+ * provider must carry none of the source provider's.
+ */
+const credentialHeaders = ["authorization", "api-key", "x-api-key", "x-goog-api-key"];
+/** Google APIs also take the key as `?key=` (https://cloud.google.com/docs/authentication/api-keys-use). */
+const credentialParams = new Set(["key"]);
+
+/** The query string without any credential parameter; every other byte as the client sent it. */
+export function dropCredentialParams(search: string): string {
+  if (search.length < 2) return search;
+  const kept = search
+    .slice(1)
+    .split("&")
+    .filter((pair) => {
+      const name = pair.split("=", 1)[0]!;
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, " "));
+      } catch {
+        // a malformed escape is kept as written; it cannot name `key`
+      }
+      return !credentialParams.has(decoded.toLowerCase());
+    });
+  return kept.length === 0 ? "" : `?${kept.join("&")}`;
+}
+
+/**
  * `providerKey` replaces the client's own key: a routing rule moved the
  * request to another provider, whose key came in X-Lectr-Provider-Key-<provider>.
+ * Every credential header of the source provider is dropped first.
  */
 export function upstreamHeaders(client: Headers, provider: Provider, providerKey?: string): Headers {
   const out = new Headers();
@@ -57,8 +87,7 @@ export function upstreamHeaders(client: Headers, provider: Provider, providerKey
     out.set(name, value);
   }
   if (providerKey !== undefined) {
-    out.delete("api-key");
-    out.delete("x-api-key");
+    for (const name of credentialHeaders) out.delete(name);
     out.set("authorization", `Bearer ${providerKey}`);
   }
   if (provider.auth === "api-key") {

@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, gitCommit } from "../../scripts/build.ts";
 import { startMockUpstream, type MockUpstream } from "../helpers/mock-upstream.ts";
-import { root } from "../helpers/process.ts";
+import { root, spawnLectr } from "../helpers/process.ts";
+import { rawRequest } from "../security/raw-http.ts";
 import { expectedEvents, runSmoke } from "../helpers/smoke.ts";
 import pkg from "../../package.json" with { type: "json" };
 
@@ -96,5 +97,32 @@ describe("the lectr binary, alone in an empty folder", () => {
     expect(prices.stdout).not.toContain("claude");
 
     expect((await lectr("frobnicate")).code).toBe(2);
+  });
+
+  test("production error pages only: a bad Host, a short Host and unknown paths get JSON, never a page with source lines", async () => {
+    const run = await spawnLectr({ LECTR_DB_URL: `file:${join(dir, "hosts.db")}` }, [bin], dir);
+    try {
+      const port = Number(new URL(run.url).port);
+      const ask = (method: string, path: string, host: string) =>
+        rawRequest(port, `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+      const answers = [
+        await ask("GET", "/nope", "a/b"),
+        await ask("POST", "/graphql", "a/b"),
+        await ask("GET", "/v1/models", "x@y"),
+        await ask("GET", "/nope", "a"),
+        await ask("GET", "/healthz", "ab"),
+      ];
+      expect(answers.map((a) => [a.status, a.headers["content-type"]?.split(";")[0]])).toEqual([
+        [400, "application/json"],
+        [400, "application/json"],
+        [400, "application/json"],
+        [404, "application/json"],
+        [200, "application/json"],
+      ]);
+      for (const a of answers) expect(a.body).not.toMatch(/<html|<!doctype|<script|\.ts:\d|\/src\/|\$bunfs|Bun v\d/i);
+    } finally {
+      run.kill("SIGTERM");
+      await run.exited;
+    }
   });
 });

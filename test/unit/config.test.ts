@@ -21,6 +21,15 @@ describe("loadConfig", () => {
       },
     });
   });
+  test("slow-client limits: defaults, env and flags; the cap may be 0 (off), the timeouts may not", () => {
+    const d = loadConfig({});
+    expect([d.bodyTimeoutMs, d.idleTimeoutMs, d.maxConnectionsPerAddress]).toEqual([30_000, 30_000, 1024]);
+    const c = loadConfig({ LECTR_BODY_TIMEOUT_MS: "5000", LECTR_MAX_CONNECTIONS_PER_ADDRESS: "0" }, parseArgs(["--idle-timeout-ms", "2000"]).flags);
+    expect([c.bodyTimeoutMs, c.idleTimeoutMs, c.maxConnectionsPerAddress]).toEqual([5000, 2000, 0]);
+    expect(() => loadConfig({ LECTR_BODY_TIMEOUT_MS: "0" })).toThrow(/LECTR_BODY_TIMEOUT_MS/);
+    expect(() => loadConfig({ LECTR_IDLE_TIMEOUT_MS: "-1" })).toThrow(/LECTR_IDLE_TIMEOUT_MS/);
+    expect(() => loadConfig({ LECTR_MAX_CONNECTIONS_PER_ADDRESS: "many" })).toThrow(/LECTR_MAX_CONNECTIONS_PER_ADDRESS/);
+  });
   test("flags win over env, with the same names", () => {
     const { flags } = parseArgs(["serve", "--port", "9000", "--log-level=debug", "--allow-private-upstreams"]);
     const c = loadConfig({ LECTR_PORT: "8000", LECTR_LOG_LEVEL: "warn", LECTR_OPENAI_BASE_URL: "http://127.0.0.1:1/v1/" }, flags);
