@@ -87,7 +87,7 @@ test("a client that stops reading holds the provider back, then gets every byte"
   await lectr.lectr.recorder.settled();
   const [e] = await lectr.events();
   expect(e).toMatchObject({ streamed: true, status: 200, error_code: null, input_tokens: 3, output_tokens: 5 });
-}, 30_000);
+}, 60_000);
 
 function dechunk(b: Buffer): Buffer {
   const parts: Buffer[] = [];
