@@ -17,7 +17,7 @@ import { countEvents, insertEvents } from "../src/db/events.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { bootstrapDefaultOrg } from "../src/db/orgs.ts";
 import type { EventRow } from "../src/db/tables.ts";
-import { createLogger } from "../src/lib/log.ts";
+import { createLogger, silentLogger } from "../src/lib/log.ts";
 import { startRecorder } from "../src/record/recorder.ts";
 import { openSpool } from "../src/record/spool.ts";
 import { createWriter } from "../src/record/writer.ts";
@@ -55,7 +55,7 @@ function makeEvents(orgId: string, keyId: string, total: number): EventRow[] {
 async function viaRecorder(dir: string, total: number): Promise<WriterResult> {
   const { url, database, orgId, keyId } = await freshDb(dir, "recorder");
   const events = makeEvents(orgId, keyId, total);
-  const recorder = await startRecorder({ dbUrl: url, dbAuthToken: undefined, spoolDir: join(dir, "recorder.spool"), batchSize, intervalMs, retryMs: 1_000, maxQueued: 50_000, logLevel: "error" });
+  const recorder = await startRecorder({ dbUrl: url, dbAuthToken: undefined, spoolDir: join(dir, "recorder.spool"), batchSize, intervalMs, retryMs: 1_000, maxQueued: 50_000, timeoutMs: 10_000, logLevel: "error" }, { log: silentLogger });
   const t0 = performance.now();
   // as the proxy would: record() calls spread over event-loop turns, 1,000 at a time
   for (let i = 0; i < events.length; i += 1_000) {
