@@ -38,6 +38,8 @@ interface Entry {
 /** Unknown keys are remembered briefly, so a flood of bad keys costs one lookup each per second. */
 const negativeTtlMs = 1_000;
 const maxEntries = 10_000;
+/** During an outage, cold keys are answered 503 at once for this long after a failed lookup; then one waits for a lookup again. */
+const coldRecheckMs = 1_000;
 /** Sent as `retry-after` with database_unavailable. */
 const retryAfterS = 5;
 
@@ -48,10 +50,10 @@ export function createAuthenticator(
 ): Authenticator {
   const { lookupTimeoutMs = 2_000, now = Date.now } = opts;
   const cache = new Map<string, Entry>();
-  /** The last lookup failed: the database is treated as unreachable until one succeeds. */
-  let unreachable = false;
-  /** Cold keys being looked up in the background during an outage. */
-  const probing = new Set<string>();
+  /** When a lookup last failed and last succeeded: the database is unreachable while the failure is newer. */
+  let failedAt = -Infinity;
+  let answeredAt = -Infinity;
+  const unreachable = () => failedAt > answeredAt;
 
   /** Lookups in flight by key: concurrent requests with one cold key share one lookup. */
   const inflight = new Map<string, Promise<Entry>>();
@@ -68,12 +70,12 @@ export function createAuthenticator(
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("key lookup timed out")), lookupTimeoutMs)));
     try {
       const entry: Entry = { principal: await Promise.race([lookup(hashKey(key)), timeout]), at: now(), refreshing: false };
-      unreachable = false;
+      answeredAt = now();
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(key, entry);
       return entry;
     } catch (err) {
-      unreachable = true;
+      failedAt = now();
       throw err;
     } finally {
       clearTimeout(timer);
@@ -109,18 +111,14 @@ export function createAuthenticator(
       if (!looksLikeOrgKey(key)) return fail({ kind: "invalid_lectr_key", reason: "unknown" });
       // a refresh already asked and not answered: the last answer stands until it is
       if (hit?.refreshing) return judge(hit.principal);
-      if (unreachable) {
-        // known outage: answer from memory now, ask the database in the background
-        if (hit) {
-          refresh(key, hit);
-          return judge(hit.principal);
-        }
-        if (!probing.has(key)) {
-          probing.add(key);
-          load(key)
-            .catch(() => {})
-            .finally(() => probing.delete(key));
-        }
+      // known outage: a key seen before is answered from memory now, the database asked in the background
+      if (hit && unreachable()) {
+        refresh(key, hit);
+        return judge(hit.principal);
+      }
+      // a cold key waits for a lookup, except within a second of one failing: then it is told at once
+      if (unreachable() && now() - failedAt < coldRecheckMs) {
+        load(key).catch(() => {});
         return unavailable();
       }
       try {

@@ -85,3 +85,13 @@ test("a cold key after the database is back is looked up normally", async () => 
   await waitFor(async () => (await verdict(s, key)) === "ok", { timeoutMs: 1_000 });
   expect(await verdict(s, "lk_" + "x".repeat(30))).toBe("unknown");
 });
+
+test("a second after the last failed lookup, a cold key is looked up again: the first request after recovery succeeds", async () => {
+  const s = setup();
+  const key = s.add();
+  s.setMode("refuse");
+  expect(await verdict(s, key)).toBe("503/5");
+  s.setMode("up");
+  s.tick(1_500);
+  expect(await verdict(s, key)).toBe("ok");
+});
