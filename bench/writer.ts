@@ -10,7 +10,8 @@
  * checked after each mode. With `--db-url` (a libSQL server: http://, ws://,
  * libsql://…?tls=0; token from `--db-auth-token` or LECTR_DB_AUTH_TOKEN) the
  * same runs go to it too, plus two recorders at once, as two replicas would.
- * `bun bench/writer.ts [--events N] [--db-url URL]`
+ * With `--db-pid` the server's CPU per batch is measured too.
+ * `bun bench/writer.ts [--events N] [--db-url URL [--db-pid PID]]`
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,6 +30,7 @@ import { createWriter } from "../src/record/writer.ts";
 import { syntheticBatches } from "./seed.ts";
 import { option } from "./lib/args.ts";
 import { fmtInt, table } from "./lib/stats.ts";
+import { cpuMicros } from "./lib/procfs.ts";
 
 export interface WriterResult {
   mode: "recorder" | "writer" | "two recorders";
@@ -43,6 +45,9 @@ export interface WriterResult {
   batchRows: number | null;
   /** HTTP requests to the database per batch (remote http only; measured on the calling thread). */
   requestsPerBatch: number | null;
+  /** CPU ms per batch: this process (building, encoding, sending) and the server (with --db-pid). */
+  writerCpuMs: number | null;
+  serverCpuMs: number | null;
 }
 
 /** Production settings (src/config.ts): batches of 500, flushed every 250 ms. */
@@ -53,6 +58,8 @@ interface Target {
   /** undefined: a fresh embedded file per mode. */
   url?: string;
   authToken?: string;
+  /** The server's process id, to measure its CPU. */
+  pid?: number;
 }
 
 const label = (t: Target) => (t.url ? t.url.replace(/\?.*$/, "") : "file");
@@ -105,7 +112,7 @@ async function viaRecorders(dir: string, total: number, target: Target, count: 1
   }
   const lost = stats.reduce((n, s) => n + s.spooled + s.dropped, 0);
   if (lost > 0) throw new Error(`recorder spooled or dropped ${lost} events`);
-  return { mode: count === 1 ? "recorder" : "two recorders", db: label(target), events: total, seconds, perSecond: total / seconds, stored, batchMs: null, batchRows: null, requestsPerBatch: null };
+  return { mode: count === 1 ? "recorder" : "two recorders", db: label(target), events: total, seconds, perSecond: total / seconds, stored, batchMs: null, batchRows: null, requestsPerBatch: null, writerCpuMs: null, serverCpuMs: null };
 }
 
 async function viaWriter(dir: string, total: number, target: Target): Promise<WriterResult> {
@@ -137,9 +144,13 @@ async function viaWriter(dir: string, total: number, target: Target): Promise<Wr
     retryMs: 1_000,
     maxQueued: total + 1,
   });
+  const server0 = target.pid ? cpuMicros(target.pid) : 0;
+  const self0 = cpuMicros("self");
   const t0 = performance.now();
   writer.add(events);
   await writer.settled();
+  const writerCpuMs = (cpuMicros("self") - self0) / 1000 / Math.max(1, batches);
+  const serverCpuMs = target.pid ? (cpuMicros(target.pid) - server0) / 1000 / Math.max(1, batches) : null;
   const seconds = (performance.now() - t0) / 1000;
   const stats = writer.stats();
   await writer.close();
@@ -148,13 +159,13 @@ async function viaWriter(dir: string, total: number, target: Target): Promise<Wr
   database.close();
   counted?.close();
   const mean = batchMs.reduce((a, b) => a + b, 0) / Math.max(1, batchMs.length);
-  return { mode: "writer", db: label(target), events: total, seconds, perSecond: total / seconds, stored, batchMs: mean, batchRows: rowsWritten / Math.max(1, batches), requestsPerBatch: counted ? requests / batches : null };
+  return { mode: "writer", db: label(target), events: total, seconds, perSecond: total / seconds, stored, batchMs: mean, batchRows: rowsWritten / Math.max(1, batches), requestsPerBatch: counted ? requests / batches : null, writerCpuMs, serverCpuMs };
 }
 
-export async function runWriterBench(o: { events: number; dir: string; dbUrl?: string; authToken?: string; log?: (l: string) => void }): Promise<WriterResult[]> {
+export async function runWriterBench(o: { events: number; dir: string; dbUrl?: string; authToken?: string; dbPid?: number; log?: (l: string) => void }): Promise<WriterResult[]> {
   const log = o.log ?? console.log;
   const out: WriterResult[] = [];
-  const targets: Target[] = [{}, ...(o.dbUrl ? [{ url: o.dbUrl, authToken: o.authToken }] : [])];
+  const targets: Target[] = [{}, ...(o.dbUrl ? [{ url: o.dbUrl, authToken: o.authToken, pid: o.dbPid }] : [])];
   for (const target of targets) {
     const runs = [() => viaRecorders(o.dir, o.events, target, 1), () => viaWriter(o.dir, o.events, target)];
     if (target.url) runs.push(() => viaRecorders(o.dir, o.events, target, 2));
@@ -171,7 +182,7 @@ const modeNames = { recorder: "recorder (worker thread, as in Lectr)", writer: "
 
 export function writerReport(results: WriterResult[]): string {
   return table(
-    ["database", "path", "events", "seconds", "events/s", "rows per batch", "ms per batch", "HTTP requests per batch", "stored = sent"],
+    ["database", "path", "events", "seconds", "events/s", "rows per batch", "ms per batch", "HTTP requests per batch", "writer CPU ms per batch", "server CPU ms per batch", "stored = sent"],
     results.map((r) => [
       r.db,
       modeNames[r.mode],
@@ -181,6 +192,8 @@ export function writerReport(results: WriterResult[]): string {
       r.batchRows === null ? "" : fmtInt(r.batchRows),
       r.batchMs === null ? "" : r.batchMs.toFixed(1),
       r.requestsPerBatch === null ? "" : r.requestsPerBatch.toFixed(1),
+      r.writerCpuMs === null ? "" : r.writerCpuMs.toFixed(1),
+      r.serverCpuMs === null ? "" : r.serverCpuMs.toFixed(1),
       r.stored === r.events ? "✅" : `❌ ${fmtInt(r.stored)}`,
     ]),
   );
@@ -189,7 +202,7 @@ export function writerReport(results: WriterResult[]): string {
 if (import.meta.main) {
   const dir = mkdtempSync(join(tmpdir(), "lectr-writer-"));
   try {
-    const results = await runWriterBench({ events: Number(option("events") ?? 100_000), dir, dbUrl: option("db-url"), authToken: option("db-auth-token") ?? process.env.LECTR_DB_AUTH_TOKEN });
+    const results = await runWriterBench({ events: Number(option("events") ?? 100_000), dir, dbUrl: option("db-url"), dbPid: option("db-pid") ? Number(option("db-pid")) : undefined, authToken: option("db-auth-token") ?? process.env.LECTR_DB_AUTH_TOKEN });
     console.log(`\n${writerReport(results)}`);
     rmSync(dir, { recursive: true, force: true });
   } catch (err) {
