@@ -149,7 +149,7 @@ await section("soak", async () => {
 });
 
 await section("writer", async () => {
-  const r = await runWriterBench({ events: num("writer-events", 100_000), dir, log });
+  const r = await runWriterBench({ events: num("writer-events", 100_000), dir, log, dbUrl: value("db-url", "") || undefined, dbPid: Number(value("db-pid", "0")) || undefined, authToken: value("db-auth-token", process.env.LECTR_DB_AUTH_TOKEN ?? "") || undefined });
   raw.writer = r;
   md.push("## Event writer", "", "Synthetic events (bench/seed.ts) into a fresh libSQL file through Lectr's recording path on one core: batches of 500 with their rollups and key updates, as in production.", "", writerReport(r), "");
 });

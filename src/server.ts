@@ -27,6 +27,23 @@ import { version } from "./version.ts";
 import { serve, type Served } from "./runtime.ts";
 import { createFrontDoor } from "./front-door.ts";
 
+/** A readiness probe or key lookup the database has not answered in this long counts as unreachable. */
+const probeTimeoutMs = 2_000;
+/** A batch write not answered in this long is spooled (a server that stopped answering, not just a slow one). */
+const writeTimeoutMs = 10_000;
+/** Of the shutdown grace period, the part kept for the event writer after requests. */
+const writerReserveMs = (graceMs: number) => Math.min(10_000, graceMs / 3);
+
+const sleep = (ms: number) =>
+  new Promise<"timeout">((r) => {
+    const t = setTimeout(() => r("timeout"), ms);
+    (t as { unref?: () => void }).unref?.();
+  });
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`no answer in ${ms} ms`)))]);
+}
+
 export interface Lectr {
   url: string;
   port: number;
@@ -67,11 +84,12 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     intervalMs: config.flushIntervalMs,
     retryMs: 1_000,
     maxQueued: 50_000,
+    timeoutMs: writeTimeoutMs,
     logLevel: config.logLevel,
-  });
+  }, { log });
   let inflight = 0;
   let drained: (() => void) | undefined;
-  const auth = createAuthenticator((hash) => findKeyByHash(database.db, hash), config.keyCacheTtlMs);
+  const auth = createAuthenticator((hash) => findKeyByHash(database.db, hash), config.keyCacheTtlMs, { lookupTimeoutMs: probeTimeoutMs });
   const metrics = createLectrMetrics(prices, () => recorder.stats());
   // reloaded often enough that a rule changed on another replica applies within 5 s
   const rules = await startRulesCache(() => listAllRules(database.db), 2_000, (e) => log.warn("routing rules reload failed", { error: String(e) }));
@@ -115,7 +133,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     // Ready means events reach the database: it answers and the writer is not spooling.
     ready: async () => {
       try {
-        await database.client.execute("SELECT 1");
+        await withTimeout(database.client.execute("SELECT 1"), probeTimeoutMs);
         return recorder.stats().healthy;
       } catch {
         return false;
@@ -149,25 +167,33 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     },
     fetch,
     shutdown() {
+      // Everything below finishes within the grace period, whatever fails underneath:
+      // requests get most of it, the event writer the rest, and what it cannot write stays in the spool.
       stopping ??= (async () => {
+        const deadline = Date.now() + config.shutdownGraceMs;
         const stopped = server.stop(false);
-        const graceOver = Date.now() + config.shutdownGraceMs;
+        const requestsUntil = deadline - writerReserveMs(config.shutdownGraceMs);
         if (inflight > 0) {
           const done = new Promise<void>((r) => (drained = r));
-          const grace = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), config.shutdownGraceMs).unref?.());
+          const grace = sleep(Math.max(0, config.shutdownGraceMs - writerReserveMs(config.shutdownGraceMs)));
           if ((await Promise.race([done, grace])) === "timeout") log.warn("grace period over, closing open requests", { inflight });
         }
         // An answer is recorded before its last byte is written: wait for the runtime to finish writing it
         // (idle keep-alive connections do not count, so the forced stop below only closes those).
-        while (server.pending() > 0 && Date.now() < graceOver) await new Promise((r) => setTimeout(r, 10));
+        while (server.pending() > 0 && Date.now() < requestsUntil) await new Promise((r) => setTimeout(r, 10));
         if (server.pending() > 0) log.warn("grace period over, closing responses still being written", { pending: server.pending() });
-        await server.stop(true).catch(() => {});
-        await stopped.catch(() => {});
+        await withTimeout(server.stop(true), 1_000).catch(() => {});
+        await withTimeout(stopped, 1_000).catch(() => {});
         rules.stop();
         priceBooks.stop();
-        await recorder.close();
-        await tracer?.flush();
-        database.close();
+        // a little is kept back for the tracer and the log line
+        await recorder.close(Math.max(500, deadline - Date.now() - 500));
+        await withTimeout(tracer?.flush() ?? Promise.resolve(), Math.max(100, deadline - Date.now())).catch(() => {});
+        try {
+          database.close();
+        } catch (err) {
+          log.warn("database close failed", { error: String(err) });
+        }
         log.info("stopped", { events: recorder.written });
       })();
       return stopping;

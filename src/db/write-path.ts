@@ -8,7 +8,7 @@
  * running it, which halved the writer's throughput (bench/graphql.ts). It is
  * the same libSQL engine @libsql/client drives, and WAL lets it write while the
  * client's connections read. Remote databases and `:memory:` go through the
- * client, each batch of statements in one round trip.
+ * client; a batch of statements with its BEGIN and COMMIT is one round trip.
  *
  * Transactions are serialised: a second one waits for the first to finish.
  */
@@ -28,8 +28,15 @@ export interface WriteTx {
 export interface WritePath {
   /** Runs `fn` in a write transaction: commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
+  /** Runs the statements in one write transaction, rolled back if any fails: one round trip to a server. */
+  batch(statements: InStatement[]): Promise<WriteResult[]>;
+  /** Prepared statements are kept: callers gain from a few fixed statement shapes. */
+  reusesStatements: boolean;
   close(): void;
 }
+
+const toResults = (rs: { rowsAffected: number; rows: unknown }[]): WriteResult[] =>
+  rs.map((r) => ({ rowsAffected: r.rowsAffected, rows: r.rows as Record<string, unknown>[] }));
 
 export function clientWritePath(client: Client): WritePath {
   return serialised({
@@ -37,10 +44,7 @@ export function clientWritePath(client: Client): WritePath {
       const tx = await client.transaction("write");
       try {
         const value = await fn({
-          batch: async (statements) =>
-            statements.length === 0
-              ? []
-              : (await tx.batch(statements)).map((r) => ({ rowsAffected: r.rowsAffected, rows: r.rows as unknown as Record<string, unknown>[] })),
+          batch: async (statements) => (statements.length === 0 ? [] : toResults(await tx.batch(statements))),
         });
         await tx.commit();
         return value;
@@ -48,6 +52,9 @@ export function clientWritePath(client: Client): WritePath {
         tx.close();
       }
     },
+    // BEGIN, the statements and COMMIT in one request (an interactive transaction costs a round trip per step)
+    batch: async (statements) => (statements.length === 0 ? [] : toResults(await client.batch(statements, "write"))),
+    reusesStatements: false,
     close() {},
   });
 }
@@ -82,19 +89,22 @@ export function nativeWritePath(path: string, busyTimeoutMs: number): WritePath 
     if (s.reader) return { rowsAffected: 0, rows: s.all(...values) as Record<string, unknown>[] };
     return { rowsAffected: s.run(...values).changes, rows: [] };
   };
+  const transaction = async <T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> => {
+    const db = open();
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const value = await fn({ batch: async (list) => list.map((s) => run(db, s)) });
+      db.exec("COMMIT");
+      return value;
+    } catch (err) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw err;
+    }
+  };
   return serialised({
-    async transaction(fn) {
-      const db = open();
-      db.exec("BEGIN IMMEDIATE");
-      try {
-        const value = await fn({ batch: async (list) => list.map((s) => run(db, s)) });
-        db.exec("COMMIT");
-        return value;
-      } catch (err) {
-        if (db.inTransaction) db.exec("ROLLBACK");
-        throw err;
-      }
-    },
+    transaction,
+    batch: (statements) => transaction((tx) => tx.batch(statements)),
+    reusesStatements: true,
     close() {
       statements.clear();
       connection?.close();
@@ -112,15 +122,15 @@ function toSqlite(v: InValue): unknown {
 
 function serialised(w: WritePath): WritePath {
   let last: Promise<unknown> = Promise.resolve();
+  const after = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = last.then(run, run);
+    last = next.catch(() => {});
+    return next;
+  };
   return {
-    transaction(fn) {
-      const next = last.then(
-        () => w.transaction(fn),
-        () => w.transaction(fn),
-      );
-      last = next.catch(() => {});
-      return next;
-    },
+    transaction: (fn) => after(() => w.transaction(fn)),
+    batch: (statements) => after(() => w.batch(statements)),
+    reusesStatements: w.reusesStatements,
     close: () => w.close(),
   };
 }

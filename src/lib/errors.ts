@@ -8,6 +8,7 @@ import { providerIds } from "../providers/types.ts";
 export type ProxyError =
   | { kind: "invalid_lectr_key"; reason: "missing" | "unknown" | "revoked" }
   | { kind: "too_many_auth_failures"; retryAfterS: number }
+  | { kind: "database_unavailable"; retryAfterS: number }
   | { kind: "invalid_provider"; value: string }
   | { kind: "invalid_task"; value: string }
   | { kind: "invalid_feature"; length: number }
@@ -48,6 +49,12 @@ function describe(error: ProxyError): { status: number; type: string; message: s
         status: 429,
         type: "rate_limit_error",
         message: `Too many requests with an invalid X-Lectr-Key from this address; try again in ${error.retryAfterS} s.`,
+      };
+    case "database_unavailable":
+      return {
+        status: 503,
+        type: "api_error",
+        message: `Lectr cannot reach its database to check this X-Lectr-Key; try again in ${error.retryAfterS} s.`,
       };
     case "invalid_provider":
       return {
@@ -135,7 +142,9 @@ export function httpError(error: ProxyError): HttpError {
   return { status, code, body: { error: { message, type, code, param: null } } };
 }
 
+/** Errors that say when to come back carry `retry-after` (RFC 9110 §10.2.3). */
 export function errorResponse(error: ProxyError, headers?: Record<string, string>): Response {
   const e = httpError(error);
-  return Response.json(e.body, { status: e.status, headers });
+  const retry = "retryAfterS" in error ? { "retry-after": String(error.retryAfterS) } : undefined;
+  return Response.json(e.body, { status: e.status, headers: retry ? { ...retry, ...headers } : headers });
 }

@@ -72,7 +72,8 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     }
     const principal = await auth.authenticate(request.headers.get("x-lectr-key"));
     if (!principal.ok) {
-      deps.limiter.fail(clientIp(), createdAt);
+      // an unreachable database is not the client's failed attempt
+      if (principal.error.kind === "invalid_lectr_key") deps.limiter.fail(clientIp(), createdAt);
       observer.authFailure(principal.error.reason);
       return errorResponse(principal.error);
     }

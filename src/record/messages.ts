@@ -11,6 +11,8 @@ export interface WriterConfig {
   intervalMs: number;
   retryMs: number;
   maxQueued: number;
+  /** A batch not written within this long counts as a failure. */
+  timeoutMs: number;
   logLevel: LogLevel;
 }
 
@@ -25,4 +27,6 @@ export type FromWriter =
   | { t: "ready"; stats: WriterStats }
   | { t: "failed"; message: string }
   | { t: "done"; id: number; stats: WriterStats }
+  /** Every event of the first `n` "events" messages is in the database or the spool. */
+  | { t: "ack"; n: number }
   | { t: "stats"; stats: WriterStats };

@@ -2,36 +2,96 @@
  * The local spool: events the database could not take are appended here as
  * JSON lines and replayed when it is back. Replay inserts by event id, so a
  * file replayed twice (a crash between insert and delete) adds nothing twice.
+ *
+ * Each process appends and replays only in its own subdirectory, so replicas
+ * started from one folder never read or delete each other's files. Files
+ * nobody owns any more (a process that stopped with the database down, or
+ * files dropped in the spool's top level) are claimed by renaming them into
+ * one's own directory: a rename succeeds for exactly one claimant.
  */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { EventRow } from "../db/tables.ts";
 
 export interface Spool {
+  /** The spool's root, shared by every process configured with it. */
   dir: string;
+  /** This process's own subdirectory. */
+  own: string;
   append(rows: EventRow[]): void;
   /** Closes the file being appended to, so everything so far can be replayed. */
   rotate(): void;
-  /** Files ready to replay, oldest first (never the one being appended to). */
+  /** Moves files nobody owns into this process's directory; returns how many. */
+  adopt(): number;
+  /** Own files ready to replay, oldest first (never the one being appended to). */
   sealed(): string[];
   read(file: string): { rows: EventRow[]; corrupt: number };
   remove(file: string): void;
+  /** Bytes waiting in this process's directory. */
   bytes(): number;
+  /** Marks the directory as no longer owned (others may adopt what is left); removes it when empty. */
+  close(): void;
 }
 
 /** Rotate at this size so a long outage does not build one huge file. */
 const maxFileBytes = 8 * 1024 * 1024;
+/** The owner touches its mark this often; a mark this much older belongs to a process that is gone. */
+const heartbeatMs = 5_000;
+export const orphanAfterMs = 30_000;
+const ownerMark = "owner";
+const isEventFile = (f: string) => f.startsWith("events-") && f.endsWith(".jsonl");
 
-export function openSpool(dir: string): Spool {
-  mkdirSync(dir, { recursive: true });
+export function openSpool(dir: string, now: () => number = Date.now): Spool {
+  const instance = `${hostname().replace(/[^A-Za-z0-9_-]/g, "_")}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const own = join(dir, instance);
+  const mark = join(own, ownerMark);
+  const ensure = () => {
+    mkdirSync(own, { recursive: true });
+    writeFileSync(mark, String(process.pid));
+  };
+  ensure();
+  const touch = () => {
+    try {
+      const t = new Date(now());
+      utimesSync(mark, t, t);
+    } catch {
+      // the directory was removed underneath: append recreates it
+    }
+  };
+  const heartbeat = setInterval(touch, heartbeatMs);
+  (heartbeat as { unref?: () => void }).unref?.();
+
   let current: string | undefined;
   let currentBytes = 0;
   let seq = 0;
-  const name = () => `events-${Date.now().toString().padStart(15, "0")}-${process.pid}-${(seq++).toString().padStart(6, "0")}.jsonl`;
-  const all = () => readdirSync(dir).filter((f) => f.startsWith("events-") && f.endsWith(".jsonl")).sort();
+  const name = () => `events-${now().toString().padStart(15, "0")}-${process.pid}-${(seq++).toString().padStart(6, "0")}.jsonl`;
+  const list = (d: string) => {
+    try {
+      return readdirSync(d);
+    } catch {
+      return [];
+    }
+  };
+  const claim = (from: string, file: string): number => {
+    try {
+      renameSync(join(from, file), join(own, `events-${file.slice("events-".length, -".jsonl".length)}-adopted.jsonl`));
+      return 1;
+    } catch {
+      return 0; // another process claimed it first
+    }
+  };
+  const orphaned = (d: string) => {
+    try {
+      return now() - statSync(join(d, ownerMark)).mtimeMs > orphanAfterMs;
+    } catch {
+      return true; // no mark: released by a clean stop, or never finished starting
+    }
+  };
 
   return {
     dir,
+    own,
     append(rows) {
       if (rows.length === 0) return;
       if (!current || currentBytes > maxFileBytes) {
@@ -41,21 +101,48 @@ export function openSpool(dir: string): Spool {
       let text = "";
       for (const r of rows) text += `${JSON.stringify(r)}\n`;
       // one write per batch: a crash can cut only the last line, which replay skips
-      appendFileSync(join(dir, current), text);
+      try {
+        appendFileSync(join(own, current), text);
+      } catch {
+        ensure();
+        appendFileSync(join(own, current), text);
+      }
       currentBytes += text.length;
     },
     rotate() {
       current = undefined;
     },
+    adopt() {
+      let n = 0;
+      for (const entry of list(dir)) {
+        const path = join(dir, entry);
+        if (isEventFile(entry)) {
+          n += claim(dir, entry);
+          continue;
+        }
+        if (path === own || !orphaned(path)) continue;
+        const files = list(path).filter(isEventFile);
+        for (const f of files) n += claim(path, f);
+        if (list(path).every((f) => f === ownerMark)) rmSync(path, { recursive: true, force: true });
+      }
+      return n;
+    },
     sealed() {
-      return all()
-        .filter((f) => f !== current)
-        .map((f) => join(dir, f));
+      return list(own)
+        .filter((f) => isEventFile(f) && f !== current)
+        .sort()
+        .map((f) => join(own, f));
     },
     read(file) {
       const rows: EventRow[] = [];
       let corrupt = 0;
-      for (const line of readFileSync(file, "utf8").split("\n")) {
+      let text = "";
+      try {
+        text = readFileSync(file, "utf8");
+      } catch {
+        return { rows, corrupt };
+      }
+      for (const line of text.split("\n")) {
         if (line === "") continue;
         try {
           rows.push(JSON.parse(line) as EventRow);
@@ -70,14 +157,25 @@ export function openSpool(dir: string): Spool {
     },
     bytes() {
       let n = 0;
-      for (const f of all()) {
+      for (const f of list(own)) {
+        if (!isEventFile(f)) continue;
         try {
-          n += statSync(join(dir, f)).size;
+          n += statSync(join(own, f)).size;
         } catch {
-          // removed meanwhile by another process's replay
+          // removed underneath
         }
       }
       return n;
+    },
+    close() {
+      clearInterval(heartbeat);
+      current = undefined;
+      rmSync(mark, { force: true });
+      try {
+        rmdirSync(own); // only when empty: what is left waits for the next start or another replica
+      } catch {
+        // events left, or already gone
+      }
     },
   };
 }

@@ -32,7 +32,9 @@ self.onmessage = async (e) => {
           intervalMs: c.intervalMs,
           retryMs: c.retryMs,
           maxQueued: c.maxQueued,
+          timeoutMs: c.timeoutMs,
           onChange: (stats) => post({ t: "stats", stats }),
+          onDone: (n) => post({ t: "ack", n }),
         });
         // a previous run may have left events in the spool
         await writer.replay();

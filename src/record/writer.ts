@@ -17,6 +17,8 @@ export interface WriterStats {
   lastFlushAt: number | null;
   lastBatchMs: number | null;
   spoolBytes: number;
+  /** Batches retried because the database was busy (another writer held its lock). */
+  busyRetries: number;
 }
 
 export interface WriterOptions {
@@ -29,28 +31,57 @@ export interface WriterOptions {
   retryMs: number;
   /** Events held in memory before the oldest spill to the spool. */
   maxQueued: number;
+  /** A batch not written within this long counts as a failure (a server that stopped answering). */
+  timeoutMs?: number;
   /** Called after each batch, spill or replay, with the new figures. */
   onChange?(stats: WriterStats): void;
+  /** Every event of the first `n` `add` calls is in the database or the spool. */
+  onDone?(n: number): void;
 }
 
 export interface Writer {
   add(rows: EventRow[]): void;
   /** Resolves when every event added so far is in the database or the spool. */
   settled(): Promise<void>;
-  /** Tries the spool now (at start-up, and when the database is back). */
+  /** Tries the spool now (at start-up, and when the database is back) until it is empty. */
   replay(): Promise<void>;
   close(): Promise<void>;
   stats(): WriterStats;
 }
 
+/** Busy/locked is another writer holding the lock: wait and retry, up to this long, before calling it an outage. */
+const busyBudgetMs = 5_000;
+/** While healthy, look this often for spool files a stopped process left behind. */
+const adoptMs = 15_000;
+/** A backlog is written in batches up to this many times larger: fewer transactions while catching up. */
+const backlogFactor = 4;
+
+/** SQLITE_BUSY / SQLITE_LOCKED, from the embedded engine or a libSQL server. */
+export function isBusy(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
+  const text = `${String(e?.code ?? "")} ${String(e?.message ?? err)} ${String(e?.cause?.code ?? "")} ${String(e?.cause?.message ?? "")}`;
+  return /SQLITE_BUSY|SQLITE_LOCKED|database is locked|database table is locked/i.test(text);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function withTimeout<T>(p: Promise<T>, ms: number | undefined): Promise<T> {
+  if (!ms) return p;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`database write took over ${ms} ms`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function createWriter(o: WriterOptions): Writer {
   let queue: EventRow[] = [];
-  const s = { written: 0, spooled: 0, replayed: 0, dropped: 0, lastFlushAt: null as number | null, lastBatchMs: null as number | null };
+  const s = { written: 0, spooled: 0, replayed: 0, dropped: 0, busyRetries: 0, lastFlushAt: null as number | null, lastBatchMs: null as number | null };
   let healthy = true;
   let running: Promise<void> | undefined;
+  let replaying: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  let adds = 0;
 
   const spill = (rows: EventRow[]) => {
     try {
@@ -59,12 +90,12 @@ export function createWriter(o: WriterOptions): Writer {
     } catch (err) {
       // disk full as well: nothing left to keep them in
       s.dropped += rows.length;
-      o.log.error("events dropped: database and spool both failed", { events: rows.length, error: String(err) });
+      o.log.error("events dropped: database and spool both failed", { events: rows.length, error: String(err), ids: rows.map((r) => r.id) });
     }
   };
 
   const markDown = (err: unknown) => {
-    if (healthy) o.log.error("database write failed; spooling events until it is back", { error: String(err), spool: o.spool.dir });
+    if (healthy) o.log.error("database write failed; spooling events until it is back", { error: String(err), spool: o.spool.own });
     healthy = false;
     scheduleRetry();
   };
@@ -77,16 +108,34 @@ export function createWriter(o: WriterOptions): Writer {
     }, o.retryMs);
   };
 
+  /** One batch, retried with backoff while the database is only busy. */
+  const insert = async (rows: EventRow[]) => {
+    const t0 = performance.now();
+    let delay = 25;
+    for (;;) {
+      try {
+        return await withTimeout(o.insert(rows), o.timeoutMs);
+      } catch (err) {
+        if (!isBusy(err) || closed || performance.now() - t0 + delay > busyBudgetMs) throw err;
+        s.busyRetries++;
+        await sleep(delay);
+        delay = Math.min(delay * 2, 1_000);
+      }
+    }
+  };
+
   // Events taken off the queue by the drain and not yet written: still counted as queued.
   let taken = 0;
   const drain = async () => {
     while (queue.length > 0) {
       // the whole queue at once, cut into batches: re-slicing the rest after every batch is quadratic in a backlog
       const rows = queue;
+      const through = adds;
       queue = [];
       taken = rows.length;
-      for (let i = 0; i < rows.length; i += o.batchSize) {
-        const batch = rows.length <= o.batchSize ? rows : rows.slice(i, i + o.batchSize);
+      const size = rows.length > o.batchSize * 2 ? o.batchSize * backlogFactor : o.batchSize;
+      for (let i = 0; i < rows.length; i += size) {
+        const batch = rows.length <= size ? rows : rows.slice(i, i + size);
         taken -= batch.length;
         if (!healthy) {
           spill(batch);
@@ -94,7 +143,7 @@ export function createWriter(o: WriterOptions): Writer {
         }
         const t0 = performance.now();
         try {
-          await o.insert(batch);
+          await insert(batch);
           s.written += batch.length;
           s.lastFlushAt = Date.now();
           s.lastBatchMs = performance.now() - t0;
@@ -103,6 +152,7 @@ export function createWriter(o: WriterOptions): Writer {
           spill(batch);
         }
       }
+      o.onDone?.(through);
     }
   };
 
@@ -114,31 +164,55 @@ export function createWriter(o: WriterOptions): Writer {
     return running;
   };
 
-  const replay = async (): Promise<void> => {
-    await running;
-    o.spool.rotate();
-    for (const file of o.spool.sealed()) {
-      const { rows, corrupt } = o.spool.read(file);
-      if (corrupt > 0) o.log.warn("spool lines skipped (cut by a crash)", { file, lines: corrupt });
-      try {
-        for (let i = 0; i < rows.length; i += o.batchSize) await o.insert(rows.slice(i, i + o.batchSize));
-      } catch (err) {
-        markDown(err);
-        o.onChange?.(stats());
-        return;
+  /** Replays until no spool file is left: batches spooled while it runs are picked up too. */
+  const replayAll = async (): Promise<void> => {
+    const before = s.replayed;
+    const adopted = o.spool.adopt();
+    if (adopted > 0) o.log.info("adopted spool files left by a stopped process", { files: adopted });
+    for (;;) {
+      o.spool.rotate();
+      const files = o.spool.sealed();
+      if (files.length === 0) break;
+      for (const file of files) {
+        const { rows, corrupt } = o.spool.read(file);
+        if (corrupt > 0) o.log.warn("spool lines skipped (cut by a crash)", { file, lines: corrupt });
+        try {
+          for (let i = 0; i < rows.length; i += o.batchSize * backlogFactor) await insert(rows.slice(i, i + o.batchSize * backlogFactor));
+        } catch (err) {
+          markDown(err);
+          o.onChange?.(stats());
+          return;
+        }
+        o.spool.remove(file);
+        s.replayed += rows.length;
+        // the database answers: new batches go to it again while the rest of the spool replays
+        back();
       }
-      o.spool.remove(file);
-      s.replayed += rows.length;
+      o.spool.adopt();
     }
-    if (!healthy) o.log.info("database is back; spooled events replayed", { replayed: s.replayed });
-    healthy = true;
+    back();
+    if (s.replayed > before) o.log.info("spooled events replayed", { events: s.replayed - before, total: s.replayed });
     o.onChange?.(stats());
   };
+  const back = () => {
+    if (!healthy) o.log.info("database is back", { spool: o.spool.own });
+    healthy = true;
+  };
+  const replay = (): Promise<void> => {
+    replaying ??= replayAll().finally(() => (replaying = undefined));
+    return replaying;
+  };
+
+  const adoptTimer = setInterval(() => {
+    if (healthy && !replaying && !closed) void replay();
+  }, adoptMs);
+  (adoptTimer as { unref?: () => void }).unref?.();
 
   const stats = (): WriterStats => ({ ...s, queued: queue.length + taken, healthy, spoolBytes: o.spool.bytes() });
 
   return {
     add(rows) {
+      adds++;
       queue.push(...rows);
       if (queue.length > o.maxQueued) spill(queue.splice(0, queue.length - o.maxQueued));
       if (queue.length >= o.batchSize) void run();
@@ -155,10 +229,12 @@ export function createWriter(o: WriterOptions): Writer {
     replay,
     async close() {
       closed = true;
+      clearInterval(adoptTimer);
       if (timer) clearTimeout(timer);
       if (retry) clearTimeout(retry);
       timer = retry = undefined;
       while (queue.length > 0 || running) await run();
+      o.spool.close();
     },
     stats,
   };

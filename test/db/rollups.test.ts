@@ -156,13 +156,14 @@ describe("rollups", () => {
 });
 
 describe("the event writer", () => {
-  test("an event already stored (a retried batch) is neither stored nor counted twice", async () => {
+  test.each(["native", "client"] as const)("an event already stored (a retried batch) is neither stored nor counted twice (%s write path)", async (path) => {
     const db = await freshDb();
+    const write = path === "native" ? db.writePath : clientWritePath(db.client);
     const { org, keyRow } = await createOrg(db.db, "acme");
     const events = randomEvents(org.id, keyRow.id, 300, 1, 5);
-    await insertEvents(db.writePath, events.slice(0, 200));
+    await insertEvents(write, events.slice(0, 200));
     // the retry carries the first 200 again, twice over, plus 100 new ones
-    await insertEvents(db.writePath, [...events.slice(100), ...events.slice(0, 200)]);
+    await insertEvents(write, [...events.slice(100), ...events.slice(0, 200)]);
     const all = { from: T0 - dayMs, to: T0 + 2 * dayMs };
     const { rows } = await readUsage(db.db, { orgId: org.id, periods: [all], groupBy: [] });
     const count = await db.client.execute("SELECT count(*) AS n FROM events");

@@ -1,28 +1,37 @@
 /** The writer's state machine: healthy → spooling → replayed exactly once. */
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, appendFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, rmSync, appendFileSync, readdirSync, mkdirSync, writeFileSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventRow } from "../../src/db/tables.ts";
 import { silentLogger } from "../../src/lib/log.ts";
-import { openSpool } from "../../src/record/spool.ts";
-import { createWriter } from "../../src/record/writer.ts";
+import { openSpool, orphanAfterMs } from "../../src/record/spool.ts";
+import { createWriter, isBusy } from "../../src/record/writer.ts";
 import { eventRow } from "../helpers/rows.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 // deterministic ids and times, so the assertions can name them
 const row = (i: number): EventRow => eventRow("o", "k", i, { id: `e${i}`, latency_ms: 1 });
 
-function setup() {
+interface SetupOptions {
+  /** Called before each insert; may throw or wait. */
+  before?: (rows: EventRow[]) => Promise<void> | void;
+  timeoutMs?: number;
+}
+
+function setup(opts: SetupOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), "lectr-writer-"));
   const db = new Map<string, EventRow>();
   let down = false;
   let inserts = 0;
+  const done: number[] = [];
   const spool = openSpool(join(dir, "spool"));
   const writer = createWriter({
     // an idempotent insert by id, like the real one
     insert: async (rows) => {
       inserts++;
-      if (down) throw new Error("SQLITE_BUSY: database is locked");
+      await opts.before?.(rows);
+      if (down) throw new Error("fetch failed: ECONNREFUSED 127.0.0.1:8080");
       for (const r of rows) db.set(r.id, r);
     },
     spool,
@@ -31,12 +40,15 @@ function setup() {
     intervalMs: 1,
     retryMs: 60_000,
     maxQueued: 10,
+    timeoutMs: opts.timeoutMs,
+    onDone: (n) => done.push(n),
   });
   return {
     dir,
     db,
     spool,
     writer,
+    done,
     setDown: (v: boolean) => (down = v),
     inserts: () => inserts,
     // closed first: a writer left spooling would retry into the removed folder after the test
@@ -46,6 +58,8 @@ function setup() {
     },
   };
 }
+
+const eventFiles = (d: string) => readdirSync(d).filter((f) => f.endsWith(".jsonl"));
 
 describe("writer", () => {
   test("healthy: batches of batchSize reach the database", async () => {
@@ -102,7 +116,7 @@ describe("writer", () => {
     appendFileSync(s.spool.sealed()[0]!, '{"id":"e3","org_');
     await s.writer.replay();
     expect([...s.db.keys()]).toEqual(["e1", "e2"]);
-    expect(readdirSync(s.spool.dir)).toEqual([]);
+    expect(eventFiles(s.spool.own)).toEqual([]);
   });
 
   test("the in-memory queue is bounded: the oldest spill to the spool", async () => {
@@ -115,5 +129,120 @@ describe("writer", () => {
     s.setDown(false);
     await s.writer.replay();
     expect(s.db.size).toBe(25);
+  });
+
+  test("events spooled while a replay runs are replayed by it too, without another attempt", async () => {
+    let gate: (() => void) | undefined;
+    let first = true;
+    await using s = setup({
+      before: async () => {
+        if (!first) return;
+        first = false;
+        await new Promise<void>((r) => (gate = r));
+      },
+    });
+    s.setDown(true);
+    first = false;
+    s.writer.add([row(1), row(2)]);
+    await s.writer.settled();
+    s.setDown(false);
+    first = true;
+    const replay = s.writer.replay();
+    await waitFor(() => gate);
+    // still unhealthy while the first file replays: these go to a new spool file
+    s.writer.add([row(3), row(4)]);
+    await s.writer.settled();
+    expect(s.writer.stats()).toMatchObject({ healthy: false, spooled: 4 });
+    gate!();
+    await replay;
+    expect([...s.db.keys()].sort()).toEqual(["e1", "e2", "e3", "e4"]);
+    expect(s.writer.stats()).toMatchObject({ healthy: true, replayed: 4, spoolBytes: 0 });
+    expect(eventFiles(s.spool.own)).toEqual([]);
+  });
+
+  test("busy or locked is retried with backoff, not spooled", async () => {
+    let busy = 3;
+    await using s = setup({
+      before: () => {
+        if (busy-- > 0) throw Object.assign(new Error("SQLITE_BUSY: database is locked"), { code: "SQLITE_BUSY" });
+      },
+    });
+    s.writer.add([row(1), row(2), row(3)]);
+    await s.writer.settled();
+    expect([...s.db.keys()]).toEqual(["e1", "e2", "e3"]);
+    expect(s.writer.stats()).toMatchObject({ written: 3, spooled: 0, healthy: true, busyRetries: 3 });
+  });
+
+  test("which errors are busy", () => {
+    expect(
+      [
+        Object.assign(new Error("x"), { code: "SQLITE_BUSY" }),
+        new Error("SQLITE_LOCKED: database table is locked"),
+        Object.assign(new Error("SERVER_ERROR"), { cause: { message: "database is locked" } }),
+        new Error("fetch failed"),
+        new Error("SQLITE_CONSTRAINT"),
+        "ECONNREFUSED",
+      ].map(isBusy),
+    ).toEqual([true, true, true, false, false, false]);
+  });
+
+  test("a write that never answers counts as a failure after the timeout; the events are spooled", async () => {
+    let hang = true;
+    await using s = setup({ timeoutMs: 50, before: () => (hang ? new Promise<void>(() => {}) : undefined) });
+    s.writer.add([row(1), row(2), row(3)]);
+    await s.writer.settled();
+    expect(s.writer.stats()).toMatchObject({ written: 0, spooled: 3, healthy: false });
+    hang = false;
+    await s.writer.replay();
+    expect([...s.db.keys()]).toEqual(["e1", "e2", "e3"]);
+  });
+
+  test("every add is reported done once its events are in the database or the spool", async () => {
+    await using s = setup();
+    s.writer.add([row(1)]);
+    s.writer.add([row(2), row(3), row(4)]);
+    await s.writer.settled();
+    s.setDown(true);
+    s.writer.add([row(5)]);
+    await s.writer.settled();
+    expect(s.done.at(-1)).toBe(3);
+  });
+});
+
+describe("spool ownership", () => {
+  test("each process appends in its own directory; files nobody owns are adopted, a live owner's are not", async () => {
+    await using s = setup();
+    const root = s.spool.dir;
+    // a live replica's directory, a stopped one's (mark too old) and a file left in the top level
+    const live = join(root, "live-1"), gone = join(root, "gone-2");
+    for (const d of [live, gone]) {
+      mkdirSync(d);
+      writeFileSync(join(d, "owner"), "1");
+    }
+    const old = new Date(Date.now() - orphanAfterMs - 1_000);
+    utimesSync(join(gone, "owner"), old, old);
+    const line = (i: number) => `${JSON.stringify(row(i))}\n`;
+    writeFileSync(join(live, "events-1.jsonl"), line(1));
+    writeFileSync(join(gone, "events-2.jsonl"), line(2));
+    writeFileSync(join(root, "events-3.jsonl"), line(3));
+    await s.writer.replay();
+    expect([...s.db.keys()].sort()).toEqual(["e2", "e3"]);
+    expect(eventFiles(live)).toEqual(["events-1.jsonl"]);
+    expect(readdirSync(root).sort()).toEqual(["live-1", s.spool.own.slice(root.length + 1)].sort());
+    // a second spool on the same root gets its own directory
+    const other = openSpool(root);
+    expect(other.own).not.toBe(s.spool.own);
+    other.close();
+  });
+
+  test("closing releases the directory: removed when empty, adoptable at once when not", async () => {
+    await using s = setup();
+    const a = openSpool(s.spool.dir);
+    a.close();
+    const b = openSpool(s.spool.dir);
+    b.append([row(1)]);
+    b.close();
+    expect(s.spool.adopt()).toBe(1);
+    expect(readdirSync(s.spool.dir)).toEqual([s.spool.own.slice(s.spool.dir.length + 1)]);
   });
 });
