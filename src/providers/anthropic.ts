@@ -17,7 +17,8 @@ export const anthropic: Provider = {
     defaultBaseUrl: "https://api.anthropic.com/v1",
     description: "Anthropic base: /v1/messages and the OpenAI-SDK-compatible /v1/chat/completions",
   },
-  detect: { prefixes: ["claude-"], exact: [] },
+  // Anthropic's SDKs send anthropic-version on every call (models, batches, count_tokens have no model to go by).
+  detect: { prefixes: ["claude-"], exact: [], headers: ["anthropic-version"] },
   auth: "bearer",
   injectStreamUsage: true,
   // "1-hour cache write tokens are 2 times the base input tokens price"
