@@ -1,4 +1,4 @@
-import { asObject, count, openAiStyleUsage } from "./openai-usage.ts";
+import { asObject, openAiStyleUsage } from "./openai-usage.ts";
 import { appendPath, type Provider } from "./provider.ts";
 
 /**
@@ -27,7 +27,7 @@ export const anthropic: Provider = {
   chatUsage(body) {
     const usage = asObject(body.usage);
     // §2.5: details are "always empty"; genai-prices reads a top-level `cached_tokens` (unverified), so accept it.
-    return usage && openAiStyleUsage(usage, count(usage.cached_tokens));
+    return usage && openAiStyleUsage(usage, usage.cached_tokens);
   },
   url: appendPath,
 };
