@@ -424,3 +424,76 @@ test("defaultMockUsage has distinct totals per provider", () => {
   const totals = Object.values(defaultMockUsage).map((u) => u.promptTokens + u.completionTokens + u.thinkingTokens);
   expect(new Set(totals).size).toBe(5);
 });
+
+/** `event:` names of an SSE body, in order. */
+const eventNames = (text: string): string[] => text.split("\n").filter((l) => l.startsWith("event: ")).map((l) => l.slice(7));
+
+describe("openai: Responses API", () => {
+  const url = () => `${mocks.openai.baseUrl}/responses`;
+  test("non-stream: a response object with output_text and usage (cached ⊂ input, reasoning ⊂ output)", async () => {
+    mocks.openai.setBehavior({ usage: { reasoningTokens: 16 } });
+    const body = await (await post(mocks.openai, { model: "o3-mini", input: "hi" }, { url: url() })).json();
+    expect([body.object, body.status, body.model]).toEqual(["response", "completed", "o3-mini"]);
+    expect(body.output.map((o: Json) => o.type)).toEqual(["reasoning", "message"]);
+    expect(body.output[1].content[0]).toEqual({ type: "output_text", annotations: [], logprobs: [], text: "Hello from the mock upstream." });
+    expect(body.usage).toEqual({ input_tokens: 120, input_tokens_details: { cached_tokens: 32 }, output_tokens: 48, output_tokens_details: { reasoning_tokens: 16 }, total_tokens: 168 });
+  });
+  test("stream: typed events, each event: line naming its data's type, usage only in response.completed", async () => {
+    mocks.openai.setBehavior({ usage: { reasoningTokens: 0 }, contentChunks: ["a", "b"] });
+    const text = await (await post(mocks.openai, { model: "gpt-4o", input: "hi", stream: true }, { url: url() })).text();
+    const names = eventNames(text);
+    expect(names).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added",
+      "response.content_part.added",
+      "response.output_text.delta",
+      "response.output_text.delta",
+      "response.output_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.completed",
+    ]);
+    const data = events(text);
+    expect(data.map((d) => d.type)).toEqual(names);
+    expect(data.map((d) => d.sequence_number)).toEqual(names.map((_, i) => i));
+    expect(data.filter((d) => d.response?.usage).map((d) => d.type)).toEqual(["response.completed"]);
+  });
+  test("a tool call: a function_call item with its arguments", async () => {
+    mocks.openai.setBehavior({ toolCall: { name: "f", arguments: '{"a":1}' } });
+    const text = await (await post(mocks.openai, { model: "gpt-4o", input: "hi", stream: true }, { url: url() })).text();
+    const done = events(text).find((d) => d.type === "response.function_call_arguments.done")!;
+    expect(done.arguments).toBe('{"a":1}');
+    expect(events(text).at(-1)!.response.output.at(-1)).toMatchObject({ type: "function_call", name: "f", arguments: '{"a":1}' });
+  });
+});
+
+describe("anthropic: native Messages API", () => {
+  const url = () => `${mocks.anthropic.baseUrl}/messages`;
+  const usage = { promptTokens: 2000, completionTokens: 50, cachedTokens: 1500, cacheWriteTokens: 400, cacheWrite1hTokens: 100 };
+  test("non-stream: a message whose input_tokens leaves out cache reads and writes", async () => {
+    mocks.anthropic.setBehavior({ usage });
+    const body = await (await post(mocks.anthropic, { model: "claude-x", max_tokens: 9, messages: [] }, { url: url(), headers: { "x-api-key": keys.anthropic } })).json();
+    expect([body.type, body.role, body.stop_reason, body.content]).toEqual(["message", "assistant", "end_turn", [{ type: "text", text: "Hello from the mock upstream." }]]);
+    expect(body.usage).toEqual({
+      input_tokens: 100,
+      cache_creation_input_tokens: 400,
+      cache_read_input_tokens: 1500,
+      cache_creation: { ephemeral_5m_input_tokens: 300, ephemeral_1h_input_tokens: 100 },
+      output_tokens: 50,
+      service_tier: "standard",
+    });
+  });
+  test("stream: message_start with the input counts, text deltas, message_delta with the final output count", async () => {
+    mocks.anthropic.setBehavior({ usage, contentChunks: ["a", "b"] });
+    const text = await (await post(mocks.anthropic, { model: "claude-x", max_tokens: 9, messages: [], stream: true }, { url: url(), headers: { "x-api-key": keys.anthropic } })).text();
+    expect(eventNames(text)).toEqual(["message_start", "content_block_start", "ping", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]);
+    const data = events(text);
+    expect([data[0]!.message.usage.input_tokens, data[0]!.message.usage.output_tokens, data.at(-2)!.usage]).toEqual([100, 1, { output_tokens: 50 }]);
+  });
+  test("tool use: a tool_use block, its input streamed as input_json_delta", async () => {
+    mocks.anthropic.setBehavior({ toolCall: { name: "f", arguments: '{"a":1}' } });
+    const body = await (await post(mocks.anthropic, { model: "claude-x", max_tokens: 9, messages: [] }, { url: url(), headers: { "x-api-key": keys.anthropic } })).json();
+    expect([body.stop_reason, body.content[0].type, body.content[0].name, body.content[0].input]).toEqual(["tool_use", "tool_use", "f", { a: 1 }]);
+  });
+});

@@ -1,4 +1,4 @@
-import { asObject, count, openAiStyleUsage } from "./openai-usage.ts";
+import { asObject, openAiStyleUsage } from "./openai-usage.ts";
 import { appendPath, type Provider } from "./provider.ts";
 
 /**
@@ -17,7 +17,8 @@ export const anthropic: Provider = {
     defaultBaseUrl: "https://api.anthropic.com/v1",
     description: "Anthropic base: /v1/messages and the OpenAI-SDK-compatible /v1/chat/completions",
   },
-  detect: { prefixes: ["claude-"], exact: [] },
+  // Anthropic's SDKs send anthropic-version on every call (models, batches, count_tokens have no model to go by).
+  detect: { prefixes: ["claude-"], exact: [], headers: ["anthropic-version"] },
   auth: "bearer",
   injectStreamUsage: true,
   // "1-hour cache write tokens are 2 times the base input tokens price"
@@ -26,7 +27,7 @@ export const anthropic: Provider = {
   chatUsage(body) {
     const usage = asObject(body.usage);
     // §2.5: details are "always empty"; genai-prices reads a top-level `cached_tokens` (unverified), so accept it.
-    return usage && openAiStyleUsage(usage, count(usage.cached_tokens));
+    return usage && openAiStyleUsage(usage, usage.cached_tokens);
   },
   url: appendPath,
 };

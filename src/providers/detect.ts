@@ -1,4 +1,7 @@
-/** Provider choice: the X-Lectr-Provider header, else the model id, else the endpoint's own provider (OpenAI for OpenAI-shaped paths). */
+/**
+ * Provider choice: the X-Lectr-Provider header, else the model id, else a header only one provider's
+ * clients send, else the endpoint's own provider (OpenAI for OpenAI-shaped paths).
+ */
 import { providerIds, type ProviderId } from "./types.ts";
 import { providers } from "./index.ts";
 import { fail, ok, type Result } from "../lib/result.ts";
@@ -25,6 +28,7 @@ function compile() {
 }
 
 const compiled = compile();
+const markers = Object.values(providers).flatMap((p) => (p.detect.headers ?? []).map((header) => ({ header, provider: p.id })));
 
 export function detectProvider(model: string): ProviderId | undefined {
   const id = model.trim().toLowerCase();
@@ -44,6 +48,7 @@ export function chooseProvider(
   header: string | null,
   model: string,
   fallback: ProviderId = "openai",
+  requestHeaders?: Headers,
 ): Result<ProviderChoice, { kind: "invalid_provider"; value: string }> {
   if (header !== null) {
     const p = parseProviderHeader(header);
@@ -52,5 +57,7 @@ export function chooseProvider(
   }
   const detected = detectProvider(model);
   if (detected) return ok({ provider: detected, source: "detected", unknown: false });
+  const marked = requestHeaders && markers.find((m) => requestHeaders.has(m.header));
+  if (marked) return ok({ provider: marked.provider, source: "detected", unknown: false });
   return ok({ provider: fallback, source: "default", unknown: true });
 }

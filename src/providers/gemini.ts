@@ -1,4 +1,4 @@
-import { asObject, count, openAiStyleUsage } from "./openai-usage.ts";
+import { asObject, openAiStyleUsage, reported } from "./openai-usage.ts";
 import { appendPath, type Provider } from "./provider.ts";
 import { unwrapArrayError } from "./unwrap-error.ts";
 
@@ -25,8 +25,10 @@ export const gemini: Provider = {
     const usage = asObject(body.usage);
     if (!usage) return undefined;
     const base = openAiStyleUsage(usage);
-    const total = count(usage.total_tokens);
-    if (total <= base.inputTokens + base.outputTokens) return base;
+    const total = reported(usage.total_tokens);
+    if (total === undefined || total < base.inputTokens + base.outputTokens) return base;
+    // a total of exactly prompt + completion says there was no thinking
+    if (total === base.inputTokens + base.outputTokens) return { ...base, reasoningTokens: base.reasoningTokens ?? 0 };
     const outputTokens = total - base.inputTokens;
     return { ...base, outputTokens, reasoningTokens: outputTokens - base.outputTokens };
   },

@@ -15,23 +15,35 @@ export function count(value: unknown): number {
   return typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? value : 0;
 }
 
+/** A reported count: a non-negative safe integer; undefined for anything else, which is then not reported. */
+export function reported(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
 /**
  * OpenAI's usage object (§1.5, Azure §5.5): prompt_tokens includes cached and cache-write tokens,
- * completion_tokens includes reasoning. Subsets are clamped so pricing never counts a token twice.
+ * completion_tokens includes reasoning. Subsets are clamped so pricing never counts a token twice;
+ * a subset the body does not report is null, never 0. `extraCached`: another place a provider
+ * reports cache reads.
  */
-export function openAiStyleUsage(usage: Json, extraCached = 0): Usage {
+export function openAiStyleUsage(usage: Json, extraCached?: unknown): Usage {
   const promptDetails = asObject(usage.prompt_tokens_details);
   const completionDetails = asObject(usage.completion_tokens_details);
   const inputTokens = count(usage.prompt_tokens);
   const outputTokens = count(usage.completion_tokens);
-  const cachedInputTokens = Math.min(Math.max(count(promptDetails?.cached_tokens), extraCached), inputTokens);
+  const cached = reported(promptDetails?.cached_tokens);
+  const cachedElsewhere = reported(extraCached);
+  const reads = cached === undefined ? cachedElsewhere : cachedElsewhere === undefined ? cached : Math.max(cached, cachedElsewhere);
+  const cachedInputTokens = reads === undefined ? null : Math.min(reads, inputTokens);
+  // Optional, newer models only (§1.5: gpt-5.6 `cache_write_tokens`).
+  const writes = reported(promptDetails?.cache_write_tokens);
+  const reasoning = reported(completionDetails?.reasoning_tokens);
   return {
     inputTokens,
     outputTokens,
     cachedInputTokens,
-    // Optional, newer models only (§1.5: gpt-5.6 `cache_write_tokens`).
-    cacheWriteTokens: Math.min(count(promptDetails?.cache_write_tokens), inputTokens - cachedInputTokens),
-    reasoningTokens: Math.min(count(completionDetails?.reasoning_tokens), outputTokens),
+    cacheWriteTokens: writes === undefined ? null : Math.min(writes, inputTokens - (cachedInputTokens ?? 0)),
+    reasoningTokens: reasoning === undefined ? null : Math.min(reasoning, outputTokens),
   };
 }
 

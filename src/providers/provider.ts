@@ -28,8 +28,11 @@ export interface Provider {
    * `defaultBaseUrl`), or the endpoint each org configures for itself (Azure).
    */
   upstream: { from: "config"; defaultBaseUrl: string; description: string } | { from: "org" };
-  /** Model ids that name this provider: exact ids win over prefixes, the longest prefix wins (providers.md §6). */
-  detect: { prefixes: readonly string[]; exact: readonly string[] };
+  /**
+   * Model ids that name this provider: exact ids win over prefixes, the longest prefix wins (providers.md §6).
+   * `headers`: request headers only this provider's clients send, which name it when the model does not.
+   */
+  detect: { prefixes: readonly string[]; exact: readonly string[]; headers?: readonly string[] };
   /** How the provider key travels: as the client sent it (bearer, `x-api-key`), or moved to Azure's `api-key` header. */
   auth: "bearer" | "api-key";
   /**

@@ -170,7 +170,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       // Recorded, logged and labelled: a model id is short, so a long one is refused (and stored cut).
       if (model.length > maxFieldLength) return reject(req, { kind: "invalid_model", length: model.length, limit: maxFieldLength });
 
-      const choice = chooseProvider(request.headers.get("x-lectr-provider"), req.model, endpoint.defaultProvider);
+      const choice = chooseProvider(request.headers.get("x-lectr-provider"), req.model, endpoint.defaultProvider, request.headers);
       if (!choice.ok) return reject(req, choice.error);
       req = { ...req, provider: choice.value.provider, providerSource: choice.value.source, providerUnknown: choice.value.unknown };
       // The org's rules may send this request to another model (and provider): before anything provider-specific.

@@ -92,3 +92,13 @@ test("the x-api-key form, with anthropic-version and anthropic-beta, reaches the
     undefined,
   ]);
 });
+
+test("calls without a model (models.list) go to Anthropic too: its SDK's anthropic-version names the provider", async () => {
+  f.mocks.anthropic.reset();
+  f.mocks.openai.reset();
+  const page = await client.models.list();
+  expect(page.data.map((m) => m.id)).toEqual(["claude-sonnet-4-5-20250929"]);
+  expect([f.mocks.anthropic.requests.map((r) => `${r.method} ${r.path}`), f.mocks.openai.requests.length]).toEqual([["GET /v1/models"], 0]);
+  const ev = (await f.lectr.events())[0]!;
+  expect([ev.endpoint, ev.provider, ev.provider_source, ev.provider_unknown]).toEqual(["/v1/models", "anthropic", "detected", false]);
+});

@@ -29,12 +29,13 @@ function streamChunks(name: string): unknown[] {
   return lines.filter((d) => d !== "[DONE]").map((d) => JSON.parse(d));
 }
 
+/** Parts the body does not report are null, never 0. */
 const usage = (u: Partial<Usage>): Usage => ({
   inputTokens: 0,
   outputTokens: 0,
-  cachedInputTokens: 0,
-  cacheWriteTokens: 0,
-  reasoningTokens: 0,
+  cachedInputTokens: null,
+  cacheWriteTokens: null,
+  reasoningTokens: null,
   ...u,
 });
 
@@ -44,7 +45,7 @@ describe("usageFromBody", () => {
       name: "OpenAI o3-mini: reasoning is a subset of completion (§1.3)",
       provider: "openai",
       body: json("openai-o3-mini.json"),
-      expected: usage({ inputTokens: 7, outputTokens: 87, reasoningTokens: 64 }),
+      expected: usage({ inputTokens: 7, outputTokens: 87, cachedInputTokens: 0, reasoningTokens: 64 }),
     },
     {
       name: "OpenAI embeddings: prompt and total only (§1.3)",
@@ -56,7 +57,7 @@ describe("usageFromBody", () => {
       name: "Azure non-stream (§5.3)",
       provider: "azure",
       body: json("azure-chat.json"),
-      expected: usage({ inputTokens: 14, outputTokens: 9 }),
+      expected: usage({ inputTokens: 14, outputTokens: 9, cachedInputTokens: 0, reasoningTokens: 0 }),
     },
     {
       name: "Groq non-stream: timing fields ignored (§3.3)",
@@ -80,7 +81,7 @@ describe("usageFromBody", () => {
           prompt_tokens_details: { audio_tokens: 0, cache_write_tokens: 4012, cached_tokens: 0 },
         },
       },
-      expected: usage({ inputTokens: 4020, outputTokens: 10, cacheWriteTokens: 4012 }),
+      expected: usage({ inputTokens: 4020, outputTokens: 10, cachedInputTokens: 0, cacheWriteTokens: 4012 }),
     },
     {
       name: "Groq cache hit via prompt_tokens_details (§3.5)",
@@ -131,10 +132,10 @@ describe("usageFromBody", () => {
       expected: usage({ inputTokens: 210, outputTokens: 57 }),
     },
     {
-      name: "Gemini without thinking: total = prompt + completion",
+      name: "Gemini without thinking: total = prompt + completion, so no reasoning (0, not unknown)",
       provider: "gemini",
       body: { usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 } },
-      expected: usage({ inputTokens: 9, outputTokens: 3 }),
+      expected: usage({ inputTokens: 9, outputTokens: 3, reasoningTokens: 0 }),
     },
     {
       name: "Gemini: a total below prompt + completion is not trusted",
@@ -154,9 +155,9 @@ describe("usageFromBody", () => {
     { name: "not an object", provider: "openai", body: "usage", expected: undefined },
     { name: "null body", provider: "openai", body: null, expected: undefined },
     { name: "usage is an array", provider: "openai", body: { usage: [1, 2] }, expected: undefined },
-    { name: "empty usage object: all zeros", provider: "anthropic", body: { usage: {} }, expected: usage({}) },
+    { name: "empty usage object: zero input and output, the parts unknown", provider: "anthropic", body: { usage: {} }, expected: usage({}) },
     {
-      name: "garbage numbers count as 0, never NaN",
+      name: "garbage numbers: totals count as 0, parts as unknown, never NaN",
       provider: "openai",
       body: {
         usage: {
@@ -205,7 +206,7 @@ describe("foldStreamChunk", () => {
       name: "OpenAI: usage from the trailing usage-only chunk (§1.2)",
       provider: "openai",
       chunks: streamChunks("openai-stream.sse"),
-      expected: { usage: usage({ inputTokens: 78, outputTokens: 9 }), responseModel: "gpt-4o-mini-2024-07-18" },
+      expected: { usage: usage({ inputTokens: 78, outputTokens: 9, cachedInputTokens: 0, reasoningTokens: 0 }), responseModel: "gpt-4o-mini-2024-07-18" },
     },
     {
       name: "Groq Sept 2025: x_groq.usage on the finish chunk (§3.2)",

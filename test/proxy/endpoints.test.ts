@@ -196,7 +196,8 @@ describe("Messages: where it goes and how it authenticates", () => {
   test("a model no rule knows goes to Anthropic on /v1/messages, marked provider_unknown", async () => {
     const mock = f.mocks.anthropic;
     mock.reset();
-    const res = await send("/v1/messages", `{"model":"my-claude-finetune","max_tokens":10,"messages":[]}`, anthropicHeaders);
+    // no anthropic-version either: only the endpoint says Anthropic
+    const res = await send("/v1/messages", `{"model":"my-claude-finetune","max_tokens":10,"messages":[]}`, { "x-api-key": providerKeys.anthropic });
     expect(res.status).toBe(200);
     expect(mock.requests.length).toBe(1);
     const e = (await f.lectr.events())[0]!;

@@ -19,7 +19,8 @@ interface Case {
   headers?: Record<string, string>;
   upstreamPath: string;
   responseModel: string;
-  tokens: { input_tokens: number; output_tokens: number; cached_input_tokens: number; reasoning_tokens: number };
+  /** null: the provider does not report that part. */
+  tokens: { input_tokens: number; output_tokens: number; cached_input_tokens: number | null; reasoning_tokens: number | null };
   cost: number;
 }
 
@@ -38,7 +39,8 @@ const cases: Case[] = [
     model: "claude-3-5-sonnet-20241022",
     upstreamPath: "/v1/chat/completions",
     responseModel: "claude-3-5-sonnet-20241022",
-    tokens: { input_tokens: 210, output_tokens: 57, cached_input_tokens: 0, reasoning_tokens: 0 },
+    // the compatibility layer's details are "always empty" (providers.md §2.5): unknown, not 0
+    tokens: { input_tokens: 210, output_tokens: 57, cached_input_tokens: null, reasoning_tokens: null },
     // 210 × $3 + 57 × $15 = 630 + 855 = 1485 µ$
     cost: 0.001485,
   },
@@ -57,7 +59,7 @@ const cases: Case[] = [
     upstreamPath: "/v1beta/openai/chat/completions",
     responseModel: "gemini-2.5-flash",
     // output = total 109 − prompt 35 = 74, of which 62 thinking
-    tokens: { input_tokens: 35, output_tokens: 74, cached_input_tokens: 0, reasoning_tokens: 62 },
+    tokens: { input_tokens: 35, output_tokens: 74, cached_input_tokens: null, reasoning_tokens: 62 },
     // 35 × $0.30 + 74 × $2.50 = 10.5 + 185 = 195.5 µ$
     cost: 0.0001955,
   },

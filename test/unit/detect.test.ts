@@ -77,3 +77,11 @@ describe("chooseProvider", () => {
     expect(chooseProvider("bedrock", "gpt-4o")).toEqual({ ok: false, error: { kind: "invalid_provider", value: "bedrock" } });
   });
 });
+
+test("a request with no model to go by: a header only one provider's clients send names it; the model still wins", () => {
+  const anthropicSdk = new Headers({ "anthropic-version": "2023-06-01" });
+  expect(chooseProvider(null, "", "openai", anthropicSdk)).toEqual({ ok: true, value: { provider: "anthropic", source: "detected", unknown: false } });
+  expect(chooseProvider(null, "gpt-4o", "openai", anthropicSdk)).toEqual({ ok: true, value: { provider: "openai", source: "detected", unknown: false } });
+  expect(chooseProvider("groq", "", "openai", anthropicSdk)).toEqual({ ok: true, value: { provider: "groq", source: "header", unknown: false } });
+  expect(chooseProvider(null, "", "openai", new Headers())).toEqual({ ok: true, value: { provider: "openai", source: "default", unknown: true } });
+});
