@@ -16,7 +16,7 @@ export type Admission =
   | { ok: false; response: Response };
 
 export interface FrontDoor {
-  enter(url: string, peer: string): Admission;
+  enter(request: Request, peer: string): Admission;
   /** The handler has answered a request that was admitted. */
   leave(peer: string): void;
 }
@@ -33,9 +33,12 @@ const neutralOrigin = "http://lectr.local";
 /**
  * undefined: route by `url` as it is; a string: route by that URL; null: refuse.
  * The runtime hands over a relative URL when Host is not a valid host
- * (`a/b`, `x@y`, empty), and Lectr never guesses one.
+ * (`a/b`, `x@y`, empty), and Lectr never guesses one; when there is no
+ * Host at all (HTTP/1.0, e.g. a load balancer's health check; HTTP/1.1
+ * without Host never gets here) there is nothing to steer by.
  */
-export function routableUrl(url: string): string | undefined | null {
+export function routableUrl(url: string, host: string | null): string | undefined | null {
+  if (url.startsWith("/")) return host === null ? `${neutralOrigin}${url}` : null;
   const scheme = url.startsWith("http://") ? 7 : url.startsWith("https://") ? 8 : -1;
   if (scheme < 0) return null;
   const path = url.indexOf("/", scheme);
@@ -53,8 +56,10 @@ export function createFrontDoor(opts: { maxPerAddress: number }): FrontDoor {
   const busy = new Map<string, number>();
   const capped = opts.maxPerAddress > 0;
   return {
-    enter(url, peer) {
-      const routable = routableUrl(url);
+    enter(request, peer) {
+      const url = request.url;
+      // the Host header is read only for the rare relative URL
+      const routable = routableUrl(url, url.startsWith("/") ? request.headers.get("host") : null);
       if (routable === null) return { ok: false, response: errorResponse({ kind: "invalid_host" }, { connection: "close" }) };
       if (capped) {
         const n = busy.get(peer) ?? 0;

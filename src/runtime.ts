@@ -48,7 +48,7 @@ function admitted(
   hold: (on: boolean) => void,
   alias: (routed: Request) => void,
 ): Response | Promise<Response> {
-  const a = opts.door.enter(request.url, peer);
+  const a = opts.door.enter(request, peer);
   if (!a.ok) return a.response;
   let routed = request;
   if (a.url !== undefined) {

@@ -79,6 +79,12 @@ describe("routes do not depend on Host", () => {
   });
 });
 
+test("no Host at all (an HTTP/1.0 health check): routed by the path; an HTTP/1.0 request with a bad Host is still refused", async () => {
+  const bare = await rawRequest(port, "GET /healthz HTTP/1.0\r\n\r\n");
+  const bad = await rawRequest(port, "GET /healthz HTTP/1.0\r\nHost: a/b\r\n\r\n");
+  expect([bare.status, JSON.parse(bare.body), bad.status]).toEqual([200, { status: "ok" }, 400]);
+});
+
 describe("production error pages only", () => {
   test.each([
     ["GET", "/nope"],

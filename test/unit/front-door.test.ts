@@ -18,14 +18,18 @@ describe("routableUrl", () => {
     ["ftp://host/x", null],
     ["http://host", null],
   ])("%p → %p", (url, expected) => {
-    expect(routableUrl(url)).toBe(expected as never);
+    expect(routableUrl(url, "a/b")).toBe(expected as never);
+  });
+  test("no Host at all (HTTP/1.0): routed by the path; an empty or invalid one: refused", () => {
+    expect([routableUrl("/healthz", null), routableUrl("/healthz", ""), routableUrl("/healthz", "x@y")]).toEqual(["http://lectr.local/healthz", null, null]);
   });
 });
 
 describe("createFrontDoor", () => {
   const verdicts = (door: ReturnType<typeof createFrontDoor>, url: string, peers: string[]) =>
     peers.map((p) => {
-      const a = door.enter(url, p);
+      // what the runtime hands over: a relative URL comes with the bad Host that caused it
+      const a = door.enter({ url, headers: new Headers({ host: url.startsWith("/") ? "a/b" : "localhost" }) } as Request, p);
       return a.ok ? (a.long ? "long" : "ok") : a.response.status;
     });
 
