@@ -3,7 +3,7 @@
  * non-empty spool, SIGKILL, and two processes sharing one file.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
@@ -150,3 +150,26 @@ test("two processes on one database file both record every event", async () => {
   expect([await a.exited, await b.exited]).toEqual([0, 0]);
   expect((await rows(db)).map((r) => String(r.id))).toEqual(results.map((r) => r.id).sort());
 });
+
+test("SIGTERM with the database's directory removed at the same moment, under load, on one core: the process still stops, exit 0", async () => {
+  const folder = join(dir, "removed");
+  mkdirSync(folder);
+  const lectr = await spawnLectr({ LECTR_DB_URL: `file:${join(folder, "lectr.db")}`, LECTR_OPENAI_BASE_URL: mock.baseUrl }, [
+    "taskset", "-c", "0", process.execPath, join(root, "src/main.ts"), "serve",
+  ]);
+  let sending = true;
+  const load = Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (sending) await chat(lectr, lectr.key!).catch(() => (sending = false));
+    }),
+  );
+  await until(async () => (await rows(join(folder, "lectr.db"))).length >= 50, 10_000);
+  lectr.kill("SIGTERM");
+  rmSync(folder, { recursive: true, force: true });
+  const code = await Promise.race([lectr.exited, new Promise<"late">((r) => setTimeout(() => r("late"), 30_000))]);
+  sending = false;
+  await load;
+  if (code === "late") lectr.kill("SIGKILL");
+  expect(code).toBe(0);
+  expect(lectr.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+}, 45_000);

@@ -13,7 +13,7 @@ import { createClient, type Client } from "@libsql/client";
 import { migrate } from "../../src/db/migrate.ts";
 import { migrations } from "../../src/db/migrations.ts";
 import { generateOrgKey, hashKey, keyPrefix } from "../../src/lib/keys.ts";
-import { createLogger } from "../../src/lib/log.ts";
+import { createLogger, silentLogger } from "../../src/lib/log.ts";
 import { startRecorder } from "../../src/record/recorder.ts";
 import { eventRow } from "../helpers/rows.ts";
 import { startMockUpstream, type MockUpstream } from "../helpers/mock-upstream.ts";
@@ -247,3 +247,29 @@ test("SIGTERM while the database is stopped: exit 0 within the grace period, eve
   await waitFor(() => spooled().length === 0, { timeoutMs: 10_000, message: "spool empty" });
   await stopAll([b!]);
 }, 60_000);
+
+test("a writer that cannot finish before the close deadline: its unfinished events are spooled from the request thread and replayed by the next writer", async () => {
+  await migrate(db);
+  const spoolDir = join(cwd, "deadline-spool");
+  const config = { dbUrl: sqld.url, dbAuthToken: sqld.token, spoolDir, batchSize: 100, intervalMs: 20, retryMs: 200, maxQueued: 50_000, timeoutMs: 10_000, logLevel: "error" as const };
+  const logs: string[] = [];
+  const first = await startRecorder(config, { log: createLogger("warn", (line) => logs.push(line)) });
+  const rows = Array.from({ length: 300 }, (_, i) => eventRow("deadline-org", "deadline-test", Date.now() + i));
+  sqld.pause();
+  try {
+    for (const r of rows) first.record(r);
+    // the server takes the batch and never answers: the writer is still waiting at the deadline
+    await first.close(300);
+  } finally {
+    sqld.resume();
+  }
+  expect(logs.some((l) => l.includes("events left in the spool") && l.includes('"events":300'))).toBe(true);
+  const second = await startRecorder(config, { log: silentLogger });
+  await waitFor(async () => Number((await db.execute("SELECT count(*) AS n FROM events WHERE key_id = 'deadline-test'")).rows[0]!.n) === 300, {
+    timeoutMs: 20_000,
+    message: "the spooled events written by the next writer",
+  });
+  await second.close(10_000);
+  const ids = (await db.execute("SELECT id FROM events WHERE key_id = 'deadline-test'")).rows.map((r) => String(r.id));
+  expect(ids.sort()).toEqual(rows.map((r) => r.id).sort());
+}, 40_000);
