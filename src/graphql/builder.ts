@@ -1,5 +1,6 @@
 /** The schema builder. It defines no types: each type has its own file under types/. */
 import SchemaBuilder from "@pothos/core";
+import ComplexityPlugin from "@pothos/plugin-complexity";
 import type { GraphqlContext } from "./context.ts";
 
 export const builder = new SchemaBuilder<{
@@ -10,4 +11,9 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: number; Output: number };
     ID: { Input: string; Output: string };
   };
-}>({ defaultFieldNullability: false });
+}>({
+  defaultFieldNullability: false,
+  plugins: [ComplexityPlugin],
+  // Fields carry their cost (`complexity`); limits.ts measures a whole batch with it before anything runs, so the per-resolver check is off.
+  complexity: { disabled: true },
+});

@@ -3,6 +3,7 @@
  * or the admin token; it shows nothing org-specific.
  */
 import type { Authenticator } from "../proxy/auth.ts";
+import type { FailureLimiter } from "../proxy/auth-limit.ts";
 import type { Recorder } from "../record/recorder.ts";
 import { errorResponse } from "../lib/errors.ts";
 import { sameSecret } from "../lib/keys.ts";
@@ -15,13 +16,26 @@ export function statusHandler(deps: {
   adminToken: string | undefined;
   databaseKind: "embedded" | "remote";
   startedAt: number;
-}): (request: Request) => Promise<Response> {
-  return async (request) => {
+  /** The auth-failure budget the proxy and GraphQL share. */
+  limiter: FailureLimiter;
+  onAuthFailure(reason: string): void;
+}): (request: Request, clientIp: () => string) => Promise<Response> {
+  return async (request, clientIp) => {
+    const now = Date.now();
+    const blockedMs = deps.limiter.active() ? deps.limiter.blockedFor(clientIp(), now) : 0;
+    if (blockedMs > 0) {
+      const retryAfterS = Math.ceil(blockedMs / 1000);
+      return errorResponse({ kind: "too_many_auth_failures", retryAfterS }, { "retry-after": String(retryAfterS) });
+    }
     const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
     const admin = deps.adminToken !== undefined && bearer !== undefined && sameSecret(bearer, deps.adminToken);
     if (!admin) {
       const principal = await deps.auth.authenticate(request.headers.get("x-lectr-key"));
-      if (!principal.ok) return errorResponse(principal.error);
+      if (!principal.ok) {
+        deps.limiter.fail(clientIp(), now);
+        deps.onAuthFailure(principal.error.reason);
+        return errorResponse(principal.error);
+      }
     }
     const w = deps.recorder.stats();
     return Response.json({
