@@ -1,10 +1,15 @@
 /** The schema builder. It defines no types: each type has its own file under types/. */
 import SchemaBuilder from "@pothos/core";
 import ComplexityPlugin from "@pothos/plugin-complexity";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { GraphqlContext } from "./context.ts";
+import { forbidden } from "./errors.ts";
+import { mayChange, mayRead } from "../lib/scopes.ts";
 
 export const builder = new SchemaBuilder<{
   Context: GraphqlContext;
+  /** What the caller may do in an org: the admin token anything, an org key what its scope allows. */
+  AuthScopes: { orgRead: boolean; orgChange: boolean };
   DefaultFieldNullability: false;
   Scalars: {
     /** Epoch milliseconds inside Lectr; an ISO 8601 string on the wire. */
@@ -13,7 +18,18 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   defaultFieldNullability: false,
-  plugins: [ComplexityPlugin],
+  plugins: [ScopeAuthPlugin, ComplexityPlugin],
+  // Query asks orgRead and Mutation orgChange of every field (types/query.ts, types/mutation.ts).
+  scopeAuth: {
+    authScopes: ({ principal: p }) => ({
+      orgRead: p.kind === "admin" || mayRead(p.scope),
+      orgChange: p.kind === "admin" || mayChange(p.scope),
+    }),
+    unauthorizedError: (_parent, { principal: p }, info) =>
+      forbidden(
+        `This key has the ${p.kind === "org" ? p.scope : "admin"} scope: ${info.parentType.name === "Mutation" ? "changes need a key with the admin scope" : "queries need a key with the read or admin scope"}.`,
+      ),
+  },
   // Fields carry their cost (`complexity`); limits.ts measures a whole batch with it before anything runs, so the per-resolver check is off.
   complexity: { disabled: true },
 });

@@ -8,6 +8,7 @@ import type { Db } from "../db/client.ts";
 import { findOrgs, keysOfOrgs } from "../db/orgs.ts";
 import type { ApiKeyRow, OrgRow } from "../db/tables.ts";
 import { sameSecret } from "../lib/keys.ts";
+import type { KeyScope } from "../lib/scopes.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Authenticator } from "../proxy/auth.ts";
 import type { FailureLimiter } from "../proxy/auth-limit.ts";
@@ -19,7 +20,7 @@ import type { GraphQLError } from "graphql";
 import { unauthenticated } from "./errors.ts";
 import { createLoader, type Loader } from "./loader.ts";
 
-export type Principal = { kind: "org"; orgId: string; keyId: string } | { kind: "admin" };
+export type Principal = { kind: "org"; orgId: string; keyId: string; scope: KeyScope } | { kind: "admin" };
 
 export interface GraphqlDeps {
   db: Db;
@@ -77,7 +78,7 @@ export async function authenticate(deps: GraphqlDeps, headers: Headers): Promise
       const reason = found.error.reason === "missing" ? "unknown" : found.error.reason;
       return refuse(reason, reason === "revoked" ? "The key in X-Lectr-Key has been revoked." : "The key in X-Lectr-Key is not valid.");
     }
-    return { ok: true, principal: { kind: "org", orgId: found.value.orgId, keyId: found.value.keyId } };
+    return { ok: true, principal: { kind: "org", orgId: found.value.orgId, keyId: found.value.keyId, scope: found.value.scope } };
   }
   if (bearer !== undefined) {
     return refuse("bad_admin_token", deps.adminToken === undefined ? "Admin access is off (LECTR_ADMIN_TOKEN is not set)." : "The bearer token is not the admin token.");

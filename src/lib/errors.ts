@@ -7,6 +7,7 @@
 export type ProxyError =
   | { kind: "invalid_lectr_key"; reason: "missing" | "unknown" | "revoked" }
   | { kind: "too_many_auth_failures"; retryAfterS: number }
+  | { kind: "insufficient_scope"; scope: string }
   | { kind: "invalid_provider"; value: string }
   | { kind: "invalid_task"; value: string }
   | { kind: "invalid_feature"; length: number }
@@ -42,6 +43,12 @@ function describe(error: ProxyError): { status: number; type: string; message: s
         status: 429,
         type: "rate_limit_error",
         message: `Too many requests with an invalid X-Lectr-Key from this address; try again in ${error.retryAfterS} s.`,
+      };
+    case "insufficient_scope":
+      return {
+        status: 403,
+        type: "invalid_request_error",
+        message: `This Lectr key has the ${clip(error.scope)} scope, which cannot call providers; use a key with the proxy or admin scope.`,
       };
     case "invalid_provider":
       return {

@@ -11,6 +11,7 @@ import type { PriceBooks } from "../pricing/price-books.ts";
 import { chooseProvider } from "../providers/detect.ts";
 import { providers } from "../providers/index.ts";
 import type { Authenticator } from "./auth.ts";
+import { mayProxy } from "../lib/scopes.ts";
 import { checkEndpointShape } from "./azure-endpoint.ts";
 import { guardHost } from "./host-guard.ts";
 import { inspectBody, readBody, rewriteBody } from "./body.ts";
@@ -123,6 +124,8 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       finish({ status: e.status, errorCode: e.code, ttfbMs: null, usage: undefined, responseModel: undefined });
       return Response.json(e.body, { status: e.status, headers: lectrHeaders() });
     };
+
+    if (!mayProxy(principal.value.scope)) return reject({ kind: "insufficient_scope", scope: principal.value.scope });
 
     /** The client went away before any response: nobody reads this one. */
     const clientLeft = () => {
