@@ -134,7 +134,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
       limiter,
       onAuthFailure: (reason) => observer.authFailure(reason),
     }),
-    metrics: metricsHandler(() => metrics.registry.render(), config.metricsToken),
+    metrics: metricsHandler({ aggregate: () => metrics.registry.render(), perOrg: () => metrics.orgRegistry.render() }, config.metricsToken),
     graphql: (request, clientIp) => (graphql ??= loadGraphql()).then((handle) => handle(request, clientIp)),
     log,
     // Ready means events reach the database: it answers and the writer is not spooling.

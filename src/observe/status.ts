@@ -57,15 +57,19 @@ export function statusHandler(deps: {
   };
 }
 
-/** GET /metrics, optionally behind LECTR_METRICS_TOKEN. */
-export function metricsHandler(render: () => string, token: string | undefined): (request: Request) => Response {
+/**
+ * GET /metrics. Without LECTR_METRICS_TOKEN it is open and shows aggregate
+ * series only; with it, it needs the token and adds the per-org series
+ * (who spends what is not for anyone who can reach the port).
+ */
+export function metricsHandler(render: { aggregate: () => string; perOrg: () => string }, token: string | undefined): (request: Request) => Response {
+  const headers = { "content-type": "text/plain; version=0.0.4; charset=utf-8" };
   return (request) => {
-    if (token !== undefined) {
-      const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
-      if (bearer === undefined || !sameSecret(bearer, token)) {
-        return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } });
-      }
+    if (token === undefined) return new Response(render.aggregate(), { headers });
+    const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
+    if (bearer === undefined || !sameSecret(bearer, token)) {
+      return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } });
     }
-    return new Response(render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+    return new Response(render.aggregate() + render.perOrg(), { headers });
   };
 }
