@@ -77,6 +77,17 @@ describe("GraphQL, per field", () => {
     expect(set.errors).toBeUndefined();
   });
 
+  test("fields for the whole installation need the admin token, whatever the key's scope", async () => {
+    for (const [field, query] of [
+      ["orgs", `{ orgs { id } }`],
+      ["createOrg", `mutation { createOrg(name: "sneaky") { key } }`],
+      ["createKey", `mutation { createKey(orgId: "${f.lectr.orgId}") { key } }`],
+    ]) {
+      const r = await as.admin(query!);
+      expect([field, r.codes, r.errors![0]!.message]).toEqual([field, ["FORBIDDEN"], `${field} needs the admin token.`]);
+    }
+  });
+
   test("ApiKey.scope shows each key's scope; createKey takes one and defaults to ADMIN", async () => {
     const listed = await admin(`query($o: ID!) { settings(orgId: $o) { azure { endpoint } } orgs { id keys { id scope } } }`, { o: f.lectr.orgId });
     const mine = (listed.data.orgs as { id: string; keys: { id: string; scope: string }[] }[]).find((o) => o.id === f.lectr.orgId)!.keys;

@@ -1,6 +1,5 @@
 import { builder } from "../builder.ts";
 import { badInput } from "../errors.ts";
-import { requireAdmin } from "../scope.ts";
 import { CreatedKey } from "../types/created-key.ts";
 import { KeyScope } from "../types/key-scope.ts";
 import { createKey } from "../../db/orgs.ts";
@@ -13,8 +12,8 @@ builder.mutationField("createKey", (t) =>
       orgId: t.arg.id({ required: true }),
       scope: t.arg({ type: KeyScope, defaultValue: "admin" }),
     },
+    authScopes: { platformAdmin: true },
     resolve: async (_root, args, ctx) => {
-      requireAdmin(ctx, "createKey");
       const org = await ctx.loaders.org.load(args.orgId);
       if (!org) throw badInput(`No org with id ${args.orgId}.`);
       const { key, keyRow } = await createKey(ctx.deps.db, org.id, { scope: args.scope ?? "admin" });
