@@ -10,11 +10,11 @@ export interface AppDeps {
   proxy: (request: Request, clientIp: () => string) => Promise<Response>;
   /** The peer address the runtime saw for a request. */
   clientIp: (request: Request) => string;
-  status: (request: Request) => Promise<Response>;
+  status: (request: Request, clientIp: () => string) => Promise<Response>;
   metrics: (request: Request) => Response;
   ready: () => Promise<boolean>;
   /** The GraphQL API (src/graphql/plugin.ts), served at /graphql. */
-  graphql: (request: Request) => Promise<Response>;
+  graphql: (request: Request, clientIp: () => string) => Promise<Response>;
   log: Logger;
 }
 
@@ -34,8 +34,8 @@ export function buildApp(deps: AppDeps) {
         ? Response.json({ status: "ready" })
         : Response.json({ status: "database unavailable" }, { status: 503 }),
     )
-    .all("/graphql", ({ request }) => deps.graphql(request), { parse: "none" })
+    .all("/graphql", ({ request }) => deps.graphql(request, () => deps.clientIp(request)), { parse: "none" })
     .get("/metrics", ({ request }) => deps.metrics(request))
-    .get("/v1/lectr/status", ({ request }) => deps.status(request))
+    .get("/v1/lectr/status", ({ request }) => deps.status(request, () => deps.clientIp(request)))
     .all("/v1/*", ({ request }) => deps.proxy(request, () => deps.clientIp(request)), { parse: "none" });
 }

@@ -35,6 +35,8 @@ export interface Config {
   authFailWindowMs: number;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** Browser origins allowed to call /graphql (exact `scheme://host[:port]`); CORS is off without any. */
+  corsOrigins: string[];
   /** Where and how spans are exported (the standard OTEL_EXPORTER_OTLP_* variables); tracing is off without an endpoint. */
   otlp: OtlpExport | undefined;
   serviceName: string;
@@ -83,7 +85,8 @@ export const settings = {
   streamIdleTimeoutMs: { env: "LECTR_STREAM_IDLE_TIMEOUT_MS", flag: "stream-idle-timeout-ms", default: "120000", help: "end a stream silent this long" },
   authFailLimit: { env: "LECTR_AUTH_FAIL_LIMIT", flag: "auth-fail-limit", default: "20", help: "bad org keys per address per window before 429 (0: off)" },
   authFailWindowMs: { env: "LECTR_AUTH_FAIL_WINDOW_MS", flag: "auth-fail-window-ms", default: "60000", help: "window for LECTR_AUTH_FAIL_LIMIT, and how long the 429 lasts" },
-  metricsToken: { env: "LECTR_METRICS_TOKEN", flag: "metrics-token", default: "", help: "bearer token required by GET /metrics" },
+  metricsToken: { env: "LECTR_METRICS_TOKEN", flag: "metrics-token", default: "", help: "bearer token for GET /metrics; per-org series are shown only with it" },
+  corsOrigins: { env: "LECTR_CORS_ORIGINS", flag: "cors-origins", default: "", help: "comma-separated origins allowed to call /graphql from a browser (default: none)" },
   otlpEndpoint: { env: "OTEL_EXPORTER_OTLP_ENDPOINT", flag: "otlp-endpoint", default: "", help: "OTLP/HTTP collector base; spans go to <url>/v1/traces; traces are off without it" },
   otlpTracesEndpoint: { env: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", flag: "otlp-traces-endpoint", default: "", help: "full URL for spans (wins over OTEL_EXPORTER_OTLP_ENDPOINT)" },
   otlpHeaders: { env: "OTEL_EXPORTER_OTLP_HEADERS", flag: "otlp-headers", default: "", help: "headers on every export: key=value,key2=value2 (values percent-encoded)" },
@@ -213,6 +216,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     authFailLimit: int(settings.authFailLimit, 0),
     authFailWindowMs: int(settings.authFailWindowMs, 1),
     metricsToken: get(settings.metricsToken) || undefined,
+    corsOrigins: origins(get(settings.corsOrigins)),
     otlp: otlp(),
     serviceName: get(settings.serviceName),
     flushBatchSize: 500,
@@ -221,6 +225,21 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     keyCacheTtlMs: 5_000,
     pricesFile: get(settings.pricesFile) || undefined,
   };
+}
+
+/** Exact origins only: a wildcard or a path would let more pages in than the operator named. */
+function origins(raw: string): string[] {
+  return raw
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o !== "")
+    .map((o) => {
+      const origin = URL.canParse(o) ? new URL(o).origin : undefined;
+      if (origin === undefined || origin === "null" || origin !== o || o.includes("*")) {
+        throw new ConfigError(`LECTR_CORS_ORIGINS takes exact origins like https://dash.example.com (no path, no wildcard), got ${JSON.stringify(o)}`);
+      }
+      return origin;
+    });
 }
 
 /** Next to an embedded database file; in the working directory for a remote one. */

@@ -100,14 +100,17 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     (e) => log.warn("org prices reload failed", { error: String(e) }),
   );
   const tracer = config.otlp ? createOtlpTracer(config.otlp, config.serviceName, version, (e) => log.warn("trace export failed", { error: String(e) })) : undefined;
+  // one budget of failed credentials per address, shared by every door that takes a key
+  const limiter = createFailureLimiter(config.authFailLimit, config.authFailWindowMs);
+  const observer = createObserver({ log, metrics, tracer });
   const proxy = createProxy({
     config,
     auth,
     recorder,
     prices: priceBooks,
     log,
-    observer: createObserver({ log, metrics, tracer }),
-    limiter: createFailureLimiter(config.authFailLimit, config.authFailWindowMs),
+    observer,
+    limiter,
     rules,
     inflight: {
       enter: () => void inflight++,
@@ -118,17 +121,39 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   });
   let served: Served | undefined;
   // GraphQL (schema, yoga, Pothos) is loaded on its first request: a replica that only proxies never holds it (~35 MB under load).
-  let graphql: Promise<(request: Request) => Promise<Response>> | undefined;
+  let graphql: Promise<(request: Request, clientIp: () => string) => Promise<Response>> | undefined;
   const loadGraphql = async () => {
     const { graphqlHandler } = await import("./graphql/plugin.ts");
-    return graphqlHandler({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, bodyTimeoutMs: config.bodyTimeoutMs, log, rules, prices, priceBooks, writePath: database.writePath });
+    return graphqlHandler({
+      db: database.db,
+      auth,
+      adminToken: config.adminToken,
+      allowPrivateUpstreams: config.allowPrivateUpstreams,
+      bodyTimeoutMs: config.bodyTimeoutMs,
+      log,
+      rules,
+      prices,
+      priceBooks,
+      writePath: database.writePath,
+      limiter,
+      onAuthFailure: (reason) => observer.authFailure(reason),
+      corsOrigins: config.corsOrigins,
+    });
   };
   const app = buildApp({
     proxy,
     clientIp: (request) => served?.clientIp(request) ?? "",
-    status: statusHandler({ auth, recorder, adminToken: config.adminToken, databaseKind: database.kind, startedAt: Date.now() }),
-    metrics: metricsHandler(() => metrics.registry.render(), config.metricsToken),
-    graphql: (request) => (graphql ??= loadGraphql()).then((handle) => handle(request)),
+    status: statusHandler({
+      auth,
+      recorder,
+      adminToken: config.adminToken,
+      databaseKind: database.kind,
+      startedAt: Date.now(),
+      limiter,
+      onAuthFailure: (reason) => observer.authFailure(reason),
+    }),
+    metrics: metricsHandler({ aggregate: () => metrics.registry.render(), perOrg: () => metrics.orgRegistry.render() }, config.metricsToken),
+    graphql: (request, clientIp) => (graphql ??= loadGraphql()).then((handle) => handle(request, clientIp)),
     log,
     // Ready means events reach the database: it answers and the writer is not spooling.
     ready: async () => {

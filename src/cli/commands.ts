@@ -9,6 +9,7 @@ import { createKey, createOrg, findOrgByName, listKeys, OrgError, revokeKeyByPre
 import { checkEndpoint, isApiVersion } from "../proxy/azure-endpoint.ts";
 import { loadPriceRegistry } from "../pricing/prices-file.ts";
 import { formatPriceTable } from "../pricing/format.ts";
+import { isKeyScope, keyScopes } from "../lib/scopes.ts";
 
 export class UsageError extends Error {}
 
@@ -42,13 +43,16 @@ export const commands: Record<string, Command> = {
   },
   "keys create": async (db, _words, flags) => {
     const org = await orgByName(db, flags.org);
-    const { key } = await createKey(db.db, org.id);
-    return `New key for "${org.name}" (shown once, store it now): ${key}\n`;
+    // admin by default, as every key was before scopes: narrower keys are asked for by name
+    const scope = flags.scope ?? "admin";
+    if (!isKeyScope(scope)) throw new UsageError(`--scope is one of ${keyScopes.join(", ")}; got "${scope}".`);
+    const { key } = await createKey(db.db, org.id, { scope });
+    return `New ${scope} key for "${org.name}" (shown once, store it now): ${key}\n`;
   },
   "keys list": async (db, _words, flags) => {
     const org = await orgByName(db, flags.org);
-    const rows = (await listKeys(db.db, org.id)).map((k) => [k.prefix, iso(k.created_at), iso(k.last_used_at), k.revoked_at ? `revoked ${iso(k.revoked_at)}` : "active"]);
-    return table(["PREFIX", "CREATED", "LAST USED", "STATUS"], rows);
+    const rows = (await listKeys(db.db, org.id)).map((k) => [k.prefix, k.scope, iso(k.created_at), iso(k.last_used_at), k.revoked_at ? `revoked ${iso(k.revoked_at)}` : "active"]);
+    return table(["PREFIX", "SCOPE", "CREATED", "LAST USED", "STATUS"], rows);
   },
   "keys revoke": async (db, [prefix]) => {
     if (!prefix) throw new UsageError("Usage: lectr keys revoke KEY_PREFIX");

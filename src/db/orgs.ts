@@ -5,6 +5,7 @@ import type { Db } from "./client.ts";
 import { apiKeys, orgs, type ApiKeyRow, type OrgRow } from "./tables.ts";
 import { generateOrgKey, hashKey, keyPrefix, sameHash } from "../lib/keys.ts";
 import { uuidv7 } from "../lib/uuid.ts";
+import type { KeyScope } from "../lib/scopes.ts";
 import type { AzureDeployment } from "../pricing/price-book.ts";
 
 export interface CreatedKey {
@@ -16,6 +17,8 @@ export interface CreatedKey {
 export interface KeyPrincipal {
   keyId: string;
   orgId: string;
+  /** What the key may do in its org. */
+  scope: KeyScope;
   revoked: boolean;
   azure: AzureSettings | undefined;
 }
@@ -35,7 +38,7 @@ export async function createOrg(db: Db, name: string, now = Date.now()): Promise
   if (await findOrgByName(db, trimmed)) throw new OrgError(`An org named "${trimmed}" already exists.`);
   const org: OrgRow = { id: uuidv7(now), name: trimmed, created_at: now, azure_endpoint: null, azure_api_version: null, azure_deployments: null };
   await db.insert(orgs).values(org);
-  const { key, keyRow } = await createKey(db, org.id, now);
+  const { key, keyRow } = await createKey(db, org.id, { now });
   return { org, key, keyRow };
 }
 
@@ -50,11 +53,13 @@ export async function bootstrapDefaultOrg(db: Db, now = Date.now()): Promise<Cre
   );
   if (inserted.rowsAffected === 0) return undefined;
   const org = (await db.select().from(orgs).where(eq(orgs.id, id)))[0]!;
-  const { key, keyRow } = await createKey(db, id, now);
+  const { key, keyRow } = await createKey(db, id, { now });
   return { org, key, keyRow };
 }
 
-export async function createKey(db: Db, orgId: string, now = Date.now()): Promise<{ key: string; keyRow: ApiKeyRow }> {
+/** A new key; `admin` unless a narrower scope is asked for (an org's first key must be able to manage it). */
+export async function createKey(db: Db, orgId: string, opts: { now?: number; scope?: KeyScope } = {}): Promise<{ key: string; keyRow: ApiKeyRow }> {
+  const now = opts.now ?? Date.now();
   const key = generateOrgKey();
   const keyRow: ApiKeyRow = {
     id: uuidv7(now),
@@ -64,6 +69,7 @@ export async function createKey(db: Db, orgId: string, now = Date.now()): Promis
     created_at: now,
     last_used_at: null,
     revoked_at: null,
+    scope: opts.scope ?? "admin",
   };
   await db.insert(apiKeys).values(keyRow);
   return { key, keyRow };
@@ -126,6 +132,7 @@ export async function findKeyByHash(db: Db, keyHash: string): Promise<KeyPrincip
         keyId: apiKeys.id,
         keyHash: apiKeys.key_hash,
         orgId: apiKeys.org_id,
+        scope: apiKeys.scope,
         revokedAt: apiKeys.revoked_at,
         endpoint: orgs.azure_endpoint,
         apiVersion: orgs.azure_api_version,
@@ -138,6 +145,7 @@ export async function findKeyByHash(db: Db, keyHash: string): Promise<KeyPrincip
   return {
     keyId: row.keyId,
     orgId: row.orgId,
+    scope: row.scope,
     revoked: row.revokedAt !== null,
     azure: row.endpoint && row.apiVersion ? { endpoint: row.endpoint, apiVersion: row.apiVersion } : undefined,
   };

@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { sqliteTable, text, integer, real, index, primaryKey } from "drizzle-orm/sqlite-core";
 import { latencyBucketCount } from "../stats/histogram.ts";
 import { providerErrorCodes } from "../stats/rates.ts";
+import { keyScopes } from "../lib/scopes.ts";
 
 export const orgs = sqliteTable("orgs", {
   id: text("id").primaryKey(),
@@ -31,6 +32,8 @@ export const apiKeys = sqliteTable(
     created_at: integer("created_at").notNull(),
     last_used_at: integer("last_used_at"),
     revoked_at: integer("revoked_at"),
+    /** What the key may do in its org: `proxy` (/v1 only), `read` (GraphQL queries), `admin` (both, and mutations). See src/lib/scopes.ts. */
+    scope: text("scope", { enum: keyScopes }).notNull().default("admin"),
   },
   (t) => [index("api_keys_org").on(t.org_id)],
 );

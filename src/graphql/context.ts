@@ -1,23 +1,26 @@
 /**
  * The per-request context: who is asking (an org, by its key, or the admin),
  * the request's clock, the loaders, and the plain dependencies resolvers pass
- * to the database functions. Built before any resolver runs; a request
- * without valid credentials stops here with 401.
+ * to the database functions. Built from the headers before the body is read;
+ * a request without valid credentials never gets one (401).
  */
 import type { Db } from "../db/client.ts";
 import { findOrgs, keysOfOrgs } from "../db/orgs.ts";
 import type { ApiKeyRow, OrgRow } from "../db/tables.ts";
 import { sameSecret } from "../lib/keys.ts";
+import type { KeyScope } from "../lib/scopes.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Authenticator } from "../proxy/auth.ts";
+import type { FailureLimiter } from "../proxy/auth-limit.ts";
 import type { PriceBooks } from "../pricing/price-books.ts";
 import type { WritePath } from "../db/write-path.ts";
 import type { PriceRegistry } from "../pricing/registry.ts";
 import type { RulesCache } from "../routing/cache.ts";
+import { GraphQLError } from "graphql";
 import { unauthenticated } from "./errors.ts";
 import { createLoader, type Loader } from "./loader.ts";
 
-export type Principal = { kind: "org"; orgId: string; keyId: string } | { kind: "admin" };
+export type Principal = { kind: "org"; orgId: string; keyId: string; scope: KeyScope } | { kind: "admin" };
 
 export interface GraphqlDeps {
   db: Db;
@@ -36,6 +39,14 @@ export interface GraphqlDeps {
   rules: Pick<RulesCache, "refresh">;
   /** Prices for projected costs (recommendations). */
   prices: PriceRegistry;
+  /** The one auth-failure limiter every door that takes a key shares. */
+  limiter: FailureLimiter;
+  /** Counts a refused credential in the metrics, by reason. */
+  onAuthFailure(reason: string): void;
+  /** LECTR_CORS_ORIGINS: browser origins allowed to call the API (none: no CORS headers). */
+  corsOrigins: readonly string[];
+  /** Bound on one answer's size (default 4 MiB). */
+  maxResponseBytes?: number;
 }
 
 export interface GraphqlContext {
@@ -49,30 +60,46 @@ export interface GraphqlContext {
   };
 }
 
+export type AuthOutcome =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: "missing" | "unknown" | "revoked" | "bad_admin_token" | "database_unavailable"; error: GraphQLError };
+
+const databaseUnavailable = (retryAfterS: number) =>
+  new GraphQLError(`Lectr cannot reach its database to check this X-Lectr-Key; try again in ${retryAfterS} s.`, {
+    extensions: { code: "DATABASE_UNAVAILABLE", http: { status: 503, headers: { "retry-after": String(retryAfterS) } } },
+  });
+
+const refuse = (reason: Exclude<AuthOutcome, { ok: true }>["reason"], message: string): AuthOutcome => ({ ok: false, reason, error: unauthenticated(message) });
+
 /**
  * `Authorization: Bearer <LECTR_ADMIN_TOKEN>` (compared in constant time)
  * makes the admin; otherwise `X-Lectr-Key` names the org, and a wrong key is
  * refused. Without a key, a bearer token that is not the admin's is refused.
+ * Reads headers only: it runs before the body is read or the query parsed.
  */
-export async function authenticate(deps: GraphqlDeps, headers: Headers): Promise<Principal> {
+export async function authenticate(deps: GraphqlDeps, headers: Headers): Promise<AuthOutcome> {
   const bearer = headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
-  if (bearer !== undefined && deps.adminToken !== undefined && sameSecret(bearer, deps.adminToken)) return { kind: "admin" };
+  if (bearer !== undefined && deps.adminToken !== undefined && sameSecret(bearer, deps.adminToken)) return { ok: true, principal: { kind: "admin" } };
   const key = headers.get("x-lectr-key");
   if (key !== null) {
     const found = await deps.auth.authenticate(key);
-    if (!found.ok) throw unauthenticated(found.error.reason === "revoked" ? "The key in X-Lectr-Key has been revoked." : "The key in X-Lectr-Key is not valid.");
-    return { kind: "org", orgId: found.value.orgId, keyId: found.value.keyId };
+    if (!found.ok) {
+      if (found.error.kind === "database_unavailable") return { ok: false, reason: "database_unavailable", error: databaseUnavailable(found.error.retryAfterS) };
+      const reason = found.error.reason === "missing" ? "unknown" : found.error.reason;
+      return refuse(reason, reason === "revoked" ? "The key in X-Lectr-Key has been revoked." : "The key in X-Lectr-Key is not valid.");
+    }
+    return { ok: true, principal: { kind: "org", orgId: found.value.orgId, keyId: found.value.keyId, scope: found.value.scope } };
   }
   if (bearer !== undefined) {
-    throw unauthenticated(deps.adminToken === undefined ? "Admin access is off (LECTR_ADMIN_TOKEN is not set)." : "The bearer token is not the admin token.");
+    return refuse("bad_admin_token", deps.adminToken === undefined ? "Admin access is off (LECTR_ADMIN_TOKEN is not set)." : "The bearer token is not the admin token.");
   }
-  throw unauthenticated("Send an org key in X-Lectr-Key, or the admin token as Authorization: Bearer.");
+  return refuse("missing", "Send an org key in X-Lectr-Key, or the admin token as Authorization: Bearer.");
 }
 
-export async function createContext(deps: GraphqlDeps, request: Request): Promise<GraphqlContext> {
+export function createContext(deps: GraphqlDeps, principal: Principal, now: number): GraphqlContext {
   return {
-    principal: await authenticate(deps, request.headers),
-    now: Date.now(),
+    principal,
+    now,
     deps,
     loaders: {
       org: createLoader(async (ids) => new Map((await findOrgs(deps.db, ids)).map((o) => [o.id, o]))),

@@ -1,14 +1,19 @@
 /**
- * The GraphQL API at /graphql: POST and GET served by graphql-yoga,
- * GraphiQL for a browser's GET. Credentials are checked when the
- * context is built, so the GraphiQL page itself loads without them; every
- * operation needs them (401 UNAUTHENTICATED otherwise).
+ * The GraphQL API at /graphql: POST and GET served by graphql-yoga, an
+ * explorer page for a browser's GET. In order, each step bounded: the
+ * address's auth-failure budget → credentials (headers only) → the body
+ * (1 MiB) → tokens, depth and cost of every operation of the batch →
+ * execution → the answer's size. Nothing is parsed for a caller Lectr does
+ * not know, so no one can make it work for free.
  */
-import { createYoga, maskError } from "graphql-yoga";
-import { createContext, type GraphqlContext, type GraphqlDeps } from "./context.ts";
+import { Buffer } from "node:buffer";
+import { createYoga, maskError, type Plugin } from "graphql-yoga";
+import type { GraphQLError } from "graphql";
+import { authenticate, createContext, type GraphqlContext, type GraphqlDeps } from "./context.ts";
 import { schema } from "./schema.ts";
 import { readBody } from "../proxy/body.ts";
-import { operationLimits } from "./limits.ts";
+import { checkOperations, type OperationRequest } from "./limits.ts";
+import { explorerPage } from "./explorer.ts";
 
 /** Operations one request may batch (a JSON array body). */
 const maxBatch = 10;
@@ -16,28 +21,51 @@ const maxBatch = 10;
 /** A dashboard's query is a few kilobytes. */
 const maxBodyBytes = 1024 * 1024;
 
-const exampleQuery = `# Send your org key as X-Lectr-Key (Headers, below), or the admin token as
-# Authorization: Bearer …, then re-fetch the schema (Ctrl+Shift+R) for completion.
-query Dashboard {
-  costBreakdown(period: { preset: LAST_7_DAYS }) {
-    totalCostUsd
-    changePct
-    providers { provider costUsd changePct }
-  }
-  providerHealth { provider requests errorRate avgLatencyMs }
-}
-`;
+/** The cost limit bounds answers to well under this; long strings could still add up. */
+export const defaultMaxResponseBytes = 4 * 1024 * 1024;
 
-export function graphqlHandler(deps: GraphqlDeps): (request: Request) => Promise<Response> {
-  const yoga = createYoga<Record<string, never>, GraphqlContext>({
+interface ServerContext {
+  /** Who asks and the request's clock, decided before yoga sees the request. */
+  lectr?: GraphqlContext;
+}
+
+const errorResponse = (status: number, message: string, code: string, headers: Record<string, string> = {}) =>
+  Response.json({ errors: [{ message, extensions: { code } }] }, { status, headers });
+
+const fromGraphqlError = (e: GraphQLError) => {
+  const http = e.extensions.http as { status: number; headers?: Record<string, string> };
+  return errorResponse(http.status, e.message, String(e.extensions.code), http.headers);
+};
+
+/** Refuses a request (every operation of a batch together) whose tokens, depth or total cost are over the limits, before any runs. */
+const operationBudget: Plugin<Record<string, unknown>, ServerContext> = {
+  onRequestParse: ({ serverContext }) => ({
+    onRequestParseDone: ({ requestParserResult }) => {
+      const ops = (Array.isArray(requestParserResult) ? requestParserResult : [requestParserResult]) as OperationRequest[];
+      if (ops.length > maxBatch) return; // yoga's batching limit answers this one
+      checkOperations(schema, ops, serverContext.lectr);
+    },
+  }),
+};
+
+export function graphqlHandler(deps: GraphqlDeps): (request: Request, clientIp?: () => string) => Promise<Response> {
+  const maxResponseBytes = deps.maxResponseBytes ?? defaultMaxResponseBytes;
+  const yoga = createYoga<ServerContext, GraphqlContext>({
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
     logging: false,
+    graphiql: false,
     batching: { limit: maxBatch },
-    plugins: [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof operationLimits) => void }) => addValidationRule(operationLimits) }],
-    graphiql: { title: "Lectr GraphQL", defaultQuery: exampleQuery, headers: JSON.stringify({ "X-Lectr-Key": "lk_…" }) },
-    context: ({ request }) => createContext(deps, request),
+    // Only the listed origins, compared exactly; without a list, browsers on other origins get no CORS headers.
+    cors: deps.corsOrigins.length === 0 ? false : (request) => {
+      const origin = request.headers.get("origin");
+      return origin !== null && deps.corsOrigins.includes(origin)
+        ? { origin: [origin], credentials: false, methods: ["GET", "POST"], allowedHeaders: ["content-type", "x-lectr-key", "authorization"] }
+        : false;
+    },
+    plugins: [operationBudget],
+    context: ({ lectr }) => lectr!,
     maskedErrors: {
       // Lectr's own GraphQLErrors pass through; anything else becomes "Unexpected error." and is logged here, once.
       maskError: (error, message) => {
@@ -51,19 +79,68 @@ export function graphqlHandler(deps: GraphqlDeps): (request: Request) => Promise
       },
     },
   });
-  return async (request) => {
-    if (request.method !== "POST") return yoga.fetch(request);
-    // Bodies are read before credentials are checked: bound them, so no one can make Lectr buffer megabytes.
-    const body = await readBody(request, maxBodyBytes, deps.bodyTimeoutMs);
-    if (!body.ok) {
-      const [status, code, message] =
-        body.error.kind === "body_too_large"
-          ? [413, "PAYLOAD_TOO_LARGE", `A GraphQL request body may be at most ${maxBodyBytes} bytes.`]
-          : body.error.kind === "body_timeout"
-            ? [408, "REQUEST_TIMEOUT", `The request body did not arrive within ${deps.bodyTimeoutMs} ms.`]
-            : [400, "BAD_REQUEST", "The request body was cut off."];
-      return Response.json({ errors: [{ message, extensions: { code } }] }, { status });
+
+  return async (request, clientIp = () => "") => {
+    // a CORS preflight carries no credentials by design
+    if (request.method === "OPTIONS") return yoga.fetch(request, {});
+    if (wantsExplorer(request)) return new Response(explorerPage(), { headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": explorerCsp } });
+
+    const now = Date.now();
+    // the peer address is looked up only while some address has failures on record
+    const blockedMs = deps.limiter.active() ? deps.limiter.blockedFor(clientIp(), now) : 0;
+    if (blockedMs > 0) {
+      const retryAfterS = Math.ceil(blockedMs / 1000);
+      return errorResponse(429, `Too many requests with invalid credentials from this address; try again in ${retryAfterS} s.`, "TOO_MANY_AUTH_FAILURES", { "retry-after": String(retryAfterS) });
     }
-    return yoga.fetch(new Request(request.url, { method: "POST", headers: request.headers, body: body.value as BodyInit }));
+    const who = await authenticate(deps, request.headers);
+    if (!who.ok) {
+      // an unreachable database says nothing about the credentials: not a failed guess
+      if (who.reason !== "database_unavailable") {
+        deps.limiter.fail(clientIp(), now);
+        deps.onAuthFailure(who.reason);
+      }
+      return fromGraphqlError(who.error);
+    }
+    const lectr = createContext(deps, who.principal, now);
+
+    let forwarded = request;
+    if (request.method === "POST") {
+      const body = await readBody(request, maxBodyBytes, deps.bodyTimeoutMs);
+      if (!body.ok) {
+        if (body.error.kind === "body_too_large") return errorResponse(413, `A GraphQL request body may be at most ${maxBodyBytes} bytes.`, "PAYLOAD_TOO_LARGE");
+        if (body.error.kind === "body_timeout") return errorResponse(408, `The request body did not arrive within ${deps.bodyTimeoutMs} ms.`, "REQUEST_TIMEOUT");
+        return errorResponse(400, "The request body was cut off.", "BAD_REQUEST");
+      }
+      forwarded = new Request(request.url, { method: "POST", headers: request.headers, body: body.value as BodyInit });
+    }
+    return boundAnswer(await yoga.fetch(forwarded, { lectr }), maxResponseBytes);
   };
+}
+
+/** A browser asking for the page, not running a query (GET with ?query= runs it). */
+function wantsExplorer(request: Request): boolean {
+  if (request.method !== "GET" || !request.headers.get("accept")?.includes("text/html")) return false;
+  return !new URL(request.url).searchParams.has("query");
+}
+
+/** The page runs its one inline script and talks to this origin only. */
+const explorerCsp = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+
+/** An answer over the size bound is replaced by one error that says how to ask for less. */
+async function boundAnswer(response: Response, maxBytes: number): Promise<Response> {
+  const text = await response.text();
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= maxBytes) return new Response(text, response);
+  const error = {
+    data: null,
+    errors: [
+      {
+        message: `The answer is ${bytes} bytes; the limit is ${maxBytes}. Ask for fewer fields, a shorter period or smaller pages.`,
+        extensions: { code: "RESPONSE_TOO_LARGE" },
+      },
+    ],
+  };
+  // a batch gets one error per operation, so clients still match answers to operations
+  const body = text.startsWith("[") ? Array.from({ length: (JSON.parse(text) as unknown[]).length }, () => error) : error;
+  return Response.json(body, { status: 200, headers: { "content-type": response.headers.get("content-type") ?? "application/json" } });
 }

@@ -1,6 +1,7 @@
 /**
  * Tenancy in one place: which org a field may read or change. An org key
- * reaches its own org only; the admin names any existing org.
+ * reaches its own org only; the admin names any existing org. What a caller
+ * may do at all (scopes, admin-only fields) is builder.ts's authScopes.
  */
 import type { GraphqlContext } from "./context.ts";
 import { badInput, forbidden } from "./errors.ts";
@@ -15,8 +16,4 @@ export async function orgScope(ctx: GraphqlContext, orgId: string | null | undef
   if (orgId == null) throw badInput("With the admin token, pass orgId to say which org.");
   if (!(await ctx.loaders.org.load(orgId))) throw badInput(`No org with id ${orgId}.`);
   return orgId;
-}
-
-export function requireAdmin(ctx: GraphqlContext, what: string): void {
-  if (ctx.principal.kind !== "admin") throw forbidden(`${what} needs the admin token.`);
 }

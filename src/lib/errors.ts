@@ -9,6 +9,7 @@ export type ProxyError =
   | { kind: "invalid_lectr_key"; reason: "missing" | "unknown" | "revoked" }
   | { kind: "too_many_auth_failures"; retryAfterS: number }
   | { kind: "database_unavailable"; retryAfterS: number }
+  | { kind: "insufficient_scope"; scope: string }
   | { kind: "invalid_provider"; value: string }
   | { kind: "invalid_task"; value: string }
   | { kind: "invalid_feature"; length: number }
@@ -55,6 +56,12 @@ function describe(error: ProxyError): { status: number; type: string; message: s
         status: 503,
         type: "api_error",
         message: `Lectr cannot reach its database to check this X-Lectr-Key; try again in ${error.retryAfterS} s.`,
+      };
+    case "insufficient_scope":
+      return {
+        status: 403,
+        type: "invalid_request_error",
+        message: `This Lectr key has the ${clip(error.scope)} scope, which cannot call providers; use a key with the proxy or admin scope.`,
       };
     case "invalid_provider":
       return {

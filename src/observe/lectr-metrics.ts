@@ -1,8 +1,9 @@
 /**
  * The series Lectr exports. Label values come from closed sets only:
  * provider, endpoint family, status class, streamed, and models the price
- * registry knows (everything else is `other`): never tags, keys, orgs or raw
- * model strings, so cardinality stays bounded whatever clients send.
+ * registry knows (everything else is `other`): never tags, keys or raw model
+ * strings, so cardinality stays bounded whatever clients send. Org ids label
+ * a separate registry that /metrics shows only behind LECTR_METRICS_TOKEN.
  */
 import type { EventRow } from "../db/tables.ts";
 import type { PriceRegistry } from "../pricing/registry.ts";
@@ -37,7 +38,10 @@ export function statusClass(status: number): string {
 }
 
 export interface LectrMetrics {
+  /** Aggregate series: no label says which org. */
   registry: Registry;
+  /** Per-org series (`org_id`), rendered only to a scraper that presents LECTR_METRICS_TOKEN. */
+  orgRegistry: Registry;
   request(event: EventRow, timings: RequestTimings): void;
   authFailure(reason: string): void;
 }
@@ -56,6 +60,11 @@ export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterSt
   const cost = registry.add(new Counter("lectr_cost_usd_total", "Cost in US dollars by provider and model.", ["provider", "model"]));
   const unpriced = registry.add(new Counter("lectr_unpriced_requests_total", "Requests whose cost is unknown.", ["provider"]));
   const auth = registry.add(new Counter("lectr_auth_failures_total", "Requests refused for a missing, unknown or revoked org key.", ["reason"]));
+  // orgs are created by the admin, so org ids are a bounded set too; they say who spends what, hence the separate registry
+  const orgRegistry = new Registry();
+  const orgRequests = orgRegistry.add(new Counter("lectr_org_requests_total", "Proxied requests by org and status class.", ["org_id", "status_class"]));
+  const orgCost = orgRegistry.add(new Counter("lectr_org_cost_usd_total", "Cost in US dollars by org.", ["org_id"]));
+  const orgTokens = orgRegistry.add(new Counter("lectr_org_tokens_total", "Input and output tokens by org.", ["org_id", "kind"]));
   const w = () => writer();
   registry.add(new Gauge("lectr_event_queue_depth", "Events waiting to be written.", () => w().queued + w().pending));
   registry.add(new Gauge("lectr_events_written_total", "Events written to the database.", () => w().written + w().replayed, "counter"));
@@ -96,8 +105,13 @@ export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterSt
 
   return {
     registry,
+    orgRegistry,
     request(e, t) {
       const p = e.provider as ProviderId;
+      orgRequests.inc([e.org_id, statusClass(e.status)]);
+      if (e.cost_usd != null) orgCost.inc([e.org_id], e.cost_usd);
+      if (e.input_tokens != null) orgTokens.inc([e.org_id, "input"], e.input_tokens);
+      if (e.output_tokens != null) orgTokens.inc([e.org_id, "output"], e.output_tokens);
       requests.inc([p, endpointFamily(e.endpoint), statusClass(e.status), e.streamed ? "true" : "false"]);
       added.observe([p], t.addedMs / 1000);
       if (t.upstreamMs !== null) upstream.observe([p], t.upstreamMs / 1000);

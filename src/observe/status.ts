@@ -3,6 +3,7 @@
  * or the admin token; it shows nothing org-specific.
  */
 import type { Authenticator } from "../proxy/auth.ts";
+import type { FailureLimiter } from "../proxy/auth-limit.ts";
 import type { Recorder } from "../record/recorder.ts";
 import { errorResponse } from "../lib/errors.ts";
 import { sameSecret } from "../lib/keys.ts";
@@ -15,13 +16,29 @@ export function statusHandler(deps: {
   adminToken: string | undefined;
   databaseKind: "embedded" | "remote";
   startedAt: number;
-}): (request: Request) => Promise<Response> {
-  return async (request) => {
+  /** The auth-failure budget the proxy and GraphQL share. */
+  limiter: FailureLimiter;
+  onAuthFailure(reason: string): void;
+}): (request: Request, clientIp: () => string) => Promise<Response> {
+  return async (request, clientIp) => {
+    const now = Date.now();
+    const blockedMs = deps.limiter.active() ? deps.limiter.blockedFor(clientIp(), now) : 0;
+    if (blockedMs > 0) {
+      const retryAfterS = Math.ceil(blockedMs / 1000);
+      return errorResponse({ kind: "too_many_auth_failures", retryAfterS }, { "retry-after": String(retryAfterS) });
+    }
     const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
     const admin = deps.adminToken !== undefined && bearer !== undefined && sameSecret(bearer, deps.adminToken);
     if (!admin) {
       const principal = await deps.auth.authenticate(request.headers.get("x-lectr-key"));
-      if (!principal.ok) return errorResponse(principal.error);
+      if (!principal.ok) {
+        // an unreachable database says nothing about the key: not a failed guess
+        if (principal.error.kind === "invalid_lectr_key") {
+          deps.limiter.fail(clientIp(), now);
+          deps.onAuthFailure(principal.error.reason);
+        }
+        return errorResponse(principal.error);
+      }
     }
     const w = deps.recorder.stats();
     return Response.json({
@@ -43,15 +60,19 @@ export function statusHandler(deps: {
   };
 }
 
-/** GET /metrics, optionally behind LECTR_METRICS_TOKEN. */
-export function metricsHandler(render: () => string, token: string | undefined): (request: Request) => Response {
+/**
+ * GET /metrics. Without LECTR_METRICS_TOKEN it is open and shows aggregate
+ * series only; with it, it needs the token and adds the per-org series
+ * (who spends what is not for anyone who can reach the port).
+ */
+export function metricsHandler(render: { aggregate: () => string; perOrg: () => string }, token: string | undefined): (request: Request) => Response {
+  const headers = { "content-type": "text/plain; version=0.0.4; charset=utf-8" };
   return (request) => {
-    if (token !== undefined) {
-      const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
-      if (bearer === undefined || !sameSecret(bearer, token)) {
-        return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } });
-      }
+    if (token === undefined) return new Response(render.aggregate(), { headers });
+    const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
+    if (bearer === undefined || !sameSecret(bearer, token)) {
+      return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } });
     }
-    return new Response(render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+    return new Response(render.aggregate() + render.perOrg(), { headers });
   };
 }

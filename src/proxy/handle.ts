@@ -12,6 +12,7 @@ import type { PriceBooks } from "../pricing/price-books.ts";
 import { chooseProvider } from "../providers/detect.ts";
 import { providers } from "../providers/index.ts";
 import type { Authenticator } from "./auth.ts";
+import { mayProxy } from "../lib/scopes.ts";
 import { checkEndpointShape } from "./azure-endpoint.ts";
 import { guardHost } from "./host-guard.ts";
 import { inspectBody, readBody, rewriteBody } from "./body.ts";
@@ -153,6 +154,8 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     return answer.response;
 
     async function proceed(): Promise<Answer> {
+      // a read-only key is authenticated, so its refusal is recorded like any other
+      if (!mayProxy(org.scope)) return reject(req, { kind: "insufficient_scope", scope: org.scope });
       const tags = parseTags(request.headers.get("x-lectr-feature"), request.headers.get("x-lectr-task"));
       if (!tags.ok) return reject(req, tags.error);
       req = { ...req, tags: tags.value };

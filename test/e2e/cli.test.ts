@@ -67,6 +67,19 @@ describe("lectr CLI", () => {
     expect((await lectr("keys", "revoke", second.slice(0, 11))).code).toBe(2);
   });
 
+  test("keys have a scope: create takes one (admin by default), list shows it, a wrong one exits 2", async () => {
+    const read = await lectr("keys", "create", "--org", "acme", "--scope", "read");
+    expect([read.code, read.stdout]).toEqual([0, expect.stringContaining('New read key for "acme"')]);
+    const prefix = read.stdout.match(/(lk_[A-Za-z0-9_-]{43})/)![1]!.slice(0, 11);
+    const list = (await lectr("keys", "list", "--org", "acme")).stdout.split("\n");
+    expect(list[0]).toMatch(/^PREFIX\s+SCOPE\s+CREATED\s+LAST USED\s+STATUS$/);
+    expect(list.find((line) => line.startsWith(prefix))).toMatch(/^lk_\S+\s+read\s/);
+    // the org's first key, made without a scope
+    expect(list.filter((line) => /^lk_\S+\s+admin\s/.test(line)).length).toBeGreaterThanOrEqual(1);
+    const bad = await lectr("keys", "create", "--org", "acme", "--scope", "root");
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("proxy, read, admin")]);
+  });
+
   test("orgs set-azure validates like the proxy", async () => {
     expect((await lectr("orgs", "set-azure", "acme", "--endpoint", "http://acme.openai.azure.com", "--api-version", "2024-10-21")).stderr).toContain("https");
     expect((await lectr("orgs", "set-azure", "acme", "--endpoint", "https://127.0.0.1", "--api-version", "2024-10-21")).stderr).toContain("private");

@@ -1,4 +1,12 @@
 /** A tiny GraphQL client for the tests: POST /graphql, returns status, data, errors and their codes. */
+import type { GraphqlDeps } from "../../src/graphql/context.ts";
+import { findKeyByHash } from "../../src/db/orgs.ts";
+import { silentLogger } from "../../src/lib/log.ts";
+import { loadPriceRegistry } from "../../src/pricing/prices-file.ts";
+import { createAuthenticator } from "../../src/proxy/auth.ts";
+import { createFailureLimiter } from "../../src/proxy/auth-limit.ts";
+import type { TestLectr } from "../helpers/lectr.ts";
+
 export interface GqlResult<T = any> {
   status: number;
   data: T;
@@ -23,3 +31,23 @@ export function gqlClient(url: string, headers: Record<string, string> = {}): Gq
 
 export const orgKey = (key: string) => ({ "x-lectr-key": key });
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** What the server passes the GraphQL handler, for tests that build one in-process with other limits. */
+export function graphqlDeps(l: TestLectr): GraphqlDeps {
+  const db = l.lectr.database.db;
+  return {
+    db,
+    auth: createAuthenticator((hash) => findKeyByHash(db, hash), 5_000),
+    adminToken: undefined,
+    allowPrivateUpstreams: false,
+    bodyTimeoutMs: 30_000,
+    log: silentLogger,
+    priceBooks: l.lectr.priceBooks,
+    writePath: l.lectr.database.writePath,
+    rules: l.lectr.rules,
+    prices: loadPriceRegistry(undefined),
+    limiter: createFailureLimiter(0, 60_000),
+    onAuthFailure: () => {},
+    corsOrigins: [],
+  };
+}

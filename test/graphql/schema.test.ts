@@ -66,12 +66,18 @@ describe("/graphql over HTTP", () => {
   });
   afterAll(() => l.stop());
 
-  test("a browser's GET gets GraphiQL, without credentials", async () => {
+  test("a browser's GET gets the explorer, without credentials, and nothing in it comes from elsewhere", async () => {
     const res = await fetch(`${l.url}/graphql`, { headers: { accept: "text/html" } });
     const html = await res.text();
     expect([res.status, res.headers.get("content-type")?.startsWith("text/html")]).toEqual([200, true]);
-    expect(html).toContain("Lectr GraphQL");
-    expect(html.toLowerCase()).toContain("graphiql");
+    expect(html).toContain("<title>Lectr GraphQL</title>");
+    // the schema to read is part of the page
+    expect(html).toContain("usageSeries(");
+    // no script, style, font or icon from a CDN: no element loads anything, and the policy allows this origin only
+    expect(html).not.toMatch(/<(script|link|img|iframe|object|embed)\b[^>]*\b(src|href)\s*=/i);
+    expect(html).not.toMatch(/@import|url\(/i);
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(res.headers.get("content-security-policy")).toContain("connect-src 'self'");
   });
 
   test("GET runs a query; a mutation over GET is refused", async () => {
@@ -81,9 +87,11 @@ describe("/graphql over HTTP", () => {
     expect(m.status).toBe(405);
   });
 
-  test("a body over 1 MiB is refused before any credentials are looked at", async () => {
+  test("credentials are checked before the body is read; a body over 1 MiB is refused", async () => {
     const query = `{ settings { azure { endpoint } } }${" ".repeat(1024 * 1024)}`;
-    const res = await fetch(`${l.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+    const anonymous = await fetch(`${l.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+    expect([anonymous.status, ((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code]).toEqual([401, "UNAUTHENTICATED"]);
+    const res = await fetch(`${l.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": l.key }, body: JSON.stringify({ query }) });
     expect([res.status, await res.json()]).toEqual([413, { errors: [{ message: "A GraphQL request body may be at most 1048576 bytes.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] }]);
     // just under the limit is fine
     const ok = await fetch(`${l.url}/graphql`, {

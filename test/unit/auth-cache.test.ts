@@ -22,7 +22,7 @@ function setup() {
   );
   const add = (revoked = false) => {
     const key = generateOrgKey();
-    keys.set(hashKey(key), { keyId: key.slice(0, 11), orgId: "o", revoked, azure: undefined });
+    keys.set(hashKey(key), { keyId: key.slice(0, 11), orgId: "o", revoked, azure: undefined, scope: "admin" });
     return key;
   };
   return {

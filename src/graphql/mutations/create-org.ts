@@ -1,6 +1,5 @@
 import { builder } from "../builder.ts";
 import { badInput } from "../errors.ts";
-import { requireAdmin } from "../scope.ts";
 import { CreatedKey } from "../types/created-key.ts";
 import { createOrg, OrgError } from "../../db/orgs.ts";
 
@@ -9,8 +8,8 @@ builder.mutationField("createOrg", (t) =>
     type: CreatedKey,
     description: "Creates an org and its first key. Admin only.",
     args: { name: t.arg.string({ required: true }) },
+    authScopes: { platformAdmin: true },
     resolve: async (_root, args, ctx) => {
-      requireAdmin(ctx, "createOrg");
       try {
         return await createOrg(ctx.deps.db, args.name);
       } catch (err) {

@@ -19,6 +19,8 @@ builder.queryField("events", (t) =>
       filter: t.arg({ type: EventFilter }),
       orgId: t.arg.id(),
     },
+    // each of the `first` edges costs what it selects (EventConnection.edges does not multiply again)
+    complexity: (args) => ({ field: 1, multiplier: Math.max(1, args.first ?? 50) }),
     resolve: async (_root, args, ctx) => {
       const orgId = await orgScope(ctx, args.orgId);
       const first = args.first ?? 50;

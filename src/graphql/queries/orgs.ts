@@ -1,5 +1,4 @@
 import { builder } from "../builder.ts";
-import { requireAdmin } from "../scope.ts";
 import { Org } from "../types/org.ts";
 import { listOrgs } from "../../db/orgs.ts";
 
@@ -7,9 +6,7 @@ builder.queryField("orgs", (t) =>
   t.field({
     type: [Org],
     description: "Every org, oldest first. Admin only.",
-    resolve: async (_root, _args, ctx) => {
-      requireAdmin(ctx, "orgs");
-      return listOrgs(ctx.deps.db);
-    },
+    authScopes: { platformAdmin: true },
+    resolve: (_root, _args, ctx) => listOrgs(ctx.deps.db),
   }),
 );

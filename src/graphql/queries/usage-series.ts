@@ -6,8 +6,16 @@ import { PeriodInput } from "../types/period-input.ts";
 import { Provider } from "../types/provider.ts";
 import { UsagePoint } from "../types/usage-point.ts";
 import { readUsage } from "../../db/usage.ts";
-import { dayMs, hourMs } from "../../stats/period.ts";
+import { ceilTo, dayMs, floorTo, hourMs, resolvePeriod, type PeriodInput as PeriodShape } from "../../stats/period.ts";
 import { usageSeries } from "../../stats/reports.ts";
+
+/** Points the series will hold; an invalid period counts as one (the resolver refuses it). */
+function bucketCount(input: PeriodShape, bucket: "HOUR" | "DAY", now: number): number {
+  const period = resolvePeriod(input, now);
+  if (!period.ok) return 1;
+  const slotMs = bucket === "HOUR" ? hourMs : dayMs;
+  return Math.max(1, Math.ceil((ceilTo(period.value.to, slotMs) - floorTo(period.value.from, slotMs)) / slotMs));
+}
 
 builder.queryField("usageSeries", (t) =>
   t.field({
@@ -20,6 +28,8 @@ builder.queryField("usageSeries", (t) =>
       model: t.arg.string(),
       orgId: t.arg.id(),
     },
+    // one point per bucket: a year of hours costs 24 times a year of days
+    complexity: (args, ctx) => ({ field: 1, multiplier: bucketCount(args.period, args.bucket, ctx.now) }),
     resolve: async (_root, args, ctx) => {
       const orgId = await orgScope(ctx, args.orgId);
       const period = periodArg(args.period, ctx.now);

@@ -1,5 +1,6 @@
 import { builder } from "../builder.ts";
 import type { ApiKeyRow } from "../../db/tables.ts";
+import { KeyScope } from "./key-scope.ts";
 
 export const ApiKey = builder.objectRef<ApiKeyRow>("ApiKey").implement({
   description: "An org key. The key itself is only ever returned once, by CreatedKey.",
@@ -9,5 +10,6 @@ export const ApiKey = builder.objectRef<ApiKeyRow>("ApiKey").implement({
     createdAt: t.expose("created_at", { type: "DateTime" }),
     lastUsedAt: t.expose("last_used_at", { type: "DateTime", nullable: true }),
     revokedAt: t.expose("revoked_at", { type: "DateTime", nullable: true }),
+    scope: t.expose("scope", { type: KeyScope }),
   }),
 });

@@ -8,7 +8,7 @@ export const EventConnection = builder
   .implement({
     description: "A page of events, newest first.",
     fields: (t) => ({
-      edges: t.expose("edges", { type: [EventEdge] }),
+      edges: t.expose("edges", { type: [EventEdge], complexity: { field: 1, multiplier: 1 } }),
       pageInfo: t.expose("pageInfo", { type: PageInfo }),
     }),
   });

@@ -1,3 +1,4 @@
 import { builder } from "../builder.ts";
 
-builder.mutationType({});
+// every mutation needs a key with the admin scope (or the admin token)
+builder.mutationType({ authScopes: { orgChange: true } });
