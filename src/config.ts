@@ -110,7 +110,7 @@ export class ConfigError extends Error {}
 /** Flags of the management commands (not settings), by the command that takes them. */
 export const commandFlags: Record<string, readonly string[]> = {
   "orgs set-azure": ["endpoint", "api-version"],
-  "keys create": ["org"],
+  "keys create": ["org", "scope"],
   "keys list": ["org"],
   prices: ["model"],
 };

@@ -56,7 +56,8 @@ async function addTraffic(orgId: string, keyId: string, n: number, seed: number)
 }
 
 beforeAll(async () => {
-  l = await startLectr({ env: { LECTR_ADMIN_TOKEN: adminToken } });
+  // a key lookup refreshed in the background would land inside a count
+  l = await startLectr({ env: { LECTR_ADMIN_TOKEN: adminToken }, config: { keyCacheTtlMs: 3_600_000 } });
   org = gqlClient(l.url, orgKey(l.key));
   admin = gqlClient(l.url, bearer(adminToken));
   const client = l.lectr.database.client;
