@@ -1,5 +1,5 @@
 import { builder } from "../builder.ts";
-import { requireAdmin } from "../scope.ts";
+import { orgScope, requireAdmin } from "../scope.ts";
 import { Org } from "../types/org.ts";
 import { listOrgs } from "../../db/orgs.ts";
 
@@ -11,5 +11,14 @@ builder.queryField("orgs", (t) =>
       requireAdmin(ctx, "orgs");
       return listOrgs(ctx.deps.db);
     },
+  }),
+);
+
+builder.queryField("org", (t) =>
+  t.field({
+    type: Org,
+    description: "The org of the X-Lectr-Key, with its keys; with the admin token, the org orgId names.",
+    args: { orgId: t.arg.id() },
+    resolve: async (_root, args, ctx) => (await ctx.loaders.org.load(await orgScope(ctx, args.orgId)))!,
   }),
 );
