@@ -15,6 +15,8 @@ export interface AppDeps {
   ready: () => Promise<boolean>;
   /** The GraphQL API (src/graphql/plugin.ts), served at /graphql. */
   graphql: (request: Request) => Promise<Response>;
+  /** The dashboard's page and assets (src/dashboard/serve.ts), served at / and /assets/*. */
+  dashboard: (request: Request) => Promise<Response>;
   log: Logger;
 }
 
@@ -35,6 +37,8 @@ export function buildApp(deps: AppDeps) {
         : Response.json({ status: "database unavailable" }, { status: 503 }),
     )
     .all("/graphql", ({ request }) => deps.graphql(request), { parse: "none" })
+    .get("/", ({ request }) => deps.dashboard(request))
+    .get("/assets/*", ({ request }) => deps.dashboard(request))
     .get("/metrics", ({ request }) => deps.metrics(request))
     .get("/v1/lectr/status", ({ request }) => deps.status(request))
     .all("/v1/*", ({ request }) => deps.proxy(request, () => deps.clientIp(request)), { parse: "none" });

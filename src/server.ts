@@ -106,12 +106,19 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     const { graphqlHandler } = await import("./graphql/plugin.ts");
     return graphqlHandler({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, log, rules, prices, priceBooks, writePath: database.writePath });
   };
+  // the dashboard's files are loaded (from source: bundled) on the first request for them, like GraphQL
+  let dashboard: Promise<(request: Request) => Promise<Response>> | undefined;
+  const loadDashboard = async () => {
+    const [{ dashboardHandler }, { loadDashboardFiles }] = await Promise.all([import("./dashboard/serve.ts"), import("./dashboard/assets.ts")]);
+    return dashboardHandler(loadDashboardFiles);
+  };
   const app = buildApp({
     proxy,
     clientIp: (request) => served?.clientIp(request) ?? "",
     status: statusHandler({ auth, recorder, adminToken: config.adminToken, databaseKind: database.kind, startedAt: Date.now() }),
     metrics: metricsHandler(() => metrics.registry.render(), config.metricsToken),
     graphql: (request) => (graphql ??= loadGraphql()).then((handle) => handle(request)),
+    dashboard: (request) => (dashboard ??= loadDashboard()).then((handle) => handle(request)),
     log,
     // Ready means events reach the database: it answers and the writer is not spooling.
     ready: async () => {
