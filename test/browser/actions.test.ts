@@ -89,6 +89,28 @@ describe("acting in the dashboard", () => {
     expect((await rules()).map((r: { id: string }) => r.id)).toEqual([second]);
   });
 
+  test("an unpriced model, called out on the overview, is priced from the page and its calls re-costed", async () => {
+    expect((await chat("acme-finetune-v2")).status).toBe(200);
+    await f.lectr.lectr.recorder.settled();
+    await b.page.goto(`${f.lectr.url}/#/overview?period=24h`);
+    await b.page.locator("[data-unpriced='1']").getByRole("link", { name: "Set their prices" }).click();
+    await b.page.waitForURL(/#\/settings\?tab=prices/);
+    await b.page.locator("table[data-table=unpriced]").getByRole("button", { name: "acme-finetune-v2" }).click();
+    expect(await b.page.getByLabel("Model", { exact: true }).inputValue()).toBe("acme-finetune-v2");
+    await b.page.getByLabel("Input", { exact: true }).fill("2");
+    await b.page.getByLabel("Output", { exact: true }).fill("8");
+    await b.page.getByRole("button", { name: "Save price" }).click();
+    await b.page.getByRole("status").getByText("Priced acme-finetune-v2; this period's calls were re-costed.").waitFor();
+    const [event] = (await f.lectr.events()).filter((e) => e.model === "acme-finetune-v2");
+    const r = await gql(`{ unpricedModels(period: { preset: LAST_24_HOURS }) { model } modelPrices { model provider inputPerMTok outputPerMTok } }`);
+    expect(r.data).toEqual({ unpricedModels: [], modelPrices: [{ model: "acme-finetune-v2", provider: "OPENAI", inputPerMTok: 2, outputPerMTok: 8 }] });
+    const cost = (await gql(`query($id: ID!) { events(filter: { id: $id }) { edges { node { costUsd costSource } } } }`, { id: event!.id })).data.events.edges[0].node;
+    expect(cost).toEqual({ costUsd: expect.closeTo((event!.input_tokens! * 2 + event!.output_tokens! * 8) / 1e6, 12), costSource: "org_override" });
+    await b.page.goto(`${f.lectr.url}/#/overview?period=24h`);
+    await b.page.locator("[data-stat=costUsd]").waitFor();
+    expect(await b.page.locator("[data-unpriced]").count()).toBe(0);
+  });
+
   test("the Azure setting saved in the browser routes the next Azure request, with its api-version", async () => {
     await b.page.goto(`${f.lectr.url}/#/settings?tab=azure`);
     await b.page.getByLabel("Endpoint").fill(azure2.origin);
@@ -123,7 +145,7 @@ describe("acting in the dashboard", () => {
     const key = (await b.page.locator("[data-new-key]").textContent())!.trim();
     expect(key).toMatch(/^lk_[A-Za-z0-9_-]{43}$/);
     expect((await gqlClient(f.lectr.url, orgKey(key))(`{ org { name } }`)).data).toEqual({ org: { name: "acme" } });
-    await b.shot("settings-keys");
+    await b.shot("settings-keys-created");
 
     const listed = (await admin(`query($org: ID!) { org(orgId: $org) { keys { id prefix revokedAt } } }`, { org: f.lectr.orgId })).data.org.keys;
     const created = listed.find((k: { prefix: string }) => key.startsWith(k.prefix));

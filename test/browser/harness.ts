@@ -21,6 +21,8 @@ export interface Browser {
   pageErrors: string[];
   /** POSTs to /graphql so far (a test may reset it to 0). */
   graphqlRequests: number;
+  /** /graphql requests sent and not answered yet. */
+  readonly graphqlPending: number;
   /** A screenshot in test/artifacts/<name>.png. */
   shot(name: string, page?: Page): Promise<string>;
   close(): Promise<void>;
@@ -42,7 +44,7 @@ export async function openBrowser(opts: { colorScheme?: "light" | "dark"; viewpo
     timezoneId: "UTC",
   });
   const offLoopback: string[] = [];
-  const counts = { graphql: 0 };
+  const counts = { graphql: 0, pending: 0 };
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
   await context.route("**/*", (route) => {
@@ -60,6 +62,10 @@ export async function openBrowser(opts: { colorScheme?: "light" | "dark"; viewpo
       void d.dismiss();
     });
     p.on("pageerror", (e) => pageErrors.push(String(e)));
+    const isGraphql = (r: { url(): string }) => new URL(r.url()).pathname === "/graphql";
+    p.on("request", (r) => void (isGraphql(r) && counts.pending++));
+    p.on("requestfinished", (r) => void (isGraphql(r) && counts.pending--));
+    p.on("requestfailed", (r) => void (isGraphql(r) && counts.pending--));
   };
   context.on("page", watch);
   const page = context.pages()[0] ?? (await context.newPage());
@@ -80,6 +86,9 @@ export async function openBrowser(opts: { colorScheme?: "light" | "dark"; viewpo
     },
     set graphqlRequests(n: number) {
       counts.graphql = n;
+    },
+    get graphqlPending() {
+      return counts.pending;
     },
     async shot(name, p = page) {
       const path = join(artifacts, `${name}.png`);

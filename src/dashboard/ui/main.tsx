@@ -12,6 +12,7 @@ import { Health } from "./views/health.tsx";
 import { Events } from "./views/events.tsx";
 import { SpendLess } from "./views/spend-less.tsx";
 import { Settings } from "./views/settings.tsx";
+import { Api } from "./views/api.tsx";
 
 const titles: Record<View, string> = {
   overview: "Overview",
@@ -21,6 +22,7 @@ const titles: Record<View, string> = {
   events: "Events",
   "spend-less": "Spend less",
   settings: "Settings",
+  api: "API",
 };
 
 function App() {
@@ -37,7 +39,7 @@ function App() {
     const v = route.params.get(k);
     if (v) keep.set(k, v);
   }
-  const View = { overview: Overview, models: Models, explore: Explore, health: Health, events: Events, "spend-less": SpendLess, settings: Settings }[route.view];
+  const View = { overview: Overview, models: Models, explore: Explore, health: Health, events: Events, "spend-less": SpendLess, settings: Settings, api: Api }[route.view];
   return (
     <div class="shell">
       <a class="skip" href="#main">
