@@ -112,6 +112,28 @@ describe("the dashboard in a browser", () => {
     expect((await tableText(b.page, "models")).slice(1).map((row) => row[0])).toEqual(["claude-3-5-sonnet-20241022"]);
   });
 
+  test("a custom period lives in the URL too, and the totals are the API's for exactly that period", async () => {
+    await b.page.goto(`${f.lectr.url}/#/overview?period=24h`);
+    await b.page.locator("select[name=period]").selectOption("custom");
+    await b.page.waitForURL(/period=custom&from=.*&to=/);
+    // the inputs are local time (UTC in this browser): from an hour ago to an hour ahead, then from the future on
+    const at = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+    const now = Date.now();
+    await b.page.locator("input[name=from]").fill(at(now - 3_600_000));
+    await b.page.locator("input[name=to]").fill(at(now + 3_600_000));
+    await b.page.locator("input[name=to]").press("Tab");
+    await b.page.locator("[data-stat=requests][data-value='9']").waitFor();
+    await b.page.locator("input[name=from]").fill(at(now + 60_000));
+    await b.page.locator("input[name=from]").press("Tab");
+    const r = await gql(`query($from: DateTime!, $to: DateTime!) { usageGroups(period: { from: $from, to: $to }) { total { requests } } }`, {
+      from: `${at(now + 60_000)}:00Z`,
+      to: `${at(now + 3_600_000)}:00Z`,
+    });
+    expect(r.data.usageGroups.total.requests).toBe(0);
+    await b.page.locator("[data-stat=requests][data-value='0']").waitFor();
+    expect(new URL(b.page.url()).hash).toContain(`from=${encodeURIComponent(at(now + 60_000))}`);
+  });
+
   test("models: the table equals modelDistribution, CSV equals the table, a model opens its events", async () => {
     await b.page.goto(`${f.lectr.url}/#/models?period=24h`);
     await b.page.locator("table[data-table=models]").waitFor();

@@ -39,7 +39,11 @@ function setup() {
     writer,
     setDown: (v: boolean) => (down = v),
     inserts: () => inserts,
-    [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }),
+    // close first: a retry timer left behind would replay a removed spool long after the test
+    [Symbol.dispose]: () => {
+      void writer.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -100,7 +100,7 @@ export function SpendLess({ params }: ViewProps) {
         <h2>Recommendations</h2>
         {q.data && q.data.recommendations.length === 0 && <p class="muted">No cheaper model fits your traffic in this period.</p>}
         <div class="recs">
-          {q.data?.recommendations.map((r) => <RecommendationCard key={`${r.fromModel}>${r.toModel}`} r={r} onRollOut={(pct) => rollOut(r, pct)} />)}
+          {q.data?.recommendations.map((r) => <RecommendationCard key={`${r.fromModel}>${r.toModel}`} r={r} rule={rules.find((x) => x.model === r.fromModel && x.targetModel === r.toModel)} onRollOut={(pct) => rollOut(r, pct)} />)}
         </div>
       </section>
       <section class="card">
@@ -141,7 +141,7 @@ export function SpendLess({ params }: ViewProps) {
   );
 }
 
-function RecommendationCard(props: { r: Recommendation; onRollOut: (percent: number) => void }) {
+function RecommendationCard(props: { r: Recommendation; rule: Rule | undefined; onRollOut: (percent: number) => void }) {
   const { r } = props;
   const [pct, setPct] = useState(10);
   return (
@@ -156,6 +156,11 @@ function RecommendationCard(props: { r: Recommendation; onRollOut: (percent: num
         {providerNames[r.provider]} · {r.tier.toLowerCase()} step · {r.confidence === "HIGH" ? "high confidence" : "heuristic"} · {count(r.requests)} requests, {money(r.currentCostUsd)} → {money(r.projectedCostUsd)}
       </p>
       <p class="small">{r.reason}</p>
+      {props.rule && (
+        <p class="small notice">
+          Rolled out: rule {props.rule.position + 1} sends {props.rule.percent}% of it{props.rule.enabled ? "" : " (disabled)"}.
+        </p>
+      )}
       <form
         class="inline-form"
         onSubmit={(e) => {
