@@ -7,6 +7,8 @@
  * to the static path of the target's `index.node`, so Bun embeds it and the
  * binary needs nothing beside it. Migrations and prices are imported as
  * text/JSON and embed on their own; worker scripts are extra entrypoints.
+ * The dashboard is bundled first and embedded as strings (embedDashboard);
+ * its gzipped size is printed and held to a budget.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";

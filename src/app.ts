@@ -1,6 +1,6 @@
 /**
- * Assembles the HTTP surface: health, the proxy under /v1, and (as they
- * arrive) the GraphQL API and dashboard. One onError masks the unexpected.
+ * Assembles the HTTP surface: health, the proxy under /v1, the GraphQL API
+ * and the dashboard. One onError masks the unexpected.
  */
 import { Elysia } from "elysia";
 import type { Logger } from "./lib/log.ts";

@@ -20,7 +20,7 @@ interface Key {
   revokedAt: string | null;
   scope?: string | null;
 }
-interface Schema {
+export interface Schema {
   key: { fields: { name: string }[] } | null;
   mutation: { fields: { name: string; args: { name: string; type: TypeRef }[] }[] } | null;
 }
@@ -29,7 +29,7 @@ type TypeRef = { name: string | null; kind: string; enumValues?: { name: string 
 const introspection = `{ key: __type(name: "ApiKey") { fields { name } } mutation: __type(name: "Mutation") { fields { name args { name type { name kind enumValues { name } ofType { name kind enumValues { name } } } } } } }`;
 
 /** What this server's schema offers for scopes. */
-function scopesOf(s: Schema): { field: boolean; values: string[]; type: string } {
+export function scopesOf(s: Schema): { field: boolean; values: string[]; type: string } {
   const arg = s.mutation?.fields.find((f) => f.name === "createKey")?.args.find((a) => a.name === "scope");
   const type = arg?.type.enumValues ? arg.type : arg?.type.ofType;
   return { field: !!s.key?.fields.some((f) => f.name === "scope"), values: type?.enumValues?.map((v) => v.name) ?? [], type: type?.name ?? "" };
