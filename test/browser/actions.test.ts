@@ -161,7 +161,7 @@ describe("acting in the dashboard", () => {
     expect(await b.page.content()).not.toContain(key);
   });
 
-  test("no dialog opened, no page error, no request left loopback", () => {
-    expect({ dialogs: b.dialogs, errors: b.pageErrors, offLoopback: b.offLoopback }).toEqual({ dialogs: [], errors: [], offLoopback: [] });
+  test("no dialog opened, no page or console error (nothing the Content-Security-Policy refused), no request left loopback", () => {
+    expect({ dialogs: b.dialogs, errors: b.pageErrors, console: b.consoleErrors, offLoopback: b.offLoopback }).toEqual({ dialogs: [], errors: [], console: [], offLoopback: [] });
   });
 });

@@ -19,6 +19,8 @@ export interface Browser {
   offLoopback: string[];
   dialogs: string[];
   pageErrors: string[];
+  /** Console errors, e.g. "Refused to … because it violates the following Content Security Policy directive". */
+  consoleErrors: string[];
   /** POSTs to /graphql so far (a test may reset it to 0). */
   graphqlRequests: number;
   /** /graphql requests sent and not answered yet. */
@@ -47,6 +49,7 @@ export async function openBrowser(opts: { colorScheme?: "light" | "dark"; viewpo
   const counts = { graphql: 0, pending: 0 };
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
   await context.route("**/*", (route) => {
     const url = new URL(route.request().url());
     if ((url.protocol === "http:" || url.protocol === "https:") && !loopback.has(url.hostname)) {
@@ -62,6 +65,7 @@ export async function openBrowser(opts: { colorScheme?: "light" | "dark"; viewpo
       void d.dismiss();
     });
     p.on("pageerror", (e) => pageErrors.push(String(e)));
+    p.on("console", (m) => void (m.type() === "error" && consoleErrors.push(m.text())));
     const isGraphql = (r: { url(): string }) => new URL(r.url()).pathname === "/graphql";
     p.on("request", (r) => void (isGraphql(r) && counts.pending++));
     p.on("requestfinished", (r) => void (isGraphql(r) && counts.pending--));
@@ -81,6 +85,7 @@ export async function openBrowser(opts: { colorScheme?: "light" | "dark"; viewpo
     offLoopback,
     dialogs,
     pageErrors,
+    consoleErrors,
     get graphqlRequests() {
       return counts.graphql;
     },

@@ -293,8 +293,9 @@ describe("the dashboard in a browser", () => {
     await b.page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  test("no request left loopback", () => {
+  test("no request left loopback; nothing the Content-Security-Policy refused, and no other console error but the wrong key's 401", () => {
     expect(b.offLoopback).toEqual([]);
+    expect(b.consoleErrors).toEqual(["Failed to load resource: the server responded with a status of 401 (Unauthorized)"]);
   });
 });
 
