@@ -113,6 +113,19 @@ try {
     ["events first page, errorsOnly", `{ events(filter: { errorsOnly: true }) { edges { node { id status errorCode } } } }`, false],
     ["events first page, one model", `{ events(filter: { model: "gemini-2.5-flash" }) { edges { node { id } } } }`, false],
     ["events first page, status 503", `{ events(filter: { status: 503 }) { edges { node { id } } } }`, false],
+    ["usageGroups LAST_24_HOURS, total", `{ usageGroups(period: { preset: LAST_24_HOURS }) { total { requests errors costUsd inputTokens cachedInputTokens outputTokens reasoningTokens } } }`, false],
+    ["usageGroups LAST_7_DAYS, total", `{ usageGroups(period: { preset: LAST_7_DAYS }) { total { requests errors costUsd inputTokens cachedInputTokens outputTokens reasoningTokens } } }`, false],
+    ["usageGroups LAST_30_DAYS by model", `{ usageGroups(period: { preset: LAST_30_DAYS }, by: [MODEL], limit: 15) { groups { keys requests costUsd } other { requests } } }`, false],
+    ["usageGroups LAST_90_DAYS by feature, model", `{ usageGroups(period: { preset: LAST_90_DAYS }, by: [FEATURE, MODEL], limit: 15) { groups { keys requests costUsd } other { requests } } }`, false],
+    // the dashboard's overview in its one request (src/dashboard/ui/views/overview.tsx), for the last 24 hours
+    [
+      "dashboard overview LAST_24_HOURS (one request)",
+      `{ now: usageGroups(period: { preset: LAST_24_HOURS }) { total { requests errors costUsd inputTokens cachedInputTokens outputTokens reasoningTokens } }
+         ${["OPENAI", "ANTHROPIC", "GROQ", "GEMINI", "AZURE"].map((p) => `${p}: usageSeries(period: { preset: LAST_24_HOURS }, bucket: HOUR, provider: ${p}) { start costUsd }`).join(" ")}
+         modelDistribution(period: { preset: LAST_24_HOURS }) { model provider requests costUsd } unpricedModels(period: { preset: LAST_24_HOURS }) { model requests }
+         events(first: 1) { edges { node { id } } } }`,
+      false,
+    ],
     ["events page of 500", `{ events(first: 500) { edges { node { id createdAt model costUsd } } } }`, false],
   ];
 

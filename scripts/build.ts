@@ -7,10 +7,13 @@
  * to the static path of the target's `index.node`, so Bun embeds it and the
  * binary needs nothing beside it. Migrations and prices are imported as
  * text/JSON and embed on their own; worker scripts are extra entrypoints.
+ * The dashboard is bundled first and embedded as strings (embedDashboard);
+ * its gzipped size is printed and held to a budget.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { BunPlugin } from "bun";
+import { bundleDashboard, gzippedSizes, type DashboardFile } from "../src/dashboard/bundle.ts";
 
 const projectRoot = join(import.meta.dir, "..");
 
@@ -38,7 +41,12 @@ export interface BuildResult {
   outfile: string;
   bytes: number;
   commit: string;
+  /** The dashboard's files as a browser downloads them (gzipped), in bytes. */
+  dashboard: ReturnType<typeof gzippedSizes>;
 }
+
+/** The most the dashboard may weigh, gzipped: it is the first thing a team opens. */
+export const dashboardBudget = 250 * 1024;
 
 export class BuildError extends Error {}
 
@@ -55,6 +63,23 @@ export function embedLibsql(nodeFile: string): BunPlugin {
         if (!source.includes(dynamicRequire)) throw new BuildError(`${path} no longer contains ${dynamicRequire}; update scripts/build.ts`);
         return { contents: source.replace(dynamicRequire, `require(${JSON.stringify(nodeFile)})`), loader: "js" };
       });
+    },
+  };
+}
+
+/**
+ * Replaces src/dashboard/assets.ts (which bundles on demand when run from
+ * source) with the files bundled now, as string literals: the binary serves
+ * the dashboard from memory, with nothing beside it.
+ */
+export function embedDashboard(files: DashboardFile[]): BunPlugin {
+  return {
+    name: "embed-dashboard",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/]dashboard[\\/]assets\.ts$/ }, () => ({
+        contents: `export const loadDashboardFiles = async () => ${JSON.stringify(files)};`,
+        loader: "ts",
+      }));
     },
   };
 }
@@ -107,6 +132,9 @@ export async function build(opts: BuildOptions = {}): Promise<BuildResult> {
   if (!binding.ok) throw new BuildError(binding.message);
   const outfile = opts.outfile ?? join(root, "dist", target === defaultTarget ? "lectr" : `lectr-${target.slice("bun-".length)}`);
   const commit = opts.commit ?? gitCommit(root);
+  const dashboard = await bundleDashboard(join(root, "src/dashboard/ui/main.tsx"));
+  const sizes = gzippedSizes(dashboard);
+  if (sizes.total > dashboardBudget) throw new BuildError(`The dashboard is ${sizes.total} bytes gzipped, over its ${dashboardBudget}-byte budget.`);
   const result = await Bun.build({
     entrypoints: [join(root, "src/main.ts"), ...workerEntrypoints(join(root, "src"))],
     // Inside the binary every module's import.meta.url is the binary's own
@@ -124,11 +152,11 @@ export async function build(opts: BuildOptions = {}): Promise<BuildResult> {
     },
     minify: true,
     define: { LECTR_COMMIT: JSON.stringify(commit) },
-    plugins: [embedLibsql(binding.nodeFile)],
+    plugins: [embedLibsql(binding.nodeFile), embedDashboard(dashboard)],
     throw: false,
   });
   if (!result.success) throw new BuildError(result.logs.map(String).join("\n"));
-  return { outfile, bytes: statSync(outfile).size, commit };
+  return { outfile, bytes: statSync(outfile).size, commit, dashboard: sizes };
 }
 
 function readJson(path: string) {
@@ -155,6 +183,9 @@ if (import.meta.main) {
     const mb = (built.bytes / 1024 / 1024).toFixed(1);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`Built ${relative(process.cwd(), built.outfile)} (${target}, commit ${built.commit}): ${mb} MB in ${seconds} s`);
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+    const parts = built.dashboard.files.map((f) => `${f.path} ${kb(f.bytes)}`).join(", ");
+    console.log(`Dashboard: ${kb(built.dashboard.total)} gzipped of ${kb(dashboardBudget)} (${parts})`);
   } catch (err) {
     if (!(err instanceof BuildError)) throw err;
     console.error(err.message);

@@ -1,6 +1,6 @@
 /**
- * Assembles the HTTP surface: health, the proxy under /v1, and (as they
- * arrive) the GraphQL API and dashboard. One onError masks the unexpected.
+ * Assembles the HTTP surface: health, the proxy under /v1, the GraphQL API
+ * and the dashboard. One onError masks the unexpected.
  */
 import { Elysia } from "elysia";
 import type { Logger } from "./lib/log.ts";
@@ -15,6 +15,8 @@ export interface AppDeps {
   ready: () => Promise<boolean>;
   /** The GraphQL API (src/graphql/plugin.ts), served at /graphql. */
   graphql: (request: Request, clientIp: () => string) => Promise<Response>;
+  /** The dashboard's page and assets (src/dashboard/serve.ts), served at / and /assets/*. */
+  dashboard: (request: Request) => Promise<Response>;
   log: Logger;
 }
 
@@ -35,6 +37,8 @@ export function buildApp(deps: AppDeps) {
         : Response.json({ status: "database unavailable" }, { status: 503 }),
     )
     .all("/graphql", ({ request }) => deps.graphql(request, () => deps.clientIp(request)), { parse: "none" })
+    .get("/", ({ request }) => deps.dashboard(request))
+    .get("/assets/*", ({ request }) => deps.dashboard(request))
     .get("/metrics", ({ request }) => deps.metrics(request))
     .get("/v1/lectr/status", ({ request }) => deps.status(request, () => deps.clientIp(request)))
     .all("/v1/*", ({ request }) => deps.proxy(request, () => deps.clientIp(request)), { parse: "none" });

@@ -140,6 +140,12 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
       corsOrigins: config.corsOrigins,
     });
   };
+  // the dashboard's files are loaded (from source: bundled) on the first request for them, like GraphQL
+  let dashboard: Promise<(request: Request) => Promise<Response>> | undefined;
+  const loadDashboard = async () => {
+    const [{ dashboardHandler }, { loadDashboardFiles }] = await Promise.all([import("./dashboard/serve.ts"), import("./dashboard/assets.ts")]);
+    return dashboardHandler(loadDashboardFiles);
+  };
   const app = buildApp({
     proxy,
     clientIp: (request) => served?.clientIp(request) ?? "",
@@ -154,6 +160,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     }),
     metrics: metricsHandler({ aggregate: () => metrics.registry.render(), perOrg: () => metrics.orgRegistry.render() }, config.metricsToken),
     graphql: (request, clientIp) => (graphql ??= loadGraphql()).then((handle) => handle(request, clientIp)),
+    dashboard: (request) => (dashboard ??= loadDashboard()).then((handle) => handle(request)),
     log,
     // Ready means events reach the database: it answers and the writer is not spooling.
     ready: async () => {

@@ -1,6 +1,6 @@
 /** The only SQL over `events`. */
 import type { InStatement, InValue } from "@libsql/client";
-import { and, count, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { eventIsProviderError, events, type EventRow } from "./tables.ts";
 import { touchKeysStatements } from "./orgs.ts";
@@ -161,6 +161,13 @@ export async function eventsForRollup(
 }
 
 export interface EventFilter {
+  /** One request, by its id (X-Lectr-Request-Id). */
+  id?: string | null;
+  keyId?: string | null;
+  /** created_at ≥ from. */
+  from?: number | null;
+  /** created_at < to. */
+  to?: number | null;
   provider?: string | null;
   model?: string | null;
   feature?: string | null;
@@ -183,10 +190,23 @@ export async function listEvents(
   db: Db,
   q: { orgId: string; limit: number; after?: EventPosition; filter?: EventFilter },
 ): Promise<StoredEvent[]> {
-  const f = q.filter ?? {};
-  const where: (SQL | undefined)[] = [eq(events.org_id, q.orgId)];
+  const where = filterConditions(q.orgId, q.filter ?? {});
   // a row-value comparison, so SQLite seeks the index to the cursor instead of scanning down to it
   if (q.after) where.push(sql`(${events.created_at}, ${events.id}) < (${q.after.createdAt}, ${q.after.id})`);
+  return db
+    .select()
+    .from(events)
+    .where(and(...where))
+    .orderBy(desc(events.created_at), desc(events.id))
+    .limit(q.limit);
+}
+
+function filterConditions(orgId: string, f: EventFilter): (SQL | undefined)[] {
+  const where: (SQL | undefined)[] = [eq(events.org_id, orgId)];
+  if (f.id != null) where.push(eq(events.id, f.id));
+  if (f.keyId != null) where.push(eq(events.key_id, f.keyId));
+  if (f.from != null) where.push(gte(events.created_at, f.from));
+  if (f.to != null) where.push(lt(events.created_at, f.to));
   if (f.provider != null) where.push(eq(events.provider, f.provider));
   if (f.model != null) where.push(eq(events.model, f.model));
   if (f.feature != null) where.push(eq(events.feature, f.feature));
@@ -194,12 +214,74 @@ export async function listEvents(
   if (f.status != null) where.push(eq(events.status, f.status));
   if (f.providerUnknown != null) where.push(eq(events.provider_unknown, f.providerUnknown));
   if (f.errorsOnly) where.push(eventIsProviderError);
-  return db
-    .select()
-    .from(events)
-    .where(and(...where))
-    .orderBy(desc(events.created_at), desc(events.id))
-    .limit(q.limit);
+  return where;
+}
+
+/** The columns events may be grouped by, by the name the API uses. */
+export const eventDimensions = { provider: "provider", model: "model", feature: "feature", task: "task", key: "key_id", status: "status" } as const;
+export type EventDimension = keyof typeof eventDimensions;
+
+export interface EventGroup {
+  /** One per dimension, in order; null where the event had none (an untagged request). */
+  values: (string | null)[];
+  /** For `key`, the key's prefix; otherwise the value. */
+  labels: (string | null)[];
+  requests: number;
+  errors: number;
+  unpriced: number;
+  cost_usd: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  latency_sum_ms: number;
+}
+
+/**
+ * An org's events in the filter, summed per group of up to two dimensions,
+ * costliest first (then most requests): the first `limit` groups, and the
+ * sum over all of them. Reads the events themselves (the rollups keep neither
+ * keys, statuses per model nor cached and reasoning tokens): two statements,
+ * each one pass over the period through events_org_created.
+ */
+export async function groupEvents(
+  db: Db,
+  q: { orgId: string; by: readonly EventDimension[]; filter: EventFilter; limit: number },
+): Promise<{ groups: EventGroup[]; total: EventGroup }> {
+  const where = and(...filterConditions(q.orgId, q.filter));
+  const sums = sql`COUNT(*) AS requests,
+    TOTAL(CASE WHEN ${eventIsProviderError} THEN 1 ELSE 0 END) AS errors,
+    TOTAL(CASE WHEN price_known THEN 0 ELSE 1 END) AS unpriced,
+    TOTAL(cost_usd) AS cost_usd, TOTAL(input_tokens) AS input_tokens, TOTAL(cached_input_tokens) AS cached_input_tokens,
+    TOTAL(output_tokens) AS output_tokens, TOTAL(reasoning_tokens) AS reasoning_tokens, TOTAL(latency_ms) AS latency_sum_ms`;
+  const dims = q.by.map((d, i) => sql.raw(`events.${eventDimensions[d]} AS d${i}`));
+  const labels = q.by.map((d, i) =>
+    d === "key" ? sql.raw(`(SELECT prefix FROM api_keys WHERE api_keys.id = events.key_id) AS l${i}`) : sql.raw(`events.${eventDimensions[d]} AS l${i}`),
+  );
+  const groupBy = q.by.map((_, i) => sql.raw(`d${i}`));
+  const [grouped, total] = await Promise.all([
+    q.by.length === 0
+      ? Promise.resolve([])
+      : db.all<Record<string, unknown>>(
+          sql`SELECT ${sql.join([...dims, ...labels], sql`, `)}, ${sums} FROM events WHERE ${where} GROUP BY ${sql.join(groupBy, sql`, `)} ORDER BY cost_usd DESC, requests DESC LIMIT ${q.limit}`,
+        ),
+    db.all<Record<string, unknown>>(sql`SELECT ${sums} FROM events WHERE ${where}`),
+  ]);
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const row = (r: Record<string, unknown>): EventGroup => ({
+    values: q.by.map((_, i) => text(r[`d${i}`])),
+    labels: q.by.map((_, i) => text(r[`l${i}`])),
+    requests: Number(r.requests),
+    errors: Number(r.errors),
+    unpriced: Number(r.unpriced),
+    cost_usd: Number(r.cost_usd),
+    input_tokens: Number(r.input_tokens),
+    cached_input_tokens: Number(r.cached_input_tokens),
+    output_tokens: Number(r.output_tokens),
+    reasoning_tokens: Number(r.reasoning_tokens),
+    latency_sum_ms: Number(r.latency_sum_ms),
+  });
+  return { groups: grouped.map(row), total: { ...row(total[0] ?? {}), values: [], labels: [] } };
 }
 
 /** One branch per latency bucket of src/stats/histogram.ts, so SQL counts exactly what latencyBucket would. */

@@ -17,6 +17,7 @@ import "./queries/model-prices.ts";
 import "./queries/recommendations.ts";
 import "./queries/routing-rules.ts";
 import "./queries/routing-rule-stats.ts";
+import "./queries/usage-groups.ts";
 
 import "./mutations/set-azure-settings.ts";
 import "./mutations/clear-azure-settings.ts";

@@ -120,6 +120,8 @@ export interface ProviderHealth {
   errors: number;
   errorRate: number;
   avgLatencyMs: number | null;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
   lastErrorAt: number | null;
   statusCounts: { status: number; count: number }[];
 }
@@ -136,6 +138,8 @@ export function providerHealth(rows: readonly Row[], statuses: readonly StatusRo
       errors,
       errorRate: errorRate(errors, requests),
       avgLatencyMs: r && requests > 0 ? r.latencySumMs / requests : null,
+      p50LatencyMs: r && requests > 0 ? percentile(r.histogram, 0.5, r.latencyMinMs, r.latencyMaxMs) : null,
+      p95LatencyMs: r && requests > 0 ? percentile(r.histogram, 0.95, r.latencyMinMs, r.latencyMaxMs) : null,
       lastErrorAt: r?.lastErrorAt ?? null,
       statusCounts: statuses
         .filter((s) => s.provider === provider && s.requests > 0)

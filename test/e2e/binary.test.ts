@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build, gitCommit } from "../../scripts/build.ts";
+import { build, dashboardBudget, gitCommit, type BuildResult } from "../../scripts/build.ts";
 import { startMockUpstream, type MockUpstream } from "../helpers/mock-upstream.ts";
 import { root, spawnLectr } from "../helpers/process.ts";
 import { rawRequest } from "../security/raw-http.ts";
@@ -18,6 +18,7 @@ import pkg from "../../package.json" with { type: "json" };
 let dir: string;
 let bin: string;
 let mock: MockUpstream;
+let built: BuildResult;
 const commit = gitCommit();
 
 beforeAll(async () => {
@@ -25,7 +26,7 @@ beforeAll(async () => {
   try {
     for (const part of ["src", "migrations", "package.json", "tsconfig.json"]) cpSync(join(root, part), join(stage, part), { recursive: true });
     symlinkSync(join(root, "node_modules"), join(stage, "node_modules"));
-    await build({ root: stage, outfile: join(stage, "dist/lectr"), commit });
+    built = await build({ root: stage, outfile: join(stage, "dist/lectr"), commit });
     dir = mkdtempSync(join(tmpdir(), "lectr-binary-"));
     bin = join(dir, "lectr");
     copyFileSync(join(stage, "dist/lectr"), bin);
@@ -61,6 +62,38 @@ describe("the lectr binary, alone in an empty folder", () => {
     expect(run.costBreakdown).toEqual({ requests: 2, totalCostUsd: expect.any(Number), providers: [{ provider: "OPENAI", requests: 2 }] });
     expect(run.costBreakdown.totalCostUsd).toBeGreaterThan(0);
     expect(run.events.every((e) => (e.cost_usd as number) > 0)).toBe(true);
+  });
+
+  test("serves the dashboard from memory: its page, script and stylesheet, gzipped on request, under the budget, with a strict CSP", async () => {
+    const lectr = await spawnLectr({ LECTR_DB_URL: `file:${join(dir, "dash.db")}` }, [bin, "serve"], dir);
+    try {
+      const page = await fetch(`${lectr.url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(page.headers.get("x-frame-options")).toBe("DENY");
+      expect(page.headers.get("content-security-policy")).toContain("script-src 'self';");
+      const html = await page.text();
+      const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+      expect(assets.sort()).toEqual(["/assets/app.css", "/assets/app.js"]);
+      expect(html).not.toMatch(/<script>|<style|style=/);
+      let gzipped = 0;
+      for (const path of assets) {
+        const res = await fetch(`${lectr.url}${path}`, { headers: { "accept-encoding": "gzip" }, decompress: false });
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-encoding")).toBe("gzip");
+        const body = new Uint8Array(await res.arrayBuffer());
+        gzipped += body.byteLength;
+        const text = new TextDecoder().decode(Bun.gunzipSync(body));
+        expect(text.length).toBeGreaterThan(1000);
+        // nothing is fetched from another origin
+        expect(text).not.toMatch(/https?:\/\/(unpkg|cdn|fonts)\./);
+      }
+      expect(gzipped).toBe(built.dashboard.files.filter((f) => f.path !== "/").reduce((n, f) => n + f.bytes, 0));
+      expect(built.dashboard.total).toBeLessThanOrEqual(dashboardBudget);
+    } finally {
+      lectr.kill("SIGKILL");
+      await lectr.exited;
+    }
   });
 
   test("--version names the package version and the commit it was built from", async () => {

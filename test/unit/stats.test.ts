@@ -283,15 +283,27 @@ describe("reports", () => {
 
   test("providerHealth: all five providers in a fixed order, status counts sorted", () => {
     const out = providerHealth(
-      [row({ provider: "gemini", requests: 4, errors: 1, latencySumMs: 400, lastErrorAt: 77 })],
+      [
+        row({
+          provider: "gemini",
+          requests: 4,
+          errors: 1,
+          latencySumMs: 400,
+          latencyMinMs: 40,
+          latencyMaxMs: 250,
+          lastErrorAt: 77,
+          histogram: new Array(latencyBucketCount).fill(0).map((_, i) => (i === latencyBucket(40) ? 2 : i === latencyBucket(250) ? 2 : 0)),
+        }),
+      ],
       [
         { provider: "gemini", status: 500, requests: 1 },
         { provider: "gemini", status: 200, requests: 3 },
       ],
     );
     expect(out.map((p) => p.provider)).toEqual(["openai", "anthropic", "groq", "gemini", "azure"]);
-    expect(out[3]).toEqual({ provider: "gemini", requests: 4, errors: 1, errorRate: 0.25, avgLatencyMs: 100, lastErrorAt: 77, statusCounts: [{ status: 200, count: 3 }, { status: 500, count: 1 }] });
-    expect(out[0]).toEqual({ provider: "openai", requests: 0, errors: 0, errorRate: 0, avgLatencyMs: null, lastErrorAt: null, statusCounts: [] });
+    // nearest rank: the 2nd of 4 sits in 40 ms's bucket, the 4th in 250 ms's; each is its bucket's (log) middle
+    expect(out[3]).toEqual({ provider: "gemini", requests: 4, errors: 1, errorRate: 0.25, avgLatencyMs: 100, p50LatencyMs: expect.closeTo(50.119, 3), p95LatencyMs: expect.closeTo(199.526, 3), lastErrorAt: 77, statusCounts: [{ status: 200, count: 3 }, { status: 500, count: 1 }] });
+    expect(out[0]).toEqual({ provider: "openai", requests: 0, errors: 0, errorRate: 0, avgLatencyMs: null, p50LatencyMs: null, p95LatencyMs: null, lastErrorAt: null, statusCounts: [] });
   });
 
   test("usageSeries: one point per slot from the one holding `from`, zeros filled", () => {

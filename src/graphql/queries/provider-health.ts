@@ -14,7 +14,7 @@ builder.queryField("providerHealth", (t) =>
     resolve: async (_root, args, ctx) => {
       const orgId = await orgScope(ctx, args.orgId);
       const period = periodArg(args.period, ctx.now, "LAST_HOUR");
-      const { rows, statuses } = await readUsage(ctx.deps.db, { orgId, periods: [period], groupBy: ["provider"], statuses: true });
+      const { rows, statuses } = await readUsage(ctx.deps.db, { orgId, periods: [period], groupBy: ["provider"], statuses: true, histogram: true });
       return providerHealth(rows, statuses);
     },
   }),

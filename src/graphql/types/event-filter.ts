@@ -4,6 +4,10 @@ import { Provider } from "./provider.ts";
 export const EventFilter = builder.inputType("EventFilter", {
   description: "Every field given must match (AND).",
   fields: (t) => ({
+    id: t.id({ description: "One request, by its id (X-Lectr-Request-Id)." }),
+    keyId: t.id({ description: "Sent with this org key (ApiKey.id)." }),
+    from: t.field({ type: "DateTime", description: "Recorded at or after." }),
+    to: t.field({ type: "DateTime", description: "Recorded before." }),
     provider: t.field({ type: Provider }),
     model: t.string({ description: "The model the request named, exactly." }),
     feature: t.string(),

@@ -28,6 +28,11 @@ export const Event = builder.objectRef<StoredEvent>("Event").implement({
     task: t.exposeString("task", { nullable: true }),
     priceKnown: t.exposeBoolean("price_known", { description: "Whether Lectr knows the model's price." }),
     cacheWriteTokens: t.exposeInt("cache_write_tokens", { nullable: true, description: "Cache writes, a part of inputTokens." }),
+    keyId: t.exposeID("key_id", { description: "The org key that sent it (ApiKey.id)." }),
+    upstreamRequestId: t.exposeString("upstream_request_id", { nullable: true, description: "The provider's own id for the call, to quote to the provider." }),
+    routingRuleId: t.exposeID("routing_rule_id", { nullable: true, description: "The routing rule that matched it, routed or not." }),
+    routedFromModel: t.exposeString("routed_from_model", { nullable: true, description: "The model the client asked for, when a routing rule changed it." }),
+    routingSkipped: t.exposeString("routing_skipped", { nullable: true, description: "Why a matching rule was not applied, e.g. missing_provider_key." }),
     costSource: t.exposeString("cost_source", { nullable: true, description: "Where costUsd's price came from: registry, org_override or unpriced." }),
   }),
 });

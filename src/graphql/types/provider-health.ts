@@ -12,6 +12,8 @@ export const ProviderHealth = builder.objectRef<Shape>("ProviderHealth").impleme
     errors: t.exposeInt("errors"),
     errorRate: t.exposeFloat("errorRate", { description: "errors / requests (0…1); 0 without requests." }),
     avgLatencyMs: t.exposeFloat("avgLatencyMs", { nullable: true, description: "Null without requests." }),
+    p50LatencyMs: t.exposeFloat("p50LatencyMs", { nullable: true, description: "From the latency histogram, as ModelUsage.p95LatencyMs; null without requests." }),
+    p95LatencyMs: t.exposeFloat("p95LatencyMs", { nullable: true, description: "From the latency histogram, as ModelUsage.p95LatencyMs; null without requests." }),
     lastErrorAt: t.expose("lastErrorAt", { type: "DateTime", nullable: true, description: "The last error in the period." }),
     statusCounts: t.expose("statusCounts", { type: [StatusCount], description: "Requests per HTTP status, by status." }),
   }),

@@ -1,0 +1,2 @@
+/** CSS imports are bundled by Bun.build into the dashboard's stylesheet. */
+declare module "*.css";

@@ -1,0 +1,22 @@
+/** Numbers as people read them, with Intl. */
+const locale = undefined;
+const usd = new Intl.NumberFormat(locale, { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const usdSmall = new Intl.NumberFormat(locale, { style: "currency", currency: "USD", minimumSignificantDigits: 2, maximumSignificantDigits: 3 });
+const int = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+const pct = new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const change = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" });
+const ms = new Intl.NumberFormat(locale, { style: "unit", unit: "millisecond", unitDisplay: "short", maximumFractionDigits: 0 });
+const when = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "medium" });
+
+/** Dollars; amounts under a dollar keep three significant digits, so $0.0148 and $0.0138 do not both read as $0.01. */
+export const money = (v: number | null | undefined) => (v == null ? "—" : v !== 0 && Math.abs(v) < 1 ? usdSmall.format(v) : usd.format(v));
+export const count = (v: number | null | undefined) => (v == null ? "—" : int.format(v));
+export const percent = (ratio: number | null | undefined) => (ratio == null ? "—" : pct.format(ratio));
+export const millis = (v: number | null | undefined) => (v == null ? "—" : ms.format(v));
+export const time = (iso: string | null | undefined) => (iso == null ? "—" : when.format(new Date(iso)));
+
+/** Change from the previous value: "+25%", "−10%", or "new" when there was none. */
+export function delta(now: number, before: number): string {
+  if (before === 0) return now === 0 ? "±0%" : "new";
+  return change.format((now - before) / before);
+}

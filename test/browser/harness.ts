@@ -1,0 +1,133 @@
+/**
+ * Drives Debian's chromium (playwright-core) against a real Lectr with mock
+ * upstreams. Every request the page makes is checked: anything not on
+ * loopback is aborted and remembered, so a test can assert none was tried.
+ * Dialogs (alert/confirm) and page errors are recorded, never waited on.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+
+export const chromiumPath = process.env.LECTR_CHROMIUM ?? "/usr/bin/chromium";
+export const artifacts = join(import.meta.dir, "../artifacts");
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** Requests the page tried to send off loopback (all aborted). */
+  offLoopback: string[];
+  dialogs: string[];
+  pageErrors: string[];
+  /** Console errors, e.g. "Refused to … because it violates the following Content Security Policy directive". */
+  consoleErrors: string[];
+  /** POSTs to /graphql so far (a test may reset it to 0). */
+  graphqlRequests: number;
+  /** /graphql requests sent and not answered yet. */
+  readonly graphqlPending: number;
+  /** A screenshot in test/artifacts/<name>.png. */
+  shot(name: string, page?: Page): Promise<string>;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const loopback = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+export async function openBrowser(opts: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), "lectr-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    colorScheme: opts.colorScheme ?? "light",
+    viewport: opts.viewport ?? { width: 1280, height: 900 },
+    acceptDownloads: true,
+    locale: "en-US",
+    timezoneId: "UTC",
+  });
+  const offLoopback: string[] = [];
+  const counts = { graphql: 0, pending: 0 };
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if ((url.protocol === "http:" || url.protocol === "https:") && !loopback.has(url.hostname)) {
+      offLoopback.push(url.href);
+      return route.abort("blockedbyclient");
+    }
+    if (url.pathname === "/graphql") counts.graphql++;
+    return route.continue();
+  });
+  const watch = (p: Page) => {
+    p.on("dialog", (d) => {
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss();
+    });
+    p.on("pageerror", (e) => pageErrors.push(String(e)));
+    p.on("console", (m) => void (m.type() === "error" && consoleErrors.push(m.text())));
+    const isGraphql = (r: { url(): string }) => new URL(r.url()).pathname === "/graphql";
+    p.on("request", (r) => void (isGraphql(r) && counts.pending++));
+    p.on("requestfinished", (r) => void (isGraphql(r) && counts.pending--));
+    p.on("requestfailed", (r) => void (isGraphql(r) && counts.pending--));
+  };
+  context.on("page", watch);
+  const page = context.pages()[0] ?? (await context.newPage());
+  watch(page);
+  mkdirSync(artifacts, { recursive: true });
+  const close = async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return {
+    context,
+    page,
+    offLoopback,
+    dialogs,
+    pageErrors,
+    consoleErrors,
+    get graphqlRequests() {
+      return counts.graphql;
+    },
+    set graphqlRequests(n: number) {
+      counts.graphql = n;
+    },
+    get graphqlPending() {
+      return counts.pending;
+    },
+    async shot(name, p = page) {
+      const path = join(artifacts, `${name}.png`);
+      await p.screenshot({ path, fullPage: true });
+      return path;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Signs in with an org key through the form, as a person would. */
+export async function signIn(page: Page, url: string, key: string) {
+  await page.goto(`${url}/`);
+  await page.getByLabel(/Org key/).fill(key);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Views" }).waitFor();
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function accessibilityViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  const source = readFileSync(join(import.meta.dir, "../../node_modules/axe-core/axe.min.js"), "utf8");
+  // evaluated in the page's JS world through the devtools protocol, which the CSP does not govern
+  await page.evaluate(source);
+  const result = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    return axe.run(document, { resultTypes: ["violations"] });
+  });
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+}
+
+/** The text of every cell of a table the dashboard drew (data-table=name), header first. */
+export async function tableText(page: Page, name: string): Promise<string[][]> {
+  return page.locator(`table[data-table="${name}"]`).evaluate((t) =>
+    [...t.querySelectorAll("tr")].map((tr) => [...tr.querySelectorAll("th, td")].map((c) => (c.textContent ?? "").replace(/[▲▼]/g, "").trim())),
+  );
+}

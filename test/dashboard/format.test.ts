@@ -1,0 +1,19 @@
+/** The dashboard's numbers as people read them (en-US, as the browser tests run). */
+import { expect, test } from "bun:test";
+import { count, delta, millis, money, percent } from "../../src/dashboard/ui/format.ts";
+import { previous, periodOf } from "../../src/dashboard/ui/period.ts";
+
+test("money keeps three significant digits under a dollar and cents above; percent and change with Intl", () => {
+  expect([0, 0.0148, 0.0138, 0.5, 0.000044, 1, 1234.5, null].map(money)).toEqual(["$0.00", "$0.0148", "$0.0138", "$0.50", "$0.000044", "$1.00", "$1,234.50", "—"]);
+  expect([count(1115), percent(1 / 9), millis(45.2)]).toEqual(["1,115", "11.1%", "45 ms"]);
+  expect([delta(125, 100), delta(90, 100), delta(5, 0), delta(0, 0)]).toEqual(["+25%", "-10%", "new", "±0%"]);
+});
+
+test("the URL's period: a preset ends now, custom is [from, to), anything else is the last 24 h; the previous period ends where it starts", () => {
+  const now = Date.UTC(2026, 4, 1, 12);
+  expect(periodOf(new URLSearchParams("period=7d"), now)).toEqual({ from: now - 7 * 86_400_000, to: now });
+  expect(periodOf(new URLSearchParams("period=custom&from=2026-04-01T00:00Z&to=2026-04-02T00:00Z"), now)).toEqual({ from: Date.UTC(2026, 3, 1), to: Date.UTC(2026, 3, 2) });
+  expect(periodOf(new URLSearchParams("period=custom&from=2026-04-02T00:00Z&to=2026-04-01T00:00Z"), now)).toEqual({ from: now - 86_400_000, to: now });
+  expect(periodOf(new URLSearchParams("period=<script>"), now)).toEqual({ from: now - 86_400_000, to: now });
+  expect(previous({ from: 100, to: 160 })).toEqual({ from: 40, to: 100 });
+});
