@@ -159,6 +159,9 @@ async function outageUnderLoad(o: { urls: [string, string]; seconds: number; sto
     });
     const turnedAway = await chat(replicas[0]!, cold);
     expect(turnedAway).toMatchObject({ status: 503, code: "database_unavailable", retryAfter: "5", id: null });
+    // more of them than the bad-key limit (20 a minute): an unreachable database is not the client's failure, no 429
+    const again = await Promise.all(Array.from({ length: 25 }, () => chat(replicas[0]!, cold)));
+    expect(new Set(again.map((a) => `${a.status} ${a.code}`))).toEqual(new Set(["503 database_unavailable"]));
     // the outage lasts its full length, load running throughout
     await waitFor(() => Date.now() - stoppedAt >= o.seconds * 1000, { timeoutMs: o.seconds * 1000 + 1_000, intervalMs: 100 });
   } finally {
