@@ -267,7 +267,7 @@ test("SIGTERM while the database is stopped: exit 0 within the grace period, eve
   await stopAll([b!]);
 }, 60_000);
 
-test("a writer that cannot finish before the close deadline: its unfinished events are spooled from the request thread and replayed by the next writer", async () => {
+test("a writer that cannot finish before the close deadline, and an event recorded after the close: spooled from the request thread, replayed by the next writer", async () => {
   await migrate(db);
   const spoolDir = join(cwd, "deadline-spool");
   const config = { dbUrl: sqld.url, dbAuthToken: sqld.token, spoolDir, batchSize: 100, intervalMs: 20, retryMs: 200, maxQueued: 50_000, timeoutMs: 10_000, logLevel: "error" as const };
@@ -283,8 +283,13 @@ test("a writer that cannot finish before the close deadline: its unfinished even
     sqld.resume();
   }
   expect(logs.some((l) => l.includes("events left in the spool") && l.includes('"events":300'))).toBe(true);
+  // a request that ends after the writer closed: its event goes to the spool too
+  const late = eventRow("deadline-org", "deadline-test", Date.now() + 1_000);
+  rows.push(late);
+  first.record(late);
+  await first.settled();
   const second = await startRecorder(config, { log: silentLogger });
-  await waitFor(async () => Number((await db.execute("SELECT count(*) AS n FROM events WHERE key_id = 'deadline-test'")).rows[0]!.n) === 300, {
+  await waitFor(async () => Number((await db.execute("SELECT count(*) AS n FROM events WHERE key_id = 'deadline-test'")).rows[0]!.n) === 301, {
     timeoutMs: 20_000,
     message: "the spooled events written by the next writer",
   });
