@@ -29,8 +29,11 @@ import { createFrontDoor } from "./front-door.ts";
 
 /** A readiness probe or key lookup the database has not answered in this long counts as unreachable. */
 const probeTimeoutMs = 2_000;
-/** A batch write not answered in this long is spooled (a server that stopped answering, not just a slow one). */
-const writeTimeoutMs = 10_000;
+/**
+ * A batch write not answered in this long is spooled: a server that stopped answering, not a slow one
+ * (a libSQL server itself cuts a write transaction held over 5 s).
+ */
+const writeTimeoutMs = 5_000;
 /** Of the shutdown grace period, the part kept for the event writer after requests. */
 const writerReserveMs = (graceMs: number) => Math.min(10_000, graceMs / 3);
 

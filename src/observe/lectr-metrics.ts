@@ -46,7 +46,7 @@ export interface LectrMetrics {
   authFailure(reason: string): void;
 }
 
-export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterStats & { pending: number }): LectrMetrics {
+export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterStats & { pending: number; restarts: number }): LectrMetrics {
   const registry = new Registry();
   const requests = registry.add(
     new Counter("lectr_requests_total", "Proxied requests by provider, endpoint, status class and streaming.", ["provider", "endpoint", "status_class", "streamed"]),
@@ -72,6 +72,8 @@ export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterSt
   registry.add(new Gauge("lectr_events_dropped_total", "Events lost because neither the database nor the spool took them.", () => w().dropped, "counter"));
   registry.add(new Gauge("lectr_event_batch_write_seconds", "Duration of the last event batch write.", () => (w().lastBatchMs ?? 0) / 1000));
   registry.add(new Gauge("lectr_spool_bytes", "Bytes waiting in the spool.", () => w().spoolBytes));
+  registry.add(new Gauge("lectr_event_writer_restarts_total", "Times the event writer thread died and a new one took over its unfinished events.", () => w().restarts, "counter"));
+  registry.add(new Gauge("lectr_event_writes_busy_retries_total", "Batches retried because another writer held the database's lock.", () => w().busyRetries, "counter"));
   registry.add(new Gauge("lectr_database_up", "1 while events reach the database, 0 while they are spooled.", () => (w().healthy ? 1 : 0)));
   const started = Date.now() / 1000;
   registry.add(new Gauge("process_start_time_seconds", "Start time of the process since the Unix epoch.", () => started));

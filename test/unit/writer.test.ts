@@ -214,7 +214,7 @@ describe("spool ownership", () => {
     await using s = setup();
     const root = s.spool.dir;
     // a live replica's directory, a stopped one's (mark too old) and a file left in the top level
-    const live = join(root, "live-1"), gone = join(root, "gone-2");
+    const live = join(root, "live-1-abc123"), gone = join(root, "gone-2-def456");
     for (const d of [live, gone]) {
       mkdirSync(d);
       writeFileSync(join(d, "owner"), "1");
@@ -225,10 +225,13 @@ describe("spool ownership", () => {
     writeFileSync(join(live, "events-1.jsonl"), line(1));
     writeFileSync(join(gone, "events-2.jsonl"), line(2));
     writeFileSync(join(root, "events-3.jsonl"), line(3));
+    // what else lives in the folder is left alone: a file, a directory that is no process's
+    writeFileSync(join(root, "lectr.db"), "not a spool file");
+    mkdirSync(join(root, "backups"));
     await s.writer.replay();
     expect([...s.db.keys()].sort()).toEqual(["e2", "e3"]);
     expect(eventFiles(live)).toEqual(["events-1.jsonl"]);
-    expect(readdirSync(root).sort()).toEqual(["live-1", s.spool.own.slice(root.length + 1)].sort());
+    expect(readdirSync(root).sort()).toEqual(["backups", "lectr.db", "live-1-abc123", s.spool.own.slice(root.length + 1)].sort());
     // a second spool on the same root gets its own directory
     const other = openSpool(root);
     expect(other.own).not.toBe(s.spool.own);
