@@ -1,5 +1,5 @@
 /** Reading and inspecting the client's request body. */
-import { createReadDeadline, timedOut, type ReadDeadline } from "../lib/deadline.ts";
+import { createReadDeadline, timedOut, type ReadDeadline } from "./read-deadline.ts";
 import { fail, ok, type Result } from "../lib/result.ts";
 
 export type BodyError = { kind: "body_too_large"; limit: number } | { kind: "body_timeout"; timeoutMs: number } | { kind: "client_aborted" };
