@@ -1,5 +1,6 @@
 import { builder } from "../builder.ts";
 import type { OrgRow } from "../../db/tables.ts";
+import { keysOfOrgs } from "../../db/orgs.ts";
 import { ApiKey } from "./api-key.ts";
 
 export const Org = builder.objectRef<OrgRow>("Org").implement({
@@ -7,11 +8,13 @@ export const Org = builder.objectRef<OrgRow>("Org").implement({
     id: t.exposeID("id"),
     name: t.exposeString("name"),
     createdAt: t.expose("created_at", { type: "DateTime" }),
-    keys: t.field({
-      type: [ApiKey],
+    keys: t.loadableGroup({
+      type: ApiKey,
       description: "Oldest first, revoked ones included.",
       // batched across orgs: one query however many orgs are listed
-      resolve: async (org, _args, ctx) => (await ctx.loaders.keysOfOrg.load(org.id)) ?? [],
+      load: (orgIds: string[], ctx) => keysOfOrgs(ctx.deps.db, orgIds),
+      group: (key) => key.org_id,
+      resolve: (org) => org.id,
     }),
   }),
 });
