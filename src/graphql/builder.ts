@@ -1,6 +1,6 @@
 /**
- * The schema builder. It defines no types: each type has its own file under
- * types/. Plugins: scope-auth (who may call a field), dataloader (batched
+ * The schema builder. It defines no types: each domain keeps its types,
+ * queries and mutations in one file under schema/. Plugins: scope-auth (who may call a field), dataloader (batched
  * loads across sibling fields), complexity (each field's cost, read by limits.ts).
  */
 import SchemaBuilder from "@pothos/core";
@@ -24,7 +24,7 @@ export const builder = new SchemaBuilder<{
 }>({
   defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, DataloaderPlugin, ComplexityPlugin],
-  // Query asks orgRead and Mutation orgChange of every field (types/query.ts, types/mutation.ts); fields for the
+  // Query asks orgRead and Mutation orgChange of every field (schema/common.ts); fields for the
   // whole installation (orgs, createOrg, createKey) ask platformAdmin, which only the admin token has.
   scopeAuth: {
     authScopes: ({ principal: p }) => ({
