@@ -1,6 +1,11 @@
-/** The schema builder. It defines no types: each type has its own file under types/. */
+/**
+ * The schema builder. It defines no types: each domain keeps its types,
+ * queries and mutations in one file under schema/. Plugins: scope-auth (who may call a field), dataloader (batched
+ * loads across sibling fields), complexity (each field's cost, read by limits.ts).
+ */
 import SchemaBuilder from "@pothos/core";
 import ComplexityPlugin from "@pothos/plugin-complexity";
+import DataloaderPlugin from "@pothos/plugin-dataloader";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { GraphqlContext } from "./context.ts";
 import { forbidden } from "./errors.ts";
@@ -18,8 +23,8 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   defaultFieldNullability: false,
-  plugins: [ScopeAuthPlugin, ComplexityPlugin],
-  // Query asks orgRead and Mutation orgChange of every field (types/query.ts, types/mutation.ts); fields for the
+  plugins: [ScopeAuthPlugin, DataloaderPlugin, ComplexityPlugin],
+  // Query asks orgRead and Mutation orgChange of every field (schema/common.ts); fields for the
   // whole installation (orgs, createOrg, createKey) ask platformAdmin, which only the admin token has.
   scopeAuth: {
     authScopes: ({ principal: p }) => ({

@@ -5,8 +5,9 @@
  * a request without valid credentials never gets one (401).
  */
 import type { Db } from "../db/client.ts";
-import { findOrgs, keysOfOrgs } from "../db/orgs.ts";
-import type { ApiKeyRow, OrgRow } from "../db/tables.ts";
+import DataLoader from "dataloader";
+import { findOrgs } from "../db/orgs.ts";
+import type { OrgRow } from "../db/tables.ts";
 import { sameSecret } from "../lib/keys.ts";
 import type { KeyScope } from "../lib/scopes.ts";
 import type { Logger } from "../lib/log.ts";
@@ -18,7 +19,6 @@ import type { PriceRegistry } from "../pricing/registry.ts";
 import type { RulesCache } from "../routing/cache.ts";
 import { GraphQLError } from "graphql";
 import { unauthenticated } from "./errors.ts";
-import { createLoader, type Loader } from "./loader.ts";
 
 export type Principal = { kind: "org"; orgId: string; keyId: string; scope: KeyScope } | { kind: "admin" };
 
@@ -54,9 +54,9 @@ export interface GraphqlContext {
   /** One clock reading per request, so every preset in it ends at the same instant. */
   now: number;
   deps: GraphqlDeps;
+  /** Per-request batched loads for what resolvers fetch by id (field loads are the dataloader plugin's). */
   loaders: {
-    org: Loader<string, OrgRow>;
-    keysOfOrg: Loader<string, ApiKeyRow[]>;
+    org: DataLoader<string, OrgRow | undefined>;
   };
 }
 
@@ -102,11 +102,9 @@ export function createContext(deps: GraphqlDeps, principal: Principal, now: numb
     now,
     deps,
     loaders: {
-      org: createLoader(async (ids) => new Map((await findOrgs(deps.db, ids)).map((o) => [o.id, o]))),
-      keysOfOrg: createLoader(async (ids) => {
-        const byOrg = new Map<string, ApiKeyRow[]>(ids.map((id) => [id, []]));
-        for (const k of await keysOfOrgs(deps.db, ids)) byOrg.get(k.org_id)?.push(k);
-        return byOrg;
+      org: new DataLoader(async (ids: readonly string[]) => {
+        const byId = new Map((await findOrgs(deps.db, ids)).map((o) => [o.id, o]));
+        return ids.map((id) => byId.get(id));
       }),
     },
   };

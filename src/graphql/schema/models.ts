@@ -1,8 +1,12 @@
+/** Models: spend, tokens and latency per model. */
 import { builder } from "../builder.ts";
-import type { ModelUsage as Shape } from "../../stats/reports.ts";
-import { Provider } from "./provider.ts";
+import { type ModelUsage as ModelUsageShape, modelDistribution } from "../../stats/reports.ts";
+import { Provider, PeriodInput } from "./common.ts";
+import { periodArg } from "../period.ts";
+import { orgScope } from "../scope.ts";
+import { readUsage } from "../../db/usage.ts";
 
-export const ModelUsage = builder.objectRef<Shape>("ModelUsage").implement({
+export const ModelUsage = builder.objectRef<ModelUsageShape>("ModelUsage").implement({
   description: "One model's traffic in the period (the model the request named; for Azure, the deployment).",
   fields: (t) => ({
     model: t.exposeString("model"),
@@ -21,3 +25,17 @@ export const ModelUsage = builder.objectRef<Shape>("ModelUsage").implement({
     errors: t.exposeInt("errors", { description: "Provider errors: status ≥ 500, 429, upstream_timeout or upstream_unreachable." }),
   }),
 });
+
+builder.queryField("modelDistribution", (t) =>
+  t.field({
+    type: [ModelUsage],
+    description: "Traffic per model in the period, most requests first.",
+    args: { period: t.arg({ type: PeriodInput, required: true }), provider: t.arg({ type: Provider }), orgId: t.arg.id() },
+    resolve: async (_root, args, ctx) => {
+      const orgId = await orgScope(ctx, args.orgId);
+      const period = periodArg(args.period, ctx.now);
+      const { rows } = await readUsage(ctx.deps.db, { orgId, periods: [period], groupBy: ["provider", "model"], provider: args.provider, histogram: true });
+      return modelDistribution(rows);
+    },
+  }),
+);

@@ -1,13 +1,28 @@
+/** Usage over time: one point per hour or day. */
 import { builder } from "../builder.ts";
+import { type UsagePoint as UsagePointShape, usageSeries } from "../../stats/reports.ts";
 import { periodArg } from "../period.ts";
 import { orgScope } from "../scope.ts";
-import { Bucket } from "../types/bucket.ts";
-import { PeriodInput } from "../types/period-input.ts";
-import { Provider } from "../types/provider.ts";
-import { UsagePoint } from "../types/usage-point.ts";
+import { PeriodInput, Provider } from "./common.ts";
 import { readUsage } from "../../db/usage.ts";
 import { ceilTo, dayMs, floorTo, hourMs, resolvePeriod, type PeriodInput as PeriodShape } from "../../stats/period.ts";
-import { usageSeries } from "../../stats/reports.ts";
+
+export const Bucket = builder.enumType("Bucket", {
+  description: "The width of a usage series point: an hour, or a UTC day.",
+  values: ["HOUR", "DAY"] as const,
+});
+
+export const UsagePoint = builder.objectRef<UsagePointShape>("UsagePoint").implement({
+  description: "Usage in one hour or UTC day (the first and last points cover only the part inside the period).",
+  fields: (t) => ({
+    start: t.expose("start", { type: "DateTime" }),
+    requests: t.exposeInt("requests"),
+    costUsd: t.exposeFloat("costUsd"),
+    inputTokens: t.exposeFloat("inputTokens"),
+    outputTokens: t.exposeFloat("outputTokens"),
+    errors: t.exposeInt("errors"),
+  }),
+});
 
 /** Points the series will hold; an invalid period counts as one (the resolver refuses it). */
 function bucketCount(input: PeriodShape, bucket: "HOUR" | "DAY", now: number): number {
