@@ -16,6 +16,11 @@ const chunksPerStream = 5;
 let dir: string;
 let open = 0;
 let peak = 0;
+// Every stream holds its first chunk until all are open upstream (or 20 s passed), so
+// "all open together" does not depend on how fast a busy machine accepts them: a
+// gateway that queued requests would still leave the later ones waiting for the first.
+let allOpen!: () => void;
+const allArrived = new Promise<void>((r) => (allOpen = r));
 // a slow OpenAI-style stream: a chunk every 100 ms, then usage and [DONE]
 const mock = Bun.serve({
   port: 0,
@@ -24,10 +29,12 @@ const mock = Bun.serve({
     await r.text();
     open++;
     peak = Math.max(peak, open);
+    if (peak === streams) allOpen();
     let i = 0;
     const enc = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       async pull(c) {
+        if (i === 0) await Promise.race([allArrived, Bun.sleep(20_000)]);
         await Bun.sleep(100);
         if (i < chunksPerStream) {
           c.enqueue(enc.encode(`data: {"id":"c","object":"chat.completion.chunk","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"t${i}"}}]}\n\n`));

@@ -56,7 +56,11 @@ async function addTraffic(orgId: string, keyId: string, n: number, seed: number)
 }
 
 beforeAll(async () => {
-  l = await startLectr({ env: { LECTR_ADMIN_TOKEN: adminToken } });
+  // the key lookup stays cached however slow the setup below is
+  l = await startLectr({ env: { LECTR_ADMIN_TOKEN: adminToken }, config: { keyCacheTtlMs: 600_000 } });
+  // the background reloads of rules and prices would be counted whenever they fall inside a query
+  l.lectr.rules.stop();
+  l.lectr.priceBooks.stop();
   org = gqlClient(l.url, orgKey(l.key));
   admin = gqlClient(l.url, bearer(adminToken));
   const client = l.lectr.database.client;
