@@ -76,12 +76,17 @@ function stream(url: string, key: string): Promise<string> {
 test(`${streams} concurrent slow streams all complete, one event each`, async () => {
   const db = join(dir, "lectr.db");
   const lectr = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: `http://127.0.0.1:${mock.port}/v1`, LECTR_LOG_LEVEL: "info" });
-  const texts = await Promise.all(Array.from({ length: streams }, () => stream(`${lectr.url}/v1/chat/completions`, lectr.key!)));
-  // they were all open upstream together, not queued
-  expect(peak).toBe(streams);
-  expect(texts.every((t) => t.includes('"content":"t4"') && t.trimEnd().endsWith("data: [DONE]"))).toBe(true);
-  lectr.kill("SIGTERM");
-  expect(await lectr.exited).toBe(0);
+  try {
+    const texts = await Promise.all(Array.from({ length: streams }, () => stream(`${lectr.url}/v1/chat/completions`, lectr.key!)));
+    // they were all open upstream together, not queued
+    expect(peak).toBe(streams);
+    expect(texts.every((t) => t.includes('"content":"t4"') && t.trimEnd().endsWith("data: [DONE]"))).toBe(true);
+    lectr.kill("SIGTERM");
+    expect(await lectr.exited).toBe(0);
+  } finally {
+    // a failed assertion must not leave the process running
+    lectr.kill("SIGKILL");
+  }
   const client = createClient({ url: `file:${db}` });
   const rows = (await client.execute("SELECT count(*) AS n, count(DISTINCT id) AS ids, sum(input_tokens) AS input FROM events WHERE streamed = 1 AND status = 200 AND error_code IS NULL")).rows[0]!;
   client.close();
