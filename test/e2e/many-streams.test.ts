@@ -16,11 +16,11 @@ const chunksPerStream = 5;
 let dir: string;
 let open = 0;
 let peak = 0;
-// No stream starts sending before all of them are open upstream (or 20 s passed): on a busy machine
-// the first would otherwise finish before the last opened, and the peak would say nothing.
+// Every stream holds its first chunk until all are open upstream (or 20 s passed), so
+// "all open together" does not depend on how fast a busy machine accepts them: a
+// gateway that queued requests would still leave the later ones waiting for the first.
 let allOpen!: () => void;
-const gate = new Promise<void>((r) => (allOpen = r));
-setTimeout(() => allOpen(), 20_000).unref();
+const allArrived = new Promise<void>((r) => (allOpen = r));
 // a slow OpenAI-style stream: a chunk every 100 ms, then usage and [DONE]
 const mock = Bun.serve({
   port: 0,
@@ -29,12 +29,12 @@ const mock = Bun.serve({
     await r.text();
     open++;
     peak = Math.max(peak, open);
-    if (open === streams) allOpen();
+    if (peak === streams) allOpen();
     let i = 0;
     const enc = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       async pull(c) {
-        await gate;
+        if (i === 0) await Promise.race([allArrived, Bun.sleep(20_000)]);
         await Bun.sleep(100);
         if (i < chunksPerStream) {
           c.enqueue(enc.encode(`data: {"id":"c","object":"chat.completion.chunk","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"t${i}"}}]}\n\n`));
@@ -76,12 +76,17 @@ function stream(url: string, key: string): Promise<string> {
 test(`${streams} concurrent slow streams all complete, one event each`, async () => {
   const db = join(dir, "lectr.db");
   const lectr = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: `http://127.0.0.1:${mock.port}/v1`, LECTR_LOG_LEVEL: "info" });
-  const texts = await Promise.all(Array.from({ length: streams }, () => stream(`${lectr.url}/v1/chat/completions`, lectr.key!)));
-  // they were all open upstream together, not queued
-  expect(peak).toBe(streams);
-  expect(texts.every((t) => t.includes('"content":"t4"') && t.trimEnd().endsWith("data: [DONE]"))).toBe(true);
-  lectr.kill("SIGTERM");
-  expect(await lectr.exited).toBe(0);
+  try {
+    const texts = await Promise.all(Array.from({ length: streams }, () => stream(`${lectr.url}/v1/chat/completions`, lectr.key!)));
+    // they were all open upstream together, not queued
+    expect(peak).toBe(streams);
+    expect(texts.every((t) => t.includes('"content":"t4"') && t.trimEnd().endsWith("data: [DONE]"))).toBe(true);
+    lectr.kill("SIGTERM");
+    expect(await lectr.exited).toBe(0);
+  } finally {
+    // a failed assertion must not leave the process running
+    lectr.kill("SIGKILL");
+  }
   const client = createClient({ url: `file:${db}` });
   const rows = (await client.execute("SELECT count(*) AS n, count(DISTINCT id) AS ids, sum(input_tokens) AS input FROM events WHERE streamed = 1 AND status = 200 AND error_code IS NULL")).rows[0]!;
   client.close();

@@ -56,8 +56,11 @@ async function addTraffic(orgId: string, keyId: string, n: number, seed: number)
 }
 
 beforeAll(async () => {
-  // a key lookup refreshed in the background would land inside a count
-  l = await startLectr({ env: { LECTR_ADMIN_TOKEN: adminToken }, config: { keyCacheTtlMs: 3_600_000 } });
+  // the key lookup stays cached however slow the setup below is
+  l = await startLectr({ env: { LECTR_ADMIN_TOKEN: adminToken }, config: { keyCacheTtlMs: 600_000 } });
+  // the background reloads of rules and prices would be counted whenever they fall inside a query
+  l.lectr.rules.stop();
+  l.lectr.priceBooks.stop();
   org = gqlClient(l.url, orgKey(l.key));
   admin = gqlClient(l.url, bearer(adminToken));
   const client = l.lectr.database.client;
@@ -73,9 +76,6 @@ beforeAll(async () => {
   }) as typeof client.batch;
   // the org key's lookup is cached after its first use
   await org(`{ settings { azure { endpoint } } }`);
-  // the rules and price reloads run on their own timers; on a busy machine they would land inside a count
-  l.lectr.rules.stop();
-  l.lectr.priceBooks.stop();
 });
 afterAll(() => l.stop());
 

@@ -1,5 +1,5 @@
 /** The one period picker and the provider filter, both kept in the URL. */
-import { presets, type PresetId } from "../period.ts";
+import { presets } from "../period.ts";
 import { setParams } from "../route.ts";
 
 export const providers = ["OPENAI", "ANTHROPIC", "GROQ", "GEMINI", "AZURE"] as const;
@@ -55,5 +55,3 @@ export function PeriodBar(props: { params: URLSearchParams; provider?: boolean }
     </div>
   );
 }
-
-export const isPreset = (id: string): id is PresetId => id in presets;

@@ -1,5 +1,4 @@
 /** Pieces every view uses: the period and filters from the URL, loading and error states. */
-import type { ComponentChildren } from "preact";
 import { explain, orgArg } from "../api.ts";
 import { asInput, periodOf, previous, type Range } from "../period.ts";
 
@@ -28,16 +27,6 @@ export function Failure(props: { error: unknown }) {
     <p class="error" role="alert">
       {explain(props.error)}
     </p>
-  );
-}
-
-export function Loading(props: { loading: boolean; children?: ComponentChildren }) {
-  return props.loading ? (
-    <p class="muted" aria-live="polite">
-      Loading…
-    </p>
-  ) : (
-    <>{props.children}</>
   );
 }
 

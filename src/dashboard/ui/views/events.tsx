@@ -13,7 +13,7 @@ const query = `query Events($first: Int!, $after: String, $f: EventFilter!, $org
 type Page = { events: { edges: { node: EventNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
 
 /** The URL's event filters as GraphQL's EventFilter. */
-export function eventFilter(params: URLSearchParams) {
+function eventFilter(params: URLSearchParams) {
   const scope = scopeOf(params);
   const id = params.get("id")?.trim();
   // a request id is searched in every period: it names one request

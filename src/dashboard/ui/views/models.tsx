@@ -10,7 +10,7 @@ import { href, withParams } from "../route.ts";
 import { EventList, eventFields, type EventNode } from "./event-list.tsx";
 import { Failure, keyOf, scopeOf, type ViewProps } from "./common.tsx";
 
-export interface ModelUsage {
+interface ModelUsage {
   model: string;
   provider: string;
   requests: number;

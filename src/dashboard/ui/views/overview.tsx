@@ -26,7 +26,7 @@ const query = `query Overview($p: PeriodInput!, $prev: PeriodInput!, $b: Bucket!
   first: events(first: 1, orgId: $org) { edges { node { id } } }
 }`;
 
-export interface Totals {
+interface Totals {
   requests: number;
   errors: number;
   errorRate: number;
@@ -43,7 +43,7 @@ type Data = { now: { total: Totals }; before: { total: Totals }; models: { model
   Point[]
 >;
 
-export const stats: { id: keyof Totals; label: string; text: (v: number) => string; change: "up-bad" | "neutral" }[] = [
+const stats: { id: keyof Totals; label: string; text: (v: number) => string; change: "up-bad" | "neutral" }[] = [
   { id: "costUsd", label: "Spend", text: money, change: "up-bad" },
   { id: "requests", label: "Requests", text: count, change: "neutral" },
   { id: "inputTokens", label: "Input tokens", text: count, change: "neutral" },
