@@ -49,6 +49,7 @@ export const Event = builder.objectRef<StoredEvent>("Event").implement({
     task: t.exposeString("task", { nullable: true }),
     priceKnown: t.exposeBoolean("price_known", { description: "Whether Lectr knows the model's price." }),
     cacheWriteTokens: t.exposeInt("cache_write_tokens", { nullable: true, description: "Cache writes, a part of inputTokens." }),
+    cacheWrite1hTokens: t.exposeInt("cache_write_1h_tokens", { nullable: true, description: "Of cacheWriteTokens, the writes to Anthropic's 1-hour cache, priced at their own rate." }),
     keyId: t.exposeID("key_id", { description: "The org key that sent it (ApiKey.id)." }),
     upstreamRequestId: t.exposeString("upstream_request_id", { nullable: true, description: "The provider's own id for the call, to quote to the provider." }),
     routingRuleId: t.exposeID("routing_rule_id", { nullable: true, description: "The routing rule that matched it, routed or not." }),
