@@ -4,9 +4,10 @@
  */
 import { parseArgs as parseArgsStrict } from "node:util";
 import { isLogLevel, type LogLevel } from "./lib/log.ts";
-import { readOtlpEnv, type OtlpExport } from "./observe/otlp-env.ts";
+import { readOtlpEnv, type OtlpExport } from "./lib/otlp-env.ts";
 import type { ProviderId } from "./providers/types.ts";
 import { providers } from "./providers/index.ts";
+import { filePathOf } from "./lib/file-url.ts";
 
 export interface Config {
   port: number;
@@ -244,7 +245,6 @@ function origins(raw: string): string[] {
 
 /** Next to an embedded database file; in the working directory for a remote one. */
 export function defaultSpoolDir(dbUrl: string): string {
-  if (!dbUrl.startsWith("file:")) return "lectr-spool";
-  const path = dbUrl.slice("file:".length).split("?")[0]!.replace(/^\/\//, "");
-  return `${path}.spool`;
+  const path = filePathOf(dbUrl);
+  return path === undefined ? "lectr-spool" : `${path}.spool`;
 }

@@ -3,7 +3,7 @@
  * files, signals and exit. Everything else calls these.
  */
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
-import type { FrontDoor } from "./front-door.ts";
+import type { FrontDoor } from "./http/front-door.ts";
 
 declare const Deno: any;
 declare const Bun: any;

@@ -10,22 +10,22 @@ import { bootstrapDefaultOrg, findKeyByHash, listAzureDeployments, type CreatedK
 import type { Logger } from "./lib/log.ts";
 import type { PriceRegistry } from "./pricing/registry.ts";
 import { loadPriceRegistry } from "./pricing/prices-file.ts";
-import { startPriceBooks, type PriceBooks } from "./pricing/price-books.ts";
+import { startPriceBooks, type PriceBooks } from "./pricing/price-book-cache.ts";
 import { listAllModelPrices } from "./db/model-prices.ts";
-import { createAuthenticator } from "./proxy/auth.ts";
+import { createAuthenticator } from "./auth/authenticator.ts";
 import { createProxy } from "./proxy/handle.ts";
-import { createFailureLimiter } from "./proxy/auth-limit.ts";
+import { createFailureLimiter } from "./auth/failure-limiter.ts";
 import { startRulesCache, type RulesCache } from "./routing/cache.ts";
 import { listAllRules } from "./db/routing.ts";
 import { startRecorder, type Recorder } from "./record/recorder.ts";
-import { buildApp } from "./app.ts";
-import { createLectrMetrics } from "./observe/lectr-metrics.ts";
+import { buildApp } from "./routes.ts";
+import { createLectrMetrics } from "./observe/metrics.ts";
 import { createObserver } from "./observe/observer.ts";
 import { metricsHandler, statusHandler } from "./observe/status.ts";
 import { createOtlpTracer } from "./observe/trace.ts";
 import { version } from "./version.ts";
 import { serve, type Served } from "./runtime.ts";
-import { createFrontDoor } from "./front-door.ts";
+import { createFrontDoor } from "./http/front-door.ts";
 
 /** A readiness probe or key lookup the database has not answered in this long counts as unreachable. */
 const probeTimeoutMs = 2_000;

@@ -6,7 +6,7 @@
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import { createKey, createOrg, findOrgByName, listKeys, OrgError, revokeKeyByPrefix, setAzureSettings } from "../db/orgs.ts";
-import { checkEndpoint, isApiVersion } from "../proxy/azure-endpoint.ts";
+import { checkEndpoint, isApiVersion } from "../egress/azure-endpoint.ts";
 import { loadPriceRegistry } from "../pricing/prices-file.ts";
 import { formatPriceTable } from "../pricing/format.ts";
 import { isKeyScope, keyScopes } from "../lib/scopes.ts";

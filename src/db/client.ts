@@ -7,6 +7,9 @@ import { createClient, type Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as tables from "./tables.ts";
 import { clientWritePath, nativeWritePath, type WritePath } from "./write-path.ts";
+import { filePathOf } from "../lib/file-url.ts";
+
+export { filePathOf };
 
 /** Drizzle over the libSQL client; `$client` is the client itself, for the few hot paths that write raw SQL. */
 export type Db = LibSQLDatabase<typeof tables> & { $client: Client };
@@ -51,11 +54,4 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
       client.close();
     },
   };
-}
-
-/** The file path behind a `file:` URL, for tools that read the file itself. */
-export function filePathOf(url: string): string | undefined {
-  if (!url.startsWith("file:")) return undefined;
-  const rest = url.slice("file:".length).split("?")[0]!;
-  return rest.startsWith("//") ? rest.slice(2) : rest;
 }

@@ -11,14 +11,15 @@ import type { OrgRow } from "../db/tables.ts";
 import { sameSecret } from "../lib/keys.ts";
 import type { KeyScope } from "../lib/scopes.ts";
 import type { Logger } from "../lib/log.ts";
-import type { Authenticator } from "../proxy/auth.ts";
-import type { FailureLimiter } from "../proxy/auth-limit.ts";
-import type { PriceBooks } from "../pricing/price-books.ts";
+import type { Authenticator } from "../auth/authenticator.ts";
+import type { FailureLimiter } from "../auth/failure-limiter.ts";
+import type { PriceBooks } from "../pricing/price-book-cache.ts";
 import type { WritePath } from "../db/write-path.ts";
 import type { PriceRegistry } from "../pricing/registry.ts";
 import type { RulesCache } from "../routing/cache.ts";
 import { GraphQLError } from "graphql";
 import { unauthenticated } from "./errors.ts";
+import { bearerToken } from "../http/bearer.ts";
 
 export type Principal = { kind: "org"; orgId: string; keyId: string; scope: KeyScope } | { kind: "admin" };
 
@@ -78,7 +79,7 @@ const refuse = (reason: Exclude<AuthOutcome, { ok: true }>["reason"], message: s
  * Reads headers only: it runs before the body is read or the query parsed.
  */
 export async function authenticate(deps: GraphqlDeps, headers: Headers): Promise<AuthOutcome> {
-  const bearer = headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  const bearer = bearerToken(headers.get("authorization"));
   if (bearer !== undefined && deps.adminToken !== undefined && sameSecret(bearer, deps.adminToken)) return { ok: true, principal: { kind: "admin" } };
   const key = headers.get("x-lectr-key");
   if (key !== null) {

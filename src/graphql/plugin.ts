@@ -11,7 +11,7 @@ import { createYoga, maskError, type Plugin } from "graphql-yoga";
 import type { GraphQLError } from "graphql";
 import { authenticate, createContext, type GraphqlContext, type GraphqlDeps } from "./context.ts";
 import { schema } from "./schema.ts";
-import { readBody } from "../proxy/body.ts";
+import { readBody } from "../http/read-body.ts";
 import { checkOperations, type OperationRequest } from "./limits.ts";
 import { explorerPage } from "./explorer.ts";
 

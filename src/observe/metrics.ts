@@ -1,115 +1,131 @@
 /**
- * A small Prometheus registry: counters, histograms and scrape-time gauges,
- * rendered in the text exposition format 0.0.4
- * (https://prometheus.io/docs/instrumenting/exposition_formats/).
- * Updating a series is a Map lookup and an add; label values come only from
- * bounded sets chosen by the callers.
+ * The series Lectr exports. Label values come from closed sets only:
+ * provider, endpoint family, status class, streamed, and models the price
+ * registry knows (everything else is `other`): never tags, keys or raw model
+ * strings, so cardinality stays bounded whatever clients send. Org ids label
+ * a separate registry that /metrics shows only behind LECTR_METRICS_TOKEN.
  */
+import type { EventRow } from "../db/tables.ts";
+import type { PriceRegistry } from "../pricing/registry.ts";
+import type { ProviderId } from "../providers/types.ts";
+import type { WriterStats } from "../record/writer.ts";
+import { Counter, Gauge, Histogram, latencyBuckets, overheadBuckets, Registry } from "./prometheus.ts";
 
-type Labels = readonly string[];
-
-const escapeLabel = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
-const fmt = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? "+Inf" : n < 0 ? "-Inf" : "NaN");
-
-function labelText(names: Labels, values: Labels, extra = ""): string {
-  const parts = names.map((n, i) => `${n}="${escapeLabel(values[i] ?? "")}"`);
-  if (extra) parts.push(extra);
-  return parts.length ? `{${parts.join(",")}}` : "";
+export interface RequestTimings {
+  /** Time spent inside Lectr (before forwarding and between upstream headers and the client response), ms. */
+  addedMs: number;
+  /** From forwarding to the end of the upstream body, ms; null when nothing was forwarded. */
+  upstreamMs: number | null;
 }
 
-interface Metric {
-  render(): string;
-}
-
-export class Counter implements Metric {
-  private series = new Map<string, { values: Labels; n: number }>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly labelNames: Labels = [],
-  ) {}
-  inc(values: Labels = [], by = 1): void {
-    const key = values.join("\u0000");
-    const s = this.series.get(key);
-    if (s) s.n += by;
-    else this.series.set(key, { values: [...values], n: by });
-  }
-  get(values: Labels = []): number {
-    return this.series.get(values.join("\u0000"))?.n ?? 0;
-  }
-  render(): string {
-    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
-    for (const s of this.series.values()) out += `${this.name}${labelText(this.labelNames, s.values)} ${fmt(s.n)}\n`;
-    return out;
+export function endpointFamily(path: string): string {
+  switch (path) {
+    case "/v1/chat/completions":
+      return "chat_completions";
+    case "/v1/completions":
+      return "completions";
+    case "/v1/embeddings":
+      return "embeddings";
+    case "/v1/models":
+      return "models";
+    default:
+      return "other";
   }
 }
 
-export class Histogram implements Metric {
-  private series = new Map<string, { values: Labels; counts: number[]; sum: number; count: number }>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly labelNames: Labels,
-    readonly buckets: readonly number[],
-  ) {}
-  observe(values: Labels, v: number): void {
-    const key = values.join("\u0000");
-    let s = this.series.get(key);
-    if (!s) {
-      s = { values: [...values], counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 };
-      this.series.set(key, s);
+export function statusClass(status: number): string {
+  return status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : "other";
+}
+
+export interface LectrMetrics {
+  /** Aggregate series: no label says which org. */
+  registry: Registry;
+  /** Per-org series (`org_id`), rendered only to a scraper that presents LECTR_METRICS_TOKEN. */
+  orgRegistry: Registry;
+  request(event: EventRow, timings: RequestTimings): void;
+  authFailure(reason: string): void;
+}
+
+export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterStats & { pending: number; restarts: number }): LectrMetrics {
+  const registry = new Registry();
+  const requests = registry.add(
+    new Counter("lectr_requests_total", "Proxied requests by provider, endpoint, status class and streaming.", ["provider", "endpoint", "status_class", "streamed"]),
+  );
+  const upstream = registry.add(
+    new Histogram("lectr_upstream_duration_seconds", "From forwarding to the end of the provider's response.", ["provider"], latencyBuckets),
+  );
+  const added = registry.add(new Histogram("lectr_proxy_added_seconds", "Time spent inside Lectr on a request.", ["provider"], overheadBuckets));
+  const ttfb = registry.add(new Histogram("lectr_stream_ttfb_seconds", "Time to the first byte of a streamed response.", ["provider"], latencyBuckets));
+  const tokens = registry.add(new Counter("lectr_tokens_total", "Tokens by provider, model and kind.", ["provider", "model", "kind"]));
+  const cost = registry.add(new Counter("lectr_cost_usd_total", "Cost in US dollars by provider and model.", ["provider", "model"]));
+  const unpriced = registry.add(new Counter("lectr_unpriced_requests_total", "Requests whose cost is unknown.", ["provider"]));
+  const auth = registry.add(new Counter("lectr_auth_failures_total", "Requests refused for a missing, unknown or revoked org key.", ["reason"]));
+  // orgs are created by the admin, so org ids are a bounded set too; they say who spends what, hence the separate registry
+  const orgRegistry = new Registry();
+  const orgRequests = orgRegistry.add(new Counter("lectr_org_requests_total", "Proxied requests by org and status class.", ["org_id", "status_class"]));
+  const orgCost = orgRegistry.add(new Counter("lectr_org_cost_usd_total", "Cost in US dollars by org.", ["org_id"]));
+  const orgTokens = orgRegistry.add(new Counter("lectr_org_tokens_total", "Input and output tokens by org.", ["org_id", "kind"]));
+  const w = () => writer();
+  registry.add(new Gauge("lectr_event_queue_depth", "Events waiting to be written.", () => w().queued + w().pending));
+  registry.add(new Gauge("lectr_events_written_total", "Events written to the database.", () => w().written + w().replayed, "counter"));
+  registry.add(new Gauge("lectr_events_spooled_total", "Events written to the local spool while the database was unavailable.", () => w().spooled, "counter"));
+  registry.add(new Gauge("lectr_events_dropped_total", "Events lost because neither the database nor the spool took them.", () => w().dropped, "counter"));
+  registry.add(new Gauge("lectr_event_batch_write_seconds", "Duration of the last event batch write.", () => (w().lastBatchMs ?? 0) / 1000));
+  registry.add(new Gauge("lectr_spool_bytes", "Bytes waiting in the spool.", () => w().spoolBytes));
+  registry.add(new Gauge("lectr_event_writer_restarts_total", "Times the event writer thread died and a new one took over its unfinished events.", () => w().restarts, "counter"));
+  registry.add(new Gauge("lectr_event_writes_busy_retries_total", "Batches retried because another writer held the database's lock.", () => w().busyRetries, "counter"));
+  registry.add(new Gauge("lectr_database_up", "1 while events reach the database, 0 while they are spooled.", () => (w().healthy ? 1 : 0)));
+  const started = Date.now() / 1000;
+  registry.add(new Gauge("process_start_time_seconds", "Start time of the process since the Unix epoch.", () => started));
+  registry.add(new Gauge("process_resident_memory_bytes", "Resident memory size in bytes.", () => process.memoryUsage().rss));
+  registry.add(new Gauge("process_heap_bytes", "JavaScript heap in use, bytes.", () => process.memoryUsage().heapUsed));
+  registry.add(
+    new Gauge(
+      "process_cpu_seconds_total",
+      "User and system CPU time spent, seconds.",
+      () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1e6;
+      },
+      "counter",
+    ),
+  );
+
+  // raw model → bounded label, memoised (bounded too)
+  const modelLabels = new Map<string, string>();
+  const modelLabel = (provider: ProviderId, model: string | null): string => {
+    if (!model) return "other";
+    const key = `${provider}\u0000${model}`;
+    let label = modelLabels.get(key);
+    if (label === undefined) {
+      label = prices.resolveModelId(provider, model) ?? "other";
+      if (modelLabels.size > 5_000) modelLabels.clear();
+      modelLabels.set(key, label);
     }
-    // buckets are few (≤ 16): a linear scan beats a binary search here
-    let i = 0;
-    while (i < this.buckets.length && v > this.buckets[i]!) i++;
-    if (i < this.buckets.length) s.counts[i]!++;
-    s.sum += v;
-    s.count++;
-  }
-  count(values: Labels): number {
-    return this.series.get(values.join("\u0000"))?.count ?? 0;
-  }
-  render(): string {
-    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`;
-    for (const s of this.series.values()) {
-      let cumulative = 0;
-      this.buckets.forEach((b, i) => {
-        cumulative += s.counts[i]!;
-        out += `${this.name}_bucket${labelText(this.labelNames, s.values, `le="${fmt(b)}"`)} ${cumulative}\n`;
-      });
-      out += `${this.name}_bucket${labelText(this.labelNames, s.values, 'le="+Inf"')} ${s.count}\n`;
-      out += `${this.name}_sum${labelText(this.labelNames, s.values)} ${fmt(s.sum)}\n`;
-      out += `${this.name}_count${labelText(this.labelNames, s.values)} ${s.count}\n`;
-    }
-    return out;
-  }
-}
+    return label;
+  };
 
-/** A value read when scraped (queue depth, memory). */
-export class Gauge implements Metric {
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly read: () => number,
-    readonly type: "gauge" | "counter" = "gauge",
-  ) {}
-  render(): string {
-    return `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} ${this.type}\n${this.name} ${fmt(this.read())}\n`;
-  }
+  return {
+    registry,
+    orgRegistry,
+    request(e, t) {
+      const p = e.provider as ProviderId;
+      orgRequests.inc([e.org_id, statusClass(e.status)]);
+      if (e.cost_usd != null) orgCost.inc([e.org_id], e.cost_usd);
+      if (e.input_tokens != null) orgTokens.inc([e.org_id, "input"], e.input_tokens);
+      if (e.output_tokens != null) orgTokens.inc([e.org_id, "output"], e.output_tokens);
+      requests.inc([p, endpointFamily(e.endpoint), statusClass(e.status), e.streamed ? "true" : "false"]);
+      added.observe([p], t.addedMs / 1000);
+      if (t.upstreamMs !== null) upstream.observe([p], t.upstreamMs / 1000);
+      if (e.streamed && e.ttfb_ms != null) ttfb.observe([p], e.ttfb_ms / 1000);
+      const model = modelLabel(p, e.response_model ?? e.model);
+      if (e.input_tokens != null) tokens.inc([p, model, "input"], e.input_tokens);
+      if (e.output_tokens != null) tokens.inc([p, model, "output"], e.output_tokens);
+      if (e.cached_input_tokens) tokens.inc([p, model, "cached_input"], e.cached_input_tokens);
+      if (e.reasoning_tokens) tokens.inc([p, model, "reasoning"], e.reasoning_tokens);
+      if (e.cost_usd != null) cost.inc([p, model], e.cost_usd);
+      else if (e.input_tokens != null) unpriced.inc([p]);
+    },
+    authFailure: (reason) => auth.inc([reason]),
+  };
 }
-
-export class Registry {
-  private metrics: Metric[] = [];
-  add<M extends Metric>(m: M): M {
-    this.metrics.push(m);
-    return m;
-  }
-  render(): string {
-    return this.metrics.map((m) => m.render()).join("");
-  }
-}
-
-/** Seconds; from 1 ms to 10 min, for upstream calls that may think for minutes. */
-export const latencyBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600] as const;
-/** Seconds; Lectr's own overhead lives in microseconds to milliseconds. */
-export const overheadBuckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1] as const;

@@ -6,7 +6,7 @@
 import type { EventRow } from "../db/tables.ts";
 import type { Logger } from "../lib/log.ts";
 import type { ProviderId } from "../providers/types.ts";
-import type { LectrMetrics, RequestTimings } from "./lectr-metrics.ts";
+import type { LectrMetrics, RequestTimings } from "./metrics.ts";
 import type { TraceContext, Tracer } from "./trace.ts";
 
 export interface Observer {

@@ -2,13 +2,14 @@
  * GET /v1/lectr/status: what an operator checks first. Answers to an org key
  * or the admin token; it shows nothing org-specific.
  */
-import type { Authenticator } from "../proxy/auth.ts";
-import type { FailureLimiter } from "../proxy/auth-limit.ts";
+import type { Authenticator } from "../auth/authenticator.ts";
+import type { FailureLimiter } from "../auth/failure-limiter.ts";
 import type { Recorder } from "../record/recorder.ts";
-import { errorResponse } from "../lib/errors.ts";
+import { errorResponse } from "../http/errors.ts";
 import { sameSecret } from "../lib/keys.ts";
 import { runtimeName } from "../runtime.ts";
 import { commit, version } from "../version.ts";
+import { bearerToken } from "../http/bearer.ts";
 
 export function statusHandler(deps: {
   auth: Authenticator;
@@ -27,7 +28,7 @@ export function statusHandler(deps: {
       const retryAfterS = Math.ceil(blockedMs / 1000);
       return errorResponse({ kind: "too_many_auth_failures", retryAfterS }, { "retry-after": String(retryAfterS) });
     }
-    const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const bearer = bearerToken(request.headers.get("authorization"));
     const admin = deps.adminToken !== undefined && bearer !== undefined && sameSecret(bearer, deps.adminToken);
     if (!admin) {
       const principal = await deps.auth.authenticate(request.headers.get("x-lectr-key"));
@@ -69,7 +70,7 @@ export function metricsHandler(render: { aggregate: () => string; perOrg: () => 
   const headers = { "content-type": "text/plain; version=0.0.4; charset=utf-8" };
   return (request) => {
     if (token === undefined) return new Response(render.aggregate(), { headers });
-    const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const bearer = bearerToken(request.headers.get("authorization"));
     if (bearer === undefined || !sameSecret(bearer, token)) {
       return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } });
     }

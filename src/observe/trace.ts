@@ -8,7 +8,7 @@
 import type { ProviderId } from "../providers/types.ts";
 import { providers } from "../providers/index.ts";
 import { endpointFor } from "../providers/endpoints.ts";
-import type { OtlpExport } from "./otlp-env.ts";
+import type { OtlpExport } from "../lib/otlp-env.ts";
 
 const gzipText = (text: string) => new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
 

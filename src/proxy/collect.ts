@@ -5,7 +5,8 @@
  * answered with a clean 502. Bodies past `cap` fall back to streaming.
  */
 import { watchIdle, type Deadline, type ForwardFailure } from "./forward.ts";
-import { concat, type BodyReader } from "./tap.ts";
+import { concatBytes } from "../lib/bytes.ts";
+import type { BodyReader } from "./tap.ts";
 
 export type Collected =
   | { kind: "complete"; bytes: Uint8Array }
@@ -31,7 +32,7 @@ export async function collectBody(source: BodyReader | Response, deadline: Deadl
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return { kind: "complete", bytes: concat(chunks, size) };
+      if (done) return { kind: "complete", bytes: concatBytes(chunks, size) };
       idle.touch();
       chunks.push(value);
       size += value.byteLength;

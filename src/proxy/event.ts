@@ -3,7 +3,7 @@ import type { EventRow } from "../db/tables.ts";
 import type { ProviderId, Usage } from "../providers/types.ts";
 import type { ProviderSource } from "../providers/detect.ts";
 import { priceCall, type PriceBook } from "../pricing/price-book.ts";
-import type { Tags } from "./tags.ts";
+import type { Tags } from "../lib/tags.ts";
 
 export interface RequestFacts {
   id: string;

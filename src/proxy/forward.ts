@@ -3,7 +3,7 @@
  * typed: unreachable (refused, reset, DNS), timeout, or the client left.
  */
 import { fail, ok, type Result } from "../lib/result.ts";
-import { watch } from "./timers.ts";
+import { watch } from "../lib/timers.ts";
 
 export type ForwardFailure = "upstream_unreachable" | "upstream_timeout" | "client_aborted";
 

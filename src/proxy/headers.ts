@@ -4,6 +4,7 @@
  * that identifies the client's session or network never reach the provider.
  */
 import type { Provider } from "../providers/provider.ts";
+import { bearerToken } from "../http/bearer.ts";
 
 const hopByHop = new Set([
   "connection",
@@ -93,7 +94,7 @@ export function upstreamHeaders(client: Headers, provider: Provider, providerKey
   if (provider.auth === "api-key") {
     // Azure's dated API wants the key in `api-key`; the OpenAI SDK sends it as a bearer token.
     const auth = out.get("authorization");
-    const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const bearer = bearerToken(auth);
     if (bearer && !out.has("api-key")) out.set("api-key", bearer);
     out.delete("authorization");
   }

@@ -3,7 +3,7 @@
  * error bodies to normalise, bodies read whole, and streams tapped as they pass.
  * Returns the response and one promise of what the request came to; the caller records it.
  */
-import { httpError } from "../lib/errors.ts";
+import { httpError } from "../http/errors.ts";
 import type { Provider } from "../providers/provider.ts";
 import type { Endpoint } from "../providers/endpoints.ts";
 import type { Outcome } from "./event.ts";

@@ -10,6 +10,7 @@ import type { Endpoint } from "../providers/endpoints.ts";
 import type { ProviderId, Usage } from "../providers/types.ts";
 import { watchIdle, type Deadline, type ForwardFailure } from "./forward.ts";
 import { streamBody } from "../runtime.ts";
+import { concatBytes } from "../lib/bytes.ts";
 
 export interface TapOutcome {
   usage: Usage | undefined;
@@ -125,7 +126,7 @@ export function sseErrorEvent(code: ForwardFailure, endpoint: Endpoint): string 
   return `data: ${JSON.stringify({ error: { message, type: "api_error", code } })}\n\n`;
 }
 
-interface Observer {
+interface UsageWatcher {
   /** Bytes to send the client for this chunk, in parts (a dropped event leaves a gap; nothing is copied to close it). */
   push(chunk: Uint8Array): Uint8Array[];
   /** Bytes held back at the end of the stream. */
@@ -144,7 +145,7 @@ export function readJsonBody(source: UsageSource, bytes: Uint8Array): { usage: U
   return readBodyUsage(source.endpoint, source.provider, body);
 }
 
-function jsonObserver(source: UsageSource): Observer {
+function jsonObserver(source: UsageSource): UsageWatcher {
   const chunks: Uint8Array[] = [];
   let size = 0;
   let tail = "";
@@ -163,7 +164,7 @@ function jsonObserver(source: UsageSource): Observer {
     flush: () => [],
     finish() {
       if (overflow) return { usage: usageFromTail(source, tail), responseModel: undefined, streamError: false };
-      return { ...readJsonBody(source, concat(chunks, size)), streamError: false };
+      return { ...readJsonBody(source, concatBytes(chunks, size)), streamError: false };
     },
   };
 }
@@ -189,7 +190,7 @@ export function usageFromTail(source: UsageSource, tail: string): Usage | undefi
   return undefined;
 }
 
-function sseObserver(opts: TapOptions): Observer {
+function sseObserver(opts: TapOptions): UsageWatcher {
   const parser = createSseParser();
   let state: StreamState = initialStreamState();
   let streamError = false;
@@ -274,16 +275,4 @@ function sseObserver(opts: TapOptions): Observer {
     },
     finish: () => ({ usage: state.usage, responseModel: state.responseModel, streamError: streamError || state.failed }),
   };
-}
-
-export function concat(parts: Uint8Array[], size: number): Uint8Array {
-  // a single part is passed through without a copy
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }

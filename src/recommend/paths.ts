@@ -13,7 +13,7 @@
  * silently break every index built from the first.
  */
 import type { ProviderId } from "../providers/types.ts";
-import type { Task } from "../proxy/tags.ts";
+import type { Task } from "../lib/tags.ts";
 
 export const tiers = ["CONSERVATIVE", "MODERATE", "AGGRESSIVE"] as const;
 /** How far down the target is: one step within a generation, a smaller sibling, or two steps. */

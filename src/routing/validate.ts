@@ -5,8 +5,8 @@
 import { fail, ok, type Result } from "../lib/result.ts";
 import type { ProviderId } from "../providers/types.ts";
 import { detectProvider } from "../providers/detect.ts";
-import { maxFeatureLength, tasks } from "../proxy/tags.ts";
-import type { RuleFields } from "../db/routing.ts";
+import { maxFeatureLength, tasks } from "../lib/tags.ts";
+import type { RuleFields } from "./rules.ts";
 
 /** RoutingRuleInput as GraphQL hands it over: a field left out is undefined, one sent as null is null. */
 export interface RuleInput {

@@ -5,7 +5,6 @@
  * transaction as the events. `addEvent` is also how the dashboard queries
  * fold the partial hours they read from events, so both count alike. Pure.
  */
-import type { EventRow } from "../db/tables.ts";
 import { latencyBucket, latencyBucketCount } from "./histogram.ts";
 import { dayMs, floorTo, hourMs } from "./period.ts";
 import { isProviderError } from "./rates.ts";
@@ -52,23 +51,22 @@ export interface BatchRollups {
   dayStatuses: StatusDelta[];
 }
 
-/** The event columns a rollup needs. */
-export type RollupEvent = Pick<
-  EventRow,
-  | "org_id"
-  | "created_at"
-  | "provider"
-  | "model"
-  | "feature"
-  | "task"
-  | "status"
-  | "error_code"
-  | "latency_ms"
-  | "cost_usd"
-  | "price_known"
-  | "input_tokens"
-  | "output_tokens"
->;
+/** The event columns a rollup needs (an event row has them all; stated here so the pure math needs nothing from db/). */
+export interface RollupEvent {
+  org_id: string;
+  created_at: number;
+  provider: string;
+  model: string;
+  feature?: string | null;
+  task?: string | null;
+  status: number;
+  error_code?: string | null;
+  latency_ms: number;
+  cost_usd?: number | null;
+  price_known?: boolean;
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+}
 
 export function emptySums(): Sums {
   return {

@@ -14,7 +14,7 @@ import { migrate } from "../../src/db/migrate.ts";
 import { migrations } from "../../src/db/migrations.ts";
 import { generateOrgKey, hashKey, keyPrefix } from "../../src/lib/keys.ts";
 import { createLogger, silentLogger } from "../../src/lib/log.ts";
-import { createLectrMetrics } from "../../src/observe/lectr-metrics.ts";
+import { createLectrMetrics } from "../../src/observe/metrics.ts";
 import { builtinPrices } from "../../src/pricing/registry.ts";
 import { startRecorder } from "../../src/record/recorder.ts";
 import { parseExposition, sampleValue } from "../helpers/prom-parse.ts";

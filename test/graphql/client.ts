@@ -3,8 +3,8 @@ import type { GraphqlDeps } from "../../src/graphql/context.ts";
 import { findKeyByHash } from "../../src/db/orgs.ts";
 import { silentLogger } from "../../src/lib/log.ts";
 import { loadPriceRegistry } from "../../src/pricing/prices-file.ts";
-import { createAuthenticator } from "../../src/proxy/auth.ts";
-import { createFailureLimiter } from "../../src/proxy/auth-limit.ts";
+import { createAuthenticator } from "../../src/auth/authenticator.ts";
+import { createFailureLimiter } from "../../src/auth/failure-limiter.ts";
 import type { TestLectr } from "../helpers/lectr.ts";
 
 export interface GqlResult<T = any> {

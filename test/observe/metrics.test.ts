@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { Counter, Gauge, Histogram, Registry } from "../../src/observe/metrics.ts";
+import { Counter, Gauge, Histogram, Registry } from "../../src/observe/prometheus.ts";
 import { parseExposition, sampleValue } from "../helpers/prom-parse.ts";
 
 describe("exposition format", () => {

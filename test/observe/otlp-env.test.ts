@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { parseKeyValueList, readOtlpEnv, type OtlpEnv } from "../../src/observe/otlp-env.ts";
+import { parseKeyValueList, readOtlpEnv, type OtlpEnv } from "../../src/lib/otlp-env.ts";
 
 const none: OtlpEnv = {
   endpoint: "",

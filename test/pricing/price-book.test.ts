@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createPriceBook, priceCall, pricesInEffect, type OrgPrice, type PricedCall } from "../../src/pricing/price-book.ts";
-import { startPriceBooks } from "../../src/pricing/price-books.ts";
+import { startPriceBooks } from "../../src/pricing/price-book-cache.ts";
 import { builtinPrices } from "../../src/pricing/registry.ts";
 import { formatUsd } from "../../src/proxy/respond.ts";
 import { usage } from "../helpers/rows.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createFailureLimiter } from "../../src/proxy/auth-limit.ts";
+import { createFailureLimiter } from "../../src/auth/failure-limiter.ts";
 import { startLectr } from "../helpers/lectr.ts";
 import { parseExposition, sampleValue } from "../helpers/prom-parse.ts";
 

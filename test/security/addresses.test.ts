@@ -6,9 +6,9 @@
  * that re-resolves before each connection.
  */
 import { describe, expect, test } from "bun:test";
-import { isPrivateAddress } from "../../src/lib/address.ts";
-import { checkEndpoint, checkEndpointShape } from "../../src/proxy/azure-endpoint.ts";
-import { createHostGuard } from "../../src/proxy/host-guard.ts";
+import { isPrivateAddress } from "../../src/egress/address.ts";
+import { checkEndpoint, checkEndpointShape } from "../../src/egress/azure-endpoint.ts";
+import { createHostGuard } from "../../src/egress/host-guard.ts";
 
 // [block, first address, last address] for each entry of
 // https://www.iana.org/assignments/iana-ipv4-special-registry/ (plus multicast and reserved space)

@@ -5,7 +5,7 @@
  * page with source lines and file paths.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createFrontDoor } from "../../src/front-door.ts";
+import { createFrontDoor } from "../../src/http/front-door.ts";
 import { serve } from "../../src/runtime.ts";
 import { startLectr, type TestLectr } from "../helpers/lectr.ts";
 import { startMockUpstream, type MockUpstream } from "../helpers/mock-upstream.ts";

@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import type { KeyPrincipal } from "../../src/db/orgs.ts";
 import { generateOrgKey, hashKey } from "../../src/lib/keys.ts";
-import { createAuthenticator } from "../../src/proxy/auth.ts";
+import { createAuthenticator } from "../../src/auth/authenticator.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 function setup() {

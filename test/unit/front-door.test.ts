@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createFrontDoor, routableUrl } from "../../src/front-door.ts";
+import { createFrontDoor, routableUrl } from "../../src/http/front-door.ts";
 
 describe("routableUrl", () => {
   test.each([

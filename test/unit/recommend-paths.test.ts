@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { builtinPrices } from "../../src/pricing/registry.ts";
 import { detectProvider } from "../../src/providers/detect.ts";
 import { providerIds, type ProviderId } from "../../src/providers/types.ts";
-import { tasks } from "../../src/proxy/tags.ts";
+import { tasks } from "../../src/lib/tags.ts";
 import { familyOf, pathsFrom } from "../../src/recommend/family.ts";
 import { downgradePaths, handledWell, maxAvgOutputTokens, tiers } from "../../src/recommend/paths.ts";
 

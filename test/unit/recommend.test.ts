@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { builtinPrices } from "../../src/pricing/registry.ts";
 import { detectProvider } from "../../src/providers/detect.ts";
 import { providerIds } from "../../src/providers/types.ts";
-import { tasks } from "../../src/proxy/tags.ts";
+import { tasks } from "../../src/lib/tags.ts";
 import { familyOf } from "../../src/recommend/family.ts";
 import { downgradePaths } from "../../src/recommend/paths.ts";
 import { recommend, type TaskUsage } from "../../src/recommend/recommend.ts";

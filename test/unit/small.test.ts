@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { uuidv7, uuidv7Time } from "../../src/lib/uuid.ts";
-import { parseTags } from "../../src/proxy/tags.ts";
+import { parseTags } from "../../src/lib/tags.ts";
 import { inspectBody, rewriteBody } from "../../src/proxy/body.ts";
-import { checkEndpointShape } from "../../src/proxy/azure-endpoint.ts";
-import { isPrivateAddress } from "../../src/lib/address.ts";
+import { checkEndpointShape } from "../../src/egress/azure-endpoint.ts";
+import { isPrivateAddress } from "../../src/egress/address.ts";
 import { unwrapArrayError } from "../../src/providers/unwrap-error.ts";
 import { generateOrgKey, hashKey, looksLikeOrgKey } from "../../src/lib/keys.ts";
 import { createLogger, formatLine } from "../../src/lib/log.ts";
@@ -114,7 +114,7 @@ describe("org keys", () => {
 });
 
 describe("host guard (connect-time re-check)", () => {
-  const { createHostGuard, guardHost } = require("../../src/proxy/host-guard.ts") as typeof import("../../src/proxy/host-guard.ts");
+  const { createHostGuard, guardHost } = require("../../src/proxy/host-guard.ts") as typeof import("../../src/egress/host-guard.ts");
   test.each([
     ["localhost", false],
     ["127.0.0.1", false],

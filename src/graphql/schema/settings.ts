@@ -5,7 +5,7 @@ import { type AzureSettings as AzureShape, parseDeployments, setAzureSettings } 
 import { orgScope } from "../scope.ts";
 import { badInput } from "../errors.ts";
 import { deploymentsProblem } from "../../pricing/price-input.ts";
-import { checkEndpoint, isApiVersion } from "../../proxy/azure-endpoint.ts";
+import { checkEndpoint, isApiVersion } from "../../egress/azure-endpoint.ts";
 
 export const AzureDeploymentInput = builder.inputType("AzureDeploymentInput", {
   description: "An Azure deployment and the model it runs.",

@@ -3,7 +3,7 @@
  * target Lectr can route by its path alone (never by Host), and a cap on
  * the requests one client address may have in progress at once.
  */
-import { errorResponse } from "./lib/errors.ts";
+import { errorResponse } from "./errors.ts";
 
 export type Admission =
   | {

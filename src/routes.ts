@@ -4,7 +4,7 @@
  */
 import { Elysia } from "elysia";
 import type { Logger } from "./lib/log.ts";
-import { errorResponse } from "./lib/errors.ts";
+import { errorResponse } from "./http/errors.ts";
 
 export interface AppDeps {
   proxy: (request: Request, clientIp: () => string) => Promise<Response>;

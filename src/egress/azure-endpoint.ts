@@ -4,7 +4,7 @@
  * inside the network Lectr runs in, unless LECTR_ALLOW_PRIVATE_UPSTREAMS.
  */
 import { lookup } from "node:dns/promises";
-import { isIpLiteral, isPrivateAddress } from "../lib/address.ts";
+import { isIpLiteral, isPrivateAddress } from "./address.ts";
 import { fail, ok, type Result } from "../lib/result.ts";
 
 export type EndpointError = { kind: "azure_endpoint_refused"; reason: string };

@@ -6,7 +6,7 @@
  * the remaining window to that cache.
  */
 import { lookup } from "node:dns/promises";
-import { isIpLiteral, isPrivateAddress } from "../lib/address.ts";
+import { isIpLiteral, isPrivateAddress } from "./address.ts";
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
 export type Resolve = (host: string) => Promise<string[]>;

@@ -1,5 +1,5 @@
 /** The X-Lectr-Feature and X-Lectr-Task tags recorded on each event. */
-import { fail, ok, type Result } from "../lib/result.ts";
+import { fail, ok, type Result } from "./result.ts";
 
 export const tasks = [
   "chat",

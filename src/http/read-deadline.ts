@@ -4,7 +4,7 @@
  * connection closing after the 408. Runs on the shared ticker, so a request
  * costs no timer of its own.
  */
-import { watch } from "./timers.ts";
+import { watch } from "../lib/timers.ts";
 
 export const timedOut: unique symbol = Symbol("timed out");
 
