@@ -20,11 +20,13 @@ import { listAllRules } from "./db/routing.ts";
 import { startRecorder, type Recorder } from "./record/recorder.ts";
 import { buildApp } from "./app.ts";
 import { createLectrMetrics } from "./observe/lectr-metrics.ts";
+import { budgetUtilisation } from "./observe/budget-metrics.ts";
 import { createObserver } from "./observe/observer.ts";
 import { metricsHandler, statusHandler } from "./observe/status.ts";
 import { createOtlpTracer } from "./observe/trace.ts";
 import { version } from "./version.ts";
 import { serve, type Served } from "./runtime.ts";
+import { startBudgets } from "./budgets/budgets.ts";
 
 export interface Lectr {
   url: string;
@@ -68,10 +70,13 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     maxQueued: 50_000,
     logLevel: config.logLevel,
   });
+  // prices are read per request, from the books loaded below
+  const budgets = await startBudgets({ ...config, prices: (orgId) => priceBooks.forOrg(orgId), log });
   let inflight = 0;
   let drained: (() => void) | undefined;
   const auth = createAuthenticator((hash) => findKeyByHash(database.db, hash), config.keyCacheTtlMs);
   const metrics = createLectrMetrics(prices, () => recorder.stats());
+  metrics.registry.add(budgetUtilisation(() => budgets.guard.utilisation(Date.now())));
   // reloaded often enough that a rule changed on another replica applies within 5 s
   const rules = await startRulesCache(() => listAllRules(database.db), 2_000, (e) => log.warn("routing rules reload failed", { error: String(e) }));
   const priceBooks = await startPriceBooks(
@@ -90,6 +95,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     observer: createObserver({ log, metrics, tracer }),
     limiter: createFailureLimiter(config.authFailLimit, config.authFailWindowMs),
     rules,
+    budgets,
     inflight: {
       enter: () => void inflight++,
       leave: () => {
@@ -102,7 +108,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   let graphql: Promise<(request: Request) => Promise<Response>> | undefined;
   const loadGraphql = async () => {
     const { graphqlHandler } = await import("./graphql/plugin.ts");
-    return graphqlHandler({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, log, rules, prices, priceBooks, writePath: database.writePath });
+    return graphqlHandler({ db: database.db, auth, adminToken: config.adminToken, allowPrivateUpstreams: config.allowPrivateUpstreams, log, rules, prices, priceBooks, writePath: database.writePath, budgets: { status: budgets.guard.status, refresh: budgets.refresh } });
   };
   const app = buildApp({
     proxy,
@@ -152,6 +158,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
         await stopped.catch(() => {});
         rules.stop();
         priceBooks.stop();
+        await budgets.stop();
         await recorder.close();
         await tracer?.flush();
         database.close();

@@ -6,9 +6,11 @@
 import m0000 from "../../migrations/0000_init.sql" with { type: "text" };
 import m0001 from "../../migrations/0001_rollups.sql" with { type: "text" };
 import m0002 from "../../migrations/0002_routing_prices_observability.sql" with { type: "text" };
+import m0006 from "../../migrations/0006_budgets.sql" with { type: "text" };
 
 export const migrations: readonly { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0000 },
   { name: "0001_rollups", sql: m0001 },
   { name: "0002_routing_prices_observability", sql: m0002 },
+  { name: "0006_budgets", sql: m0006 },
 ];

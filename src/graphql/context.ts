@@ -15,6 +15,7 @@ import type { WritePath } from "../db/write-path.ts";
 import type { PriceRegistry } from "../pricing/registry.ts";
 import type { RulesCache } from "../routing/cache.ts";
 import { unauthenticated } from "./errors.ts";
+import type { BudgetGuard } from "../budgets/guard.ts";
 import { createLoader, type Loader } from "./loader.ts";
 
 export type Principal = { kind: "org"; orgId: string; keyId: string } | { kind: "admin" };
@@ -34,6 +35,8 @@ export interface GraphqlDeps {
   rules: Pick<RulesCache, "refresh">;
   /** Prices for projected costs (recommendations). */
   prices: PriceRegistry;
+  /** Budgets' live figures (spent, reserved, forecast) as this replica sees them. */
+  budgets: { status: BudgetGuard["status"]; refresh(): Promise<void> };
 }
 
 export interface GraphqlContext {

@@ -31,4 +31,6 @@ import "./mutations/delete-routing-rule.ts";
 import "./mutations/reorder-routing-rules.ts";
 import "./mutations/apply-recommendation.ts";
 
+import "./budgets.ts";
+
 export const schema = builder.toSchema({ sortSchema: false });

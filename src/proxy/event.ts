@@ -28,6 +28,8 @@ export interface ResponseFacts {
   usage: Usage | undefined;
   responseModel: string | undefined;
   upstreamRequestId?: string | undefined;
+  /** SSE data events the client got (streams only). */
+  streamedChunks?: number | undefined;
 }
 
 /** `prices` is the org's price book: its overrides, then the registry (src/pricing/price-book.ts). */

@@ -25,6 +25,8 @@ import type { FailureLimiter } from "./auth-limit.ts";
 import type { RulesCache } from "../routing/cache.ts";
 import { applyRouting } from "./routing.ts";
 import { childTraceparent, startContext } from "../observe/trace.ts";
+import type { Budgets } from "../budgets/budgets.ts";
+import type { Admission } from "../budgets/guard.ts";
 
 export interface ProxyDeps {
   config: Config;
@@ -36,6 +38,8 @@ export interface ProxyDeps {
   observer: Observer;
   limiter: FailureLimiter;
   rules: RulesCache;
+  /** Budgets and rate limits: checked before forwarding, settled when the event is built. */
+  budgets: Pick<Budgets, "admit" | "settle">;
   inflight: { enter(): void; leave(): void };
 }
 
@@ -98,13 +102,15 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     let returnedAt = 0;
     let upstreamRequestId: string | undefined;
 
+    let held: Admission | undefined;
     let finished = false;
     /** Records the request's one event; returns its cost (null: unknown), undefined when already recorded. */
     const finish = (res: Omit<ResponseFacts, "latencyMs">): number | null | undefined => {
       if (finished) return undefined;
       finished = true;
       const endAt = performance.now();
-      const event = buildEvent(req, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices.forOrg(req.orgId));
+      const built = buildEvent(req, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices.forOrg(req.orgId));
+      const event = deps.budgets.settle(held, built, res.streamedChunks);
       recorder.record(event);
       deps.inflight.leave();
       const forwarded = forwardAt > 0;
@@ -118,10 +124,10 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       );
       return event.cost_usd ?? null;
     };
-    const reject = (error: ProxyError) => {
+    const reject = (error: ProxyError, headers?: Record<string, string>) => {
       const e = httpError(error);
       finish({ status: e.status, errorCode: e.code, ttfbMs: null, usage: undefined, responseModel: undefined });
-      return Response.json(e.body, { status: e.status, headers: lectrHeaders() });
+      return Response.json(e.body, { status: e.status, headers: { ...headers, ...lectrHeaders() } });
     };
 
     /** The client went away before any response: nobody reads this one. */
@@ -154,6 +160,9 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       // The org's rules may send this request to another model (and provider): before anything provider-specific.
       const routed = applyRouting(deps.rules.forOrg(req.orgId), req, request.headers);
       const provider = providers[req.provider];
+      const admitted = deps.budgets.admit(req, facts?.json, bytes?.byteLength ?? 0);
+      if (!admitted.ok) return reject(admitted.error, admitted.headers);
+      held = admitted.value;
 
       let base: string;
       let apiVersion: string | undefined;

@@ -93,6 +93,7 @@ export async function respond(upstream: Response, c: RespondContext): Promise<Re
         ttfbMs: o.firstByteAt === undefined ? null : o.firstByteAt - c.startedAt,
         usage: o.usage,
         responseModel: o.responseModel,
+        streamedChunks: o.dataEvents,
       }),
   });
   return new Response(body, init);

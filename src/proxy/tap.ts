@@ -25,6 +25,8 @@ export interface TapOutcome {
   failure: ForwardFailure | undefined;
   /** The provider reported an error inside a 200 stream (`event: error` or a `data: {"error":…}`). */
   streamError: boolean;
+  /** SSE data events that passed (about one token each): what a stream cut before its usage still used. */
+  dataEvents: number;
 }
 
 export interface TapOptions {
@@ -126,7 +128,7 @@ interface Observer {
   push(chunk: Uint8Array): Uint8Array[];
   /** Bytes held back at the end of the stream. */
   flush(): Uint8Array[];
-  finish(): { usage: Usage | undefined; responseModel: string | undefined; streamError: boolean };
+  finish(): { usage: Usage | undefined; responseModel: string | undefined; streamError: boolean; dataEvents: number };
 }
 
 /** Usage and model from a whole non-streaming body. */
@@ -159,8 +161,8 @@ function jsonObserver(provider: ProviderId): Observer {
     },
     flush: () => [],
     finish() {
-      if (overflow) return { usage: usageFromTail(provider, tail), responseModel: undefined, streamError: false };
-      return { ...readJsonBody(provider, concat(chunks, size)), streamError: false };
+      if (overflow) return { usage: usageFromTail(provider, tail), responseModel: undefined, streamError: false, dataEvents: 0 };
+      return { ...readJsonBody(provider, concat(chunks, size)), streamError: false, dataEvents: 0 };
     },
   };
 }
@@ -190,6 +192,7 @@ function sseObserver(opts: TapOptions): Observer {
   const parser = createSseParser();
   let state: StreamUsageState = initialStreamUsage();
   let streamError = false;
+  let dataEvents = 0;
   // Drop mode only: bytes received but not yet sent, starting at stream offset `heldFrom`.
   let held: Uint8Array = empty;
   let heldFrom = 0;
@@ -197,6 +200,7 @@ function sseObserver(opts: TapOptions): Observer {
   const observe = (e: SseEvent): boolean => {
     if (e.event === "error") streamError = true;
     if (e.data === "" || e.data === "[DONE]") return false;
+    dataEvents++;
     const needModel = state.responseModel === undefined;
     if (!needModel && !mayCarryUsage(e.data) && !e.data.includes('"error"')) return false;
     let chunk: unknown;
@@ -247,7 +251,7 @@ function sseObserver(opts: TapOptions): Observer {
       const dropped = events.filter(observe);
       return opts.dropInjectedUsage ? release(parser.offset, dropped) : [];
     },
-    finish: () => ({ usage: state.usage, responseModel: state.responseModel, streamError }),
+    finish: () => ({ usage: state.usage, responseModel: state.responseModel, streamError, dataEvents }),
   };
 }
 

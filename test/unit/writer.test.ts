@@ -39,13 +39,17 @@ function setup() {
     writer,
     setDown: (v: boolean) => (down = v),
     inserts: () => inserts,
-    [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }),
+    // closed first: a retry timer left behind would touch the spool after the folder is gone
+    [Symbol.asyncDispose]: async () => {
+      await writer.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
 describe("writer", () => {
   test("healthy: batches of batchSize reach the database", async () => {
-    using s = setup();
+    await using s = setup();
     s.writer.add([row(1), row(2), row(3), row(4), row(5)]);
     await s.writer.settled();
     expect([...s.db.keys()]).toEqual(["e1", "e2", "e3", "e4", "e5"]);
@@ -54,7 +58,7 @@ describe("writer", () => {
   });
 
   test("database down: events go to the spool, nothing lost; back: replayed exactly once", async () => {
-    using s = setup();
+    await using s = setup();
     s.setDown(true);
     s.writer.add([row(1), row(2), row(3), row(4)]);
     await s.writer.settled();
@@ -78,7 +82,7 @@ describe("writer", () => {
   });
 
   test("a failed replay keeps the spool for the next attempt", async () => {
-    using s = setup();
+    await using s = setup();
     s.setDown(true);
     s.writer.add([row(1)]);
     await s.writer.settled();
@@ -92,7 +96,7 @@ describe("writer", () => {
   });
 
   test("a spool line cut by a crash is skipped; the rest replays", async () => {
-    using s = setup();
+    await using s = setup();
     s.spool.append([row(1), row(2)]);
     s.spool.rotate();
     appendFileSync(s.spool.sealed()[0]!, '{"id":"e3","org_');
@@ -102,7 +106,7 @@ describe("writer", () => {
   });
 
   test("the in-memory queue is bounded: the oldest spill to the spool", async () => {
-    using s = setup();
+    await using s = setup();
     s.setDown(true);
     const rows = Array.from({ length: 25 }, (_, i) => row(i));
     s.writer.add(rows);
