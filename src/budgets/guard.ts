@@ -62,8 +62,9 @@ interface Pending {
   at: number;
 }
 
-/** An event that never reaches the database (dropped) stops counting after this. */
+/** An event that never reaches the database (dropped) stops counting after this, or when this many are waiting. */
 const pendingTtlMs = 10 * 60_000;
+const maxPending = 200_000;
 /** Without a round for this long (database down), leases stop applying: each replica goes by what it knows. */
 const leaseStaleMs = 5_000;
 
@@ -168,7 +169,15 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
         l.pendingUsd += costUsd;
         l.leaseUsd += a.estimate.usd - costUsd;
       }
-      if (costUsd > 0 && a.ledgers.length > 0) pending.set(eventId, { usd: costUsd, ledgers: a.ledgers, at: now });
+      if (costUsd > 0 && a.ledgers.length > 0) {
+        pending.set(eventId, { usd: costUsd, ledgers: a.ledgers, at: now });
+        // the database is away for long: the oldest stop counting (a Map iterates oldest first)
+        if (pending.size > maxPending) {
+          const [oldest, p] = pending.entries().next().value!;
+          pending.delete(oldest);
+          for (const l of p.ledgers) l.pendingUsd = Math.max(0, l.pendingUsd - p.usd);
+        }
+      }
       // tokens per minute count what was used, once it is known
       const correction = tokens - a.estimate.inputTokens - a.estimate.outputTokens;
       for (const w of a.windows) {

@@ -28,6 +28,7 @@ import { listAlerts, listDeliveries, type AlertRow, type DeliveryRow } from "../
 import { budgetFields, limitFields, maxBudgetsPerOrg, maxLimitsPerOrg, maxWebhooksPerOrg, type BudgetInput as BudgetInputValue } from "../budgets/validate.ts";
 import { checkEndpoint } from "../proxy/azure-endpoint.ts";
 import type { ProviderId } from "../providers/types.ts";
+import { periodBounds } from "../budgets/period.ts";
 import type { GraphqlContext } from "./context.ts";
 
 const BudgetPeriod = builder.enumType("BudgetPeriod", {
@@ -200,7 +201,9 @@ async function budgetViews(ctx: GraphqlContext, orgId: string): Promise<BudgetVi
   const live = new Map(ctx.deps.budgets.status(orgId, ctx.now).map((s) => [s.budget.id, s]));
   return rows.map((r) => {
     const s = live.get(r.id);
-    return { ...r, periodStart: s?.start ?? 0, periodEnd: s?.end ?? 0, spentUsd: s?.spentUsd ?? 0, reservedUsd: s?.reservedUsd ?? 0, forecastUsd: s?.forecastUsd ?? 0 };
+    // made on another replica within the last round: its period is known, its figures come with the next round
+    const bounds = s ?? periodBounds(r.period, r.timeZone, ctx.now);
+    return { ...r, periodStart: bounds.start, periodEnd: bounds.end, spentUsd: s?.spentUsd ?? 0, reservedUsd: s?.reservedUsd ?? 0, forecastUsd: s?.forecastUsd ?? 0 };
   });
 }
 

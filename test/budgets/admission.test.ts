@@ -8,6 +8,7 @@ import { createOrg } from "../../src/db/orgs.ts";
 import { startFixture, type Fixture } from "../helpers/fixture.ts";
 import { gqlClient, orgKey, type Gql } from "../graphql/client.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import OpenAI from "openai";
 
 let f: Fixture;
 beforeAll(async () => {
@@ -67,6 +68,17 @@ describe("block budgets", () => {
       return Math.abs(r.spentUsd - spent) < 1e-12 && r.reservedUsd === 0 ? r : undefined;
     });
     expect(read.state).toBe("WARNING");
+  });
+
+  test("the openai SDK surfaces budget_exceeded at once, without retrying it", async () => {
+    const { orgId, key, gql } = await newOrg();
+    await createBudget(gql, { name: "none left", period: "DAY", amountUsd: 0.000001, action: "BLOCK" });
+    const client = new OpenAI({ apiKey: "sk-test-openai", baseURL: `${f.lectr.url}/v1`, defaultHeaders: { "X-Lectr-Key": key }, maxRetries: 3 });
+    const err = await client.chat.completions.create({ model: "gpt-4o-mini", max_tokens: 48, messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect([(err as InstanceType<typeof OpenAI.APIError>).status, (err as InstanceType<typeof OpenAI.APIError>).code]).toEqual([402, "budget_exceeded"]);
+    // one attempt, one event: no retry
+    expect((await eventsOf(orgId)).map((e) => e.status)).toEqual([402]);
   });
 
   test("a block budget narrowed to a feature blocks only that feature", async () => {
