@@ -65,6 +65,7 @@ self.onmessage = async (e) => {
           replicaId: config.replicaId,
           now: Date.now,
           onAlert: (facts) => void sendAlert(facts).catch((err) => log?.warn("budget alert delivery failed", { error: String(err) })),
+          onError: (err) => log?.warn("budget alert claim failed", { error: String(err) }),
         });
         post({ t: "ready" });
       } catch (err) {

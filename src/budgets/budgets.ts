@@ -73,6 +73,7 @@ export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
       if (m.t === "state") {
         busy = false;
         if (m.state) guard.apply(m.state, Date.now());
+        else guard.dropLeases();
         firstState?.();
         for (const w of waitingThis) w();
         waitingThis = waitingNext;

@@ -42,11 +42,13 @@ export interface BudgetGuard {
   /** The request's event is built: release the reservation, hold the exact cost until the event is in the database. */
   settle(admission: Admission, eventId: string, costUsd: number, tokens: number, now: number): void;
   apply(state: SyncState, now: number): void;
+  /** A round failed: it may have published leases this thread never got, so none is trusted until the next one. */
+  dropLeases(): void;
   /** This replica's reservations and counts, for the other replicas. */
   shares(now: number): Share[];
   status(orgId: string, now: number): BudgetStatus[];
-  /** Every budget's share of its amount used, for /metrics. */
-  utilisation(now: number): { id: string; ratio: number }[];
+  /** Every budget's share of its amount used, and every rate limit's share of its requests this minute, for /metrics. */
+  utilisation(now: number): { budgets: { id: string; ratio: number }[]; limits: { id: string; ratio: number }[] };
   outputP95(orgId: string, model: string): number | undefined;
 }
 
@@ -251,6 +253,14 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
       }
     },
 
+    dropLeases() {
+      for (const l of ledgers.values()) l.leaseUsd = Math.min(l.leaseUsd, 0);
+      for (const w of windows.values()) {
+        w.leaseRequests = Math.min(w.leaseRequests, 0);
+        w.leaseTokens = Math.min(w.leaseTokens, 0);
+      }
+    },
+
     shares(now) {
       const out: Share[] = [];
       snapshot = new Map();
@@ -258,13 +268,24 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
         snapshot.set(l, { usd: l.admittedUsd, requests: 0, tokens: 0 });
         if (now >= l.end) continue;
         const usd = l.reservedUsd + l.pendingUsd;
-        if (usd > 0 || l.demandUsd > 0) out.push({ subjectId: l.budget.id, windowStart: l.start, reservedUsd: usd, requests: 0, tokens: 0, demand: l.demandUsd });
+        out.push({ subjectId: l.budget.id, windowStart: l.start, reservedUsd: usd, requests: 0, tokens: 0, demand: l.demandUsd, leftUsd: Math.max(0, l.leaseUsd), leftRequests: 0, leftTokens: 0, pendingUsd: l.pendingUsd });
         l.demandUsd = 0;
       }
       for (const w of windows.values()) {
         snapshot.set(w, { usd: 0, requests: w.admittedRequests, tokens: w.admittedTokens });
         if (now >= w.start + windowMs) continue;
-        if (w.requests > 0 || w.tokens > 0 || w.demandRequests > 0) out.push({ subjectId: w.limit.id, windowStart: w.start, reservedUsd: 0, requests: w.requests, tokens: w.tokens, demand: w.demandRequests });
+        out.push({
+          subjectId: w.limit.id,
+          windowStart: w.start,
+          reservedUsd: 0,
+          requests: w.requests,
+          tokens: w.tokens,
+          demand: w.demandRequests,
+          leftUsd: 0,
+          leftRequests: Math.max(0, w.leaseRequests),
+          leftTokens: Math.max(0, w.leaseTokens),
+          pendingUsd: 0,
+        });
         w.demandRequests = 0;
       }
       return out;
@@ -285,11 +306,13 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
     },
 
     utilisation(now) {
-      const out: { id: string; ratio: number }[] = [];
+      const out = { budgets: [] as { id: string; ratio: number }[], limits: [] as { id: string; ratio: number }[] };
       for (const rules of byOrg.values()) {
-        for (const b of rules.budgets) {
-          const l = ledgerOf(b, now);
-          out.push({ id: b.id, ratio: b.amountUsd > 0 ? l.spentUsd / b.amountUsd : 0 });
+        for (const b of rules.budgets) out.budgets.push({ id: b.id, ratio: b.amountUsd > 0 ? ledgerOf(b, now).spentUsd / b.amountUsd : 0 });
+        for (const r of rules.limits) {
+          const w = windowOf(r, now);
+          const rpm = r.requestsPerMinute;
+          out.limits.push({ id: r.id, ratio: rpm ? w.requests / rpm : 0 });
         }
       }
       return out;

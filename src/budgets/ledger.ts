@@ -22,7 +22,7 @@ export interface BudgetLedger {
   forecastUsd: number;
   /** Other replicas' reservations, unwritten costs and unused leases. */
   remoteUsd: number;
-  /** The part of remoteUsd that is reservations and unwritten costs. */
+  /** The part of remoteUsd that is in flight. */
   remoteReservedUsd: number;
   /** This replica's in-flight reservations. */
   reservedUsd: number;
@@ -171,5 +171,8 @@ export function grantLease(i: LeaseInput): number {
   const headroom = Math.max(0, i.limit - i.spent - others - i.mine);
   const demand = i.myDemand + i.othersDemand;
   const fraction = demand > 0 ? Math.max(i.myDemand / demand, 0.1 / n) : 1 / n;
-  return headroom * Math.min(1, fraction);
+  const share = headroom * Math.min(1, fraction);
+  // the last crumbs: split in shares, no replica could take one more call; the one asking most gets what it asked for
+  if (share < i.myDemand && i.myDemand >= i.othersDemand) return Math.min(headroom, i.myDemand);
+  return share;
 }

@@ -10,6 +10,12 @@ export interface Share {
   tokens: number;
   /** What was asked for since the last round (USD for a budget, requests for a limit): leases follow demand. */
   demand: number;
+  /** The lease left when the round took its snapshot: the replica may use it until the round's answer arrives. */
+  leftUsd: number;
+  leftRequests: number;
+  leftTokens: number;
+  /** The part of reservedUsd that is settled costs not yet written (the rest is in flight). */
+  pendingUsd: number;
 }
 
 /** What a replica may still take before its next round. */
@@ -22,7 +28,7 @@ export interface Lease {
 }
 
 /** Another replica's (or the others' summed) use and unused lease. */
-export interface Hold extends Share {
+export interface Hold extends Omit<Share, "leftUsd" | "leftRequests" | "leftTokens" | "pendingUsd"> {
   leaseUsd: number;
   leaseRequests: number;
   leaseTokens: number;

@@ -34,6 +34,8 @@ export interface SyncDeps {
   now(): number;
   /** An alert this replica claimed: send it to the org's webhooks (not awaited). */
   onAlert(facts: AlertFacts): void;
+  /** A claim failed; the round still returns (its leases are already published). */
+  onError?(e: unknown): void;
 }
 
 interface Tracker {
@@ -140,34 +142,28 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
         return { ...(changed ? { definitions: { budgets, limits } } : {}), replicas: 1, spent: [], remote: [], leases: [], written };
       }
       const watched = new Set([...budgets.map((b) => b.orgId), ...limits.map((l) => l.orgId)]);
-      for (let page = 0; page < maxPagesPerRound; page++) {
-        const rows = await readEventsAfter(client, cursor, feedPage);
-        if (rows.length > 0) cursor = rows[rows.length - 1]!.rowid;
-        feed(rows, watched, written);
-        if (rows.length < feedPage) break;
-      }
-      const spent: SyncState["spent"] = [];
       for (const t of trackers.values()) {
-        if (!t.loaded || now >= t.end || now < t.start) {
-          const bounds = periodBounds(t.budget.period, t.budget.timeZone, now);
-          if (bounds.start !== t.start) t.claimed = new Set();
-          Object.assign(t, bounds);
-          // events up to the cursor from the database, later ones from the feed
-          t.hourly = await budgetSpendByHour(client, t.budget, t.start, t.end, cursor);
-          t.spentUsd = [...t.hourly.values()].reduce((a, b) => a + b, 0);
-          for (const c of await claimedAlerts(client, t.budget.id, t.start)) t.claimed.add(`${c.kind}:${c.threshold}`);
-          t.loaded = true;
-        }
-        const forecastUsd = forecastSpend({ spentUsd: t.spentUsd, hourly: t.hourly, start: t.start, end: t.end, now });
-        spent.push({ budgetId: t.budget.id, start: t.start, usd: t.spentUsd, forecastUsd });
-        for (const threshold of crossedThresholds(t.budget.thresholds, t.spentUsd, t.budget.amountUsd)) await alert(t, "threshold", threshold, forecastUsd, now);
-        if (forecastUsd >= t.budget.amountUsd && t.spentUsd < t.budget.amountUsd && forecastIsMeaningful(t.start, t.end, now)) {
-          await alert(t, "forecast", 100, forecastUsd, now);
-        }
+        if (t.loaded && now < t.end && now >= t.start) continue;
+        const bounds = periodBounds(t.budget.period, t.budget.timeZone, now);
+        if (bounds.start !== t.start) t.claimed = new Set();
+        Object.assign(t, bounds);
+        // events up to the cursor from the database, later ones from the feed
+        t.hourly = await budgetSpendByHour(client, t.budget, t.start, t.end, cursor);
+        t.spentUsd = [...t.hourly.values()].reduce((a, b) => a + b, 0);
+        for (const c of await claimedAlerts(client, t.budget.id, t.start)) t.claimed.add(`${c.kind}:${c.threshold}`);
+        t.loaded = true;
       }
       const used = new Map(shares.map((s) => [holdKey(s.subjectId, s.windowStart), s]));
       const leases: Lease[] = [];
-      const { remote, replicas } = await exchangeHolds(client, deps.replicaId, now, (others, n) => {
+      const { remote, replicas } = await exchangeHolds(client, deps.replicaId, now, async (others, n, tx) => {
+        // the events are read in the same transaction as the holds: a replica whose costs moved from its
+        // hold into the events since cannot be missed in both
+        for (let page = 0; page < maxPagesPerRound; page++) {
+          const rows = await readEventsAfter(tx, cursor, feedPage);
+          if (rows.length > 0) cursor = rows[rows.length - 1]!.rowid;
+          feed(rows, watched, written);
+          if (rows.length < feedPage) break;
+        }
         const rows: Hold[] = [];
         for (const t of trackers.values()) {
           const key = holdKey(t.budget.id, t.start);
@@ -185,7 +181,22 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
             replicas: n,
           });
           leases.push({ subjectId: t.budget.id, windowStart: t.start, usd, requests: 0, tokens: 0 });
-          rows.push({ subjectId: t.budget.id, windowStart: t.start, reservedUsd: mine, requests: 0, tokens: 0, leaseUsd: usd, leaseRequests: 0, leaseTokens: 0, demand: u?.demand ?? 0, replicas: 1 });
+          // until the answer arrives the request thread may still use the lease it had: publish whichever is larger
+          // costs settled but not yet written go with the lease, not the reservations: they may already be in the
+          // events another replica reads, and only what is in flight decides that a budget is used up (402)
+          const pending = u?.pendingUsd ?? 0;
+          rows.push({
+            subjectId: t.budget.id,
+            windowStart: t.start,
+            reservedUsd: mine - pending,
+            requests: 0,
+            tokens: 0,
+            leaseUsd: Math.max(usd, u?.leftUsd ?? 0) + pending,
+            leaseRequests: 0,
+            leaseTokens: 0,
+            demand: u?.demand ?? 0,
+            replicas: 1,
+          });
         }
         const minute = now - (now % windowMs);
         for (const l of limits) {
@@ -201,10 +212,37 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
           const requests = share(l.requestsPerMinute, u?.requests ?? 0, o ? o.requests + o.leaseRequests : 0);
           const tokens = share(l.tokensPerMinute, u?.tokens ?? 0, o ? o.tokens + o.leaseTokens : 0);
           leases.push({ subjectId: l.id, windowStart: minute, usd: 0, requests, tokens });
-          rows.push({ subjectId: l.id, windowStart: minute, reservedUsd: 0, requests: u?.requests ?? 0, tokens: u?.tokens ?? 0, leaseUsd: 0, leaseRequests: requests, leaseTokens: tokens, demand: u?.demand ?? 0, replicas: 1 });
+          rows.push({
+            subjectId: l.id,
+            windowStart: minute,
+            reservedUsd: 0,
+            requests: u?.requests ?? 0,
+            tokens: u?.tokens ?? 0,
+            leaseUsd: 0,
+            leaseRequests: Math.max(requests, u?.leftRequests ?? 0),
+            leaseTokens: Math.max(tokens, u?.leftTokens ?? 0),
+            demand: u?.demand ?? 0,
+            replicas: 1,
+          });
         }
         return rows;
       });
+      const spent: SyncState["spent"] = [];
+      for (const t of trackers.values()) {
+        const forecastUsd = forecastSpend({ spentUsd: t.spentUsd, hourly: t.hourly, start: t.start, end: t.end, now });
+        spent.push({ budgetId: t.budget.id, start: t.start, usd: t.spentUsd, forecastUsd });
+        // after the commit nothing may throw: the request thread must get the leases this round published
+        try {
+          for (const threshold of crossedThresholds(t.budget.thresholds, t.spentUsd, t.budget.amountUsd)) await alert(t, "threshold", threshold, forecastUsd, now);
+          if (forecastUsd >= t.budget.amountUsd && t.spentUsd < t.budget.amountUsd && forecastIsMeaningful(t.start, t.end, now)) {
+            await alert(t, "forecast", 100, forecastUsd, now);
+          }
+        } catch (e) {
+          // not claimed: the next round tries again
+          t.claimed.clear();
+          deps.onError?.(e);
+        }
+      }
       let outputP95: [string, number][] | undefined;
       if (outputsChanged) {
         outputsChanged = false;

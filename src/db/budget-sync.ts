@@ -27,8 +27,11 @@ export async function lastEventRowid(client: Client): Promise<number> {
   return Number((await client.execute("SELECT coalesce(max(rowid), 0) AS m FROM events")).rows[0]!.m);
 }
 
+/** A client or an open transaction. */
+export type Reader = Pick<Client, "execute">;
+
 /** Events written after `rowid`, oldest first. */
-export async function readEventsAfter(client: Client, rowid: number, limit: number): Promise<FeedRow[]> {
+export async function readEventsAfter(client: Reader, rowid: number, limit: number): Promise<FeedRow[]> {
   const res = await client.execute({
     sql: `SELECT rowid, id, org_id, key_id, created_at, provider, model, feature, task, cost_usd, output_tokens
       FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
@@ -89,7 +92,7 @@ export async function exchangeHolds(
   client: Client,
   replicaId: string,
   now: number,
-  decide: (others: ReadonlyMap<string, Hold>, replicas: number) => Hold[],
+  decide: (others: ReadonlyMap<string, Hold>, replicas: number, tx: Reader) => Promise<Hold[]>,
 ): Promise<{ remote: Hold[]; replicas: number }> {
   const tx = await client.transaction("write");
   try {
@@ -117,7 +120,7 @@ export async function exchangeHolds(
           replicas: Number(r.n),
         });
     }
-    const mine = decide(new Map(remote.map((h) => [`${h.subjectId}\u0000${h.windowStart}`, h])), replicas);
+    const mine = await decide(new Map(remote.map((h) => [holdKey(h.subjectId, h.windowStart), h])), replicas, tx);
     await tx.batch([
       { sql: "DELETE FROM budget_shares WHERE replica_id = ? OR updated_at < ?", args: [replicaId, now - 60_000] },
       ...[{ subjectId: "", windowStart: 0, reservedUsd: 0, requests: 0, tokens: 0, leaseUsd: 0, leaseRequests: 0, leaseTokens: 0, demand: 0, replicas: 1 }, ...mine].map((h) => ({

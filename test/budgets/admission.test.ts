@@ -120,6 +120,21 @@ describe("block budgets", () => {
     expect(models.status).toBe(402);
   });
 
+  test("a failed call releases its reservation and costs nothing", async () => {
+    const { gql, key } = await newOrg();
+    await createBudget(gql, { name: "failures", period: "DAY", amountUsd: 0.00005, action: "BLOCK" });
+    f.mocks.openai.setBehavior({ status: 500 });
+    try {
+      for (let i = 0; i < 3; i++) expect((await chat(key)).status).toBe(500);
+    } finally {
+      f.mocks.openai.reset();
+    }
+    expect((await gql(`{ budgets { spentUsd reservedUsd } }`)).data.budgets[0]).toEqual({ spentUsd: 0, reservedUsd: 0 });
+    // the whole amount is still there for a call that works
+    const ok = await chat(key);
+    expect(ok.status).toBe(200);
+  });
+
   test("a stream the client cancels is charged for what it used", async () => {
     const { orgId, key, gql } = await newOrg();
     await createBudget(gql, { name: "streams", period: "DAY", amountUsd: 10, action: "ALERT" });

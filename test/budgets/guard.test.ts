@@ -100,7 +100,9 @@ describe("budget admission", () => {
     const third = g.admit(facts(), est(0.1), t0);
     expect([third.ok, !third.ok && third.error.kind, !third.ok && third.headers["retry-after-ms"]]).toEqual([false, "budget_contended", "250"]);
     // the round takes its snapshot; one more is reserved while it runs (lease left: 0.05)
-    expect(g.shares(t0)).toEqual([{ subjectId: "b1", windowStart: start, reservedUsd: expect.closeTo(0.2, 9), requests: 0, tokens: 0, demand: expect.closeTo(0.3, 9) }]);
+    expect(g.shares(t0)).toEqual([
+      { subjectId: "b1", windowStart: start, reservedUsd: expect.closeTo(0.2, 9), requests: 0, tokens: 0, demand: expect.closeTo(0.3, 9), leftUsd: expect.closeTo(0.05, 9), leftRequests: 0, leftTokens: 0, pendingUsd: 0 },
+    ]);
     expect(g.admit(facts(), est(0.04), t0).ok).toBe(true);
     // the round granted 0.2 more from its snapshot: what was reserved meanwhile comes out of it
     g.apply(state({ replicas: 2, remote: [hold("b1", start, { reservedUsd: 0.3, leaseUsd: 0.2 })], leases: [{ subjectId: "b1", windowStart: start, usd: 0.2, requests: 0, tokens: 0 }] }), t0);

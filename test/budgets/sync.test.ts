@@ -53,8 +53,8 @@ test("two replicas: spend from the events, leases within the room left, alerts o
 
   // b sees a's hold (use 0.2 + lease); both leases together stay within 1 − 0.3
   const start = first.spent[0]!.start;
-  const r1 = await a.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0.2, requests: 0, tokens: 0, demand: 0.2 }]);
-  const r2 = await b.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0, requests: 0, tokens: 0, demand: 0.1 }]);
+  const r1 = await a.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0.2, requests: 0, tokens: 0, demand: 0.2, leftUsd: 0, leftRequests: 0, leftTokens: 0, pendingUsd: 0 }]);
+  const r2 = await b.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0, requests: 0, tokens: 0, demand: 0.1, leftUsd: 0, leftRequests: 0, leftTokens: 0, pendingUsd: 0 }]);
   const leaseA = r1.leases[0]!.usd;
   const leaseB = r2.leases[0]!.usd;
   expect(r2.replicas).toBe(2);
