@@ -65,6 +65,13 @@ test("two replicas: spend from the events, leases within the room left, alerts o
   // $0.30 in the last hours of a 10-hour-old day: the forecast passes $1 before the money is gone
   expect(first.spent[0]!.forecastUsd).toBeGreaterThan(1);
   expect(alerts.map((x) => [x.alert.kind, x.alert.threshold])).toEqual([["forecast", 100]]);
+  // a's lease shrinks as b asks more, but until a's request thread has the answer it may still use what it had:
+  // a's published hold covers that, with its unwritten costs beside the lease
+  const r3 = await a.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0.25, requests: 0, tokens: 0, demand: 0, leftUsd: 0.3, leftRequests: 0, leftTokens: 0, pendingUsd: 0.05 }]);
+  const holdA = (await database.client.execute({ sql: "SELECT reserved_usd, lease_usd FROM budget_shares WHERE replica_id = 'a' AND subject_id = ?", args: [budget.id] })).rows[0]!;
+  expect(r3.leases[0]!.usd).toBeLessThan(0.3);
+  expect([Number(holdA.reserved_usd), Number(holdA.lease_usd)]).toEqual([0.2, 0.3 + 0.05]);
+
   // 0.3 → 0.6: the 50 % alert, claimed by exactly one replica
   await spend(day1 + 1000, 0.3);
   const ra = await a.round([]);
