@@ -2,9 +2,9 @@
  * `npm run bench`: every benchmark of issue 8 in one go (≤ 10 minutes on the
  * 2-core machine), printed as markdown and written to bench/results/latest.md
  * (and latest.json, the raw records). Sections: proxy (side by side, with a
- * CPU profile of Lectr), streams (10,000 open streams), soak, writer.
+ * CPU profile of Lectr), streams (10,000 open streams), soak, writer, budgets (admission cost).
  *
- *   bun bench/run.ts [--only proxy,streams,soak,writer] [--targets direct,bun-hop,bun-floor,node-hop,lectr,lectr-bin,portkey]
+ *   bun bench/run.ts [--only proxy,streams,soak,writer,budgets] [--targets direct,bun-hop,bun-floor,node-hop,lectr,lectr-bin,portkey]
  *                    [--rounds 2] [--seconds 4] [--latency-seconds 3] [--warm 2] [--connections 16,64]
  *                    [--paced-streams 100] [--open-streams 10000] [--streams-variant auto|both|shipped|lifted]
  *                    [--soak-seconds 60] [--writer-events 100000] [--no-profile] [--lectr-root PATH] [--keep]
@@ -23,11 +23,12 @@ import { runSoak, soakReport } from "./soak.ts";
 import { runStreamVariants, streamsReport, type StreamsVariantChoice } from "./streams.ts";
 import { flag, option } from "./lib/args.ts";
 import { runWriterBench, writerReport } from "./writer.ts";
+import { budgetReport, runBudgetBench } from "./budgets.ts";
 
 const value = (name: string, fallback: string) => option(name) ?? fallback;
 const num = (name: string, fallback: number) => Number(value(name, String(fallback)));
 
-const sections = value("only", "proxy,streams,soak,writer").split(",");
+const sections = value("only", "proxy,streams,soak,writer,budgets").split(",");
 const opts = {
   targets: value("targets", allTargets.join(",")).split(",") as TargetName[],
   rounds: num("rounds", 2),
@@ -152,6 +153,20 @@ await section("writer", async () => {
   const r = await runWriterBench({ events: num("writer-events", 100_000), dir, log, dbUrl: value("db-url", "") || undefined, dbPid: Number(value("db-pid", "0")) || undefined, authToken: value("db-auth-token", process.env.LECTR_DB_AUTH_TOKEN ?? "") || undefined });
   raw.writer = r;
   md.push("## Event writer", "", "Synthetic events (bench/seed.ts) into a fresh libSQL file through Lectr's recording path on one core: batches of 500 with their rollups and key updates, as in production.", "", writerReport(r), "");
+});
+
+await section("budgets", async () => {
+  const r = runBudgetBench();
+  raw.budgets = r;
+  log(`  admission: ${r.admitUs.toFixed(2)} µs per request with ${r.budgets} budgets (${r.baselineUs.toFixed(3)} µs without)`);
+  md.push(
+    "## Budget admission",
+    "",
+    "`admit` (estimate from the body, match every budget and limit, reserve) plus `settle`, per request on one thread, for an org with 100 budgets of every shape and 5 rate limits, next to an org without any, in the same run.",
+    "",
+    budgetReport(r),
+    "",
+  );
 });
 
 const minutes = (performance.now() - started) / 60_000;

@@ -20,6 +20,7 @@ import { listAllRules } from "./db/routing.ts";
 import { startRecorder, type Recorder } from "./record/recorder.ts";
 import { buildApp } from "./routes.ts";
 import { createLectrMetrics } from "./observe/metrics.ts";
+import { budgetUtilisation } from "./observe/budget-metrics.ts";
 import { createObserver } from "./observe/observer.ts";
 import { metricsHandler, statusHandler } from "./observe/status.ts";
 import { createOtlpTracer } from "./observe/trace.ts";
@@ -46,6 +47,8 @@ const sleep = (ms: number) =>
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`no answer in ${ms} ms`)))]);
 }
+import { startBudgets } from "./budgets/budgets.ts";
+import type { BudgetGuard } from "./budgets/guard.ts";
 
 export interface Lectr {
   url: string;
@@ -56,6 +59,8 @@ export interface Lectr {
   rules: RulesCache;
   /** Org price overrides and Azure deployment maps in memory; refresh() after changing them. */
   priceBooks: PriceBooks;
+  /** Budgets' and rate limits' live figures as this replica sees them; refresh() after changing them. */
+  budgets: { status: BudgetGuard["status"]; refresh(): Promise<void> };
   /** The bootstrap key, when this start created the `default` org. */
   bootstrap: CreatedKey | undefined;
   /** Requests still in flight (streams count until their last byte). */
@@ -90,10 +95,14 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     timeoutMs: writeTimeoutMs,
     logLevel: config.logLevel,
   }, { log });
+  // prices are read per request, from the books loaded below
+  const budgets = await startBudgets({ ...config, prices: (orgId) => priceBooks.forOrg(orgId), log });
   let inflight = 0;
   let drained: (() => void) | undefined;
   const auth = createAuthenticator((hash) => findKeyByHash(database.db, hash), config.keyCacheTtlMs, { lookupTimeoutMs: probeTimeoutMs });
   const metrics = createLectrMetrics(prices, () => recorder.stats());
+  const budgetView = { status: budgets.guard.status, refresh: budgets.refresh };
+  metrics.registry.add(budgetUtilisation(() => budgets.guard.utilisation(Date.now())));
   // reloaded often enough that a rule changed on another replica applies within 5 s
   const rules = await startRulesCache(() => listAllRules(database.db), 2_000, (e) => log.warn("routing rules reload failed", { error: String(e) }));
   const priceBooks = await startPriceBooks(
@@ -115,6 +124,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     observer,
     limiter,
     rules,
+    budgets,
     inflight: {
       enter: () => void inflight++,
       leave: () => {
@@ -141,6 +151,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
       limiter,
       onAuthFailure: (reason) => observer.authFailure(reason),
       corsOrigins: config.corsOrigins,
+      budgets: budgetView,
     });
   };
   // the dashboard's files are loaded (from source: bundled) on the first request for them, like GraphQL
@@ -196,6 +207,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     recorder,
     rules,
     priceBooks,
+    budgets: budgetView,
     bootstrap,
     get inflight() {
       return inflight;
@@ -221,6 +233,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
         await withTimeout(stopped, 1_000).catch(() => {});
         rules.stop();
         priceBooks.stop();
+        await withTimeout(budgets.stop(), 1_000).catch(() => {});
         // a little is kept back for the tracer and the log line
         await recorder.close(Math.max(500, deadline - Date.now() - 500));
         await withTimeout(tracer?.flush() ?? Promise.resolve(), Math.max(100, deadline - Date.now())).catch(() => {});

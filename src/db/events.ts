@@ -372,6 +372,8 @@ export async function recostEvents(
       const changes: CostChange[] = [];
       for (const r of rows) {
         const old = { costUsd: numberOrNull(r.cost_usd), priceKnown: Boolean(r.price_known), costSource: r.cost_source == null ? null : String(r.cost_source) };
+        // a cut stream's estimate has no token counts to price again from
+        if (old.costSource === "estimated") continue;
         const next = price({
           provider: String(r.provider),
           model: String(r.model),

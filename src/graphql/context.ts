@@ -20,6 +20,7 @@ import type { RulesCache } from "../routing/cache.ts";
 import { GraphQLError } from "graphql";
 import { unauthenticated } from "./errors.ts";
 import { bearerToken } from "../http/bearer.ts";
+import type { BudgetGuard } from "../budgets/guard.ts";
 
 export type Principal = { kind: "org"; orgId: string; keyId: string; scope: KeyScope } | { kind: "admin" };
 
@@ -48,6 +49,8 @@ export interface GraphqlDeps {
   corsOrigins: readonly string[];
   /** Bound on one answer's size (default 4 MiB). */
   maxResponseBytes?: number;
+  /** Budgets' live figures (spent, reserved, forecast) as this replica sees them. */
+  budgets: { status: BudgetGuard["status"]; refresh(): Promise<void> };
 }
 
 export interface GraphqlContext {

@@ -14,5 +14,6 @@ import "./schema/recommendations.ts";
 import "./schema/routing.ts";
 import "./schema/usage-groups.ts";
 import "./schema/results.ts";
+import "./schema/budgets.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -24,7 +24,10 @@ export type ProxyError =
   | { kind: "upstream_invalid_status"; status: number }
   | { kind: "invalid_model"; length: number; limit: number }
   | { kind: "not_found"; path: string }
-  | { kind: "method_not_allowed"; method: string; path: string };
+  | { kind: "method_not_allowed"; method: string; path: string }
+  | { kind: "budget_exceeded"; budget: string; resetsAt: number }
+  | { kind: "budget_contended"; budget: string }
+  | { kind: "rate_limited"; limit: string; exhausted: "requests" | "tokens"; retryAfterS: number };
 
 export interface HttpError {
   status: number;
@@ -115,6 +118,26 @@ function describe(error: ProxyError): { status: number; type: string; message: s
       return { status: 404, type: "invalid_request_error", message: `Unknown path ${clip(error.path, 128)}.` };
     case "method_not_allowed":
       return { status: 405, type: "invalid_request_error", message: `Method ${clip(error.method)} is not allowed on ${clip(error.path, 128)}.` };
+    case "budget_exceeded":
+      // 402: neither the openai nor the Anthropic SDK retries it (they retry 408, 409, 429 and 5xx), so the caller sees it at once
+      return {
+        status: 402,
+        type: "insufficient_quota",
+        message: `Budget ${JSON.stringify(error.budget)} is used up for this period; it resets at ${new Date(error.resetsAt).toISOString()}.`,
+      };
+    case "budget_contended":
+      // room is left, but other replicas hold it until the next sync round (a fraction of a second): retry, as SDKs do on 429
+      return {
+        status: 429,
+        type: "rate_limit_error",
+        message: `Budget ${JSON.stringify(error.budget)} is nearly used up and its remaining room is being shared between replicas; retry shortly.`,
+      };
+    case "rate_limited":
+      return {
+        status: 429,
+        type: error.exhausted,
+        message: `Rate limit ${JSON.stringify(error.limit)} reached for ${error.exhausted} per minute; try again in ${error.retryAfterS} s.`,
+      };
   }
 }
 
@@ -130,6 +153,8 @@ function codeOf(error: ProxyError): string {
       return "request_too_large";
     case "body_timeout":
       return "request_timeout";
+    case "rate_limited":
+      return "rate_limit_exceeded";
     default:
       return error.kind;
   }

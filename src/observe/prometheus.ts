@@ -17,7 +17,7 @@ function labelText(names: Labels, values: Labels, extra = ""): string {
   return parts.length ? `{${parts.join(",")}}` : "";
 }
 
-interface Metric {
+export interface Metric {
   render(): string;
 }
 

@@ -29,6 +29,8 @@ export interface Outcome {
   responseModel: string | undefined;
   /** performance.now() when the provider had sent all Lectr waits for before answering (a body read whole). */
   upstreamDoneAt?: number;
+  /** SSE data events the client got (streams only): what a stream cut before its usage still used. */
+  streamedChunks?: number;
 }
 
 export interface ResponseFacts {

@@ -30,6 +30,8 @@ import type { FailureLimiter } from "../auth/failure-limiter.ts";
 import type { RulesCache } from "../routing/cache.ts";
 import { applyRouting } from "./routing.ts";
 import { childTraceparent, startContext } from "../observe/trace.ts";
+import type { Budgets } from "../budgets/budgets.ts";
+import type { Admission } from "../budgets/guard.ts";
 
 export interface ProxyDeps {
   config: Config;
@@ -41,6 +43,8 @@ export interface ProxyDeps {
   observer: Observer;
   limiter: FailureLimiter;
   rules: RulesCache;
+  /** Budgets and rate limits: checked before forwarding, settled when the event is built. */
+  budgets: Pick<Budgets, "admit" | "settle">;
   inflight: { enter(): void; leave(): void };
 }
 
@@ -107,11 +111,14 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     let returnedAt = 0;
     let upstreamRequestId: string | undefined;
 
+    let held: Admission | undefined;
     /** The one place an authenticated request's event is recorded. */
     const record = (facts: RequestFacts, o: Outcome) => {
       const endAt = performance.now();
       const { upstreamDoneAt, ...res } = o;
-      const event = buildEvent(facts, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices.forOrg(facts.orgId));
+      const built = buildEvent(facts, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices.forOrg(facts.orgId));
+      // a budget's reservation settles to the exact cost (or an estimate, for a stream cut before its usage)
+      const event = deps.budgets.settle(held, built, o.streamedChunks);
       recorder.record(event);
       deps.inflight.leave();
       const forwarded = forwardAt > 0;
@@ -127,9 +134,9 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       return event;
     };
     const failed = (status: number, errorCode: string): Outcome => ({ status, errorCode, ttfbMs: null, usage: undefined, responseModel: undefined });
-    const reject = (facts: RequestFacts, error: ProxyError): Answer => {
+    const reject = (facts: RequestFacts, error: ProxyError, headers?: Record<string, string>): Answer => {
       const e = httpError(error);
-      return settled(Response.json(e.body, { status: e.status, headers: lectrHeaders(facts) }), failed(e.status, e.code));
+      return settled(Response.json(e.body, { status: e.status, headers: { ...headers, ...lectrHeaders(facts) } }), failed(e.status, e.code));
     };
     /** The client went away before any response: nobody reads this one. */
     const clientLeft = (): Answer => settled(new Response(null, { status: 499 }), failed(499, "client_aborted"));
@@ -182,6 +189,10 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       const routed = endpoint.mayTouchBody ? applyRouting(deps.rules.forOrg(req.orgId), req, request.headers) : undefined;
       if (routed) req = routed.req;
       const provider = providers[req.provider];
+      // budgets and rate limits, on every route: from memory, never waiting on the database
+      const admitted = deps.budgets.admit(req, facts?.json, bytes?.byteLength ?? 0);
+      if (!admitted.ok) return reject(req, admitted.error, admitted.headers);
+      held = admitted.value;
 
       let base: string;
       let apiVersion: string | undefined;

@@ -106,6 +106,7 @@ export async function respond(upstream: Response, c: RespondContext): Promise<An
         ttfbMs: o.firstByteAt === undefined ? null : o.firstByteAt - c.startedAt,
         usage: o.usage,
         responseModel: o.responseModel,
+        streamedChunks: o.dataEvents,
       }),
   });
   return { response: new Response(body, init), outcome: promise, whole: false };

@@ -21,6 +21,8 @@ export interface TapOutcome {
   failure: ForwardFailure | undefined;
   /** The provider reported an error inside a 200 stream (`event: error`, a `data: {"error":…}`, or an endpoint's failure event). */
   streamError: boolean;
+  /** SSE data events that passed (about one token each): what a stream cut before its usage still used. */
+  dataEvents: number;
 }
 
 /** Which usage rules apply: the endpoint's row and the provider serving it. */
@@ -131,7 +133,7 @@ interface UsageWatcher {
   push(chunk: Uint8Array): Uint8Array[];
   /** Bytes held back at the end of the stream. */
   flush(): Uint8Array[];
-  finish(): { usage: Usage | undefined; responseModel: string | undefined; streamError: boolean };
+  finish(): { usage: Usage | undefined; responseModel: string | undefined; streamError: boolean; dataEvents: number };
 }
 
 /** Usage and model from a whole non-streaming body. */
@@ -163,8 +165,8 @@ function jsonObserver(source: UsageSource): UsageWatcher {
     },
     flush: () => [],
     finish() {
-      if (overflow) return { usage: usageFromTail(source, tail), responseModel: undefined, streamError: false };
-      return { ...readJsonBody(source, concatBytes(chunks, size)), streamError: false };
+      if (overflow) return { usage: usageFromTail(source, tail), responseModel: undefined, streamError: false, dataEvents: 0 };
+      return { ...readJsonBody(source, concatBytes(chunks, size)), streamError: false, dataEvents: 0 };
     },
   };
 }
@@ -194,6 +196,7 @@ function sseObserver(opts: TapOptions): UsageWatcher {
   const parser = createSseParser();
   let state: StreamState = initialStreamState();
   let streamError = false;
+  let dataEvents = 0;
   // Drop mode only: bytes received but not yet sent, stream offsets [heldFrom, heldFrom + heldLength), in a
   // buffer that grows by doubling (appending is linear however the upstream splits its bytes).
   let held: Uint8Array = empty;
@@ -216,6 +219,7 @@ function sseObserver(opts: TapOptions): UsageWatcher {
   const observe = (e: SseEvent): boolean => {
     if (e.event === "error") streamError = true;
     if (e.data === "" || e.data === "[DONE]") return false;
+    dataEvents++;
     const needModel = state.responseModel === undefined;
     if (!needModel && !mayCarryUsage(e.data) && !e.data.includes('"error"')) return false;
     let chunk: unknown;
@@ -273,6 +277,6 @@ function sseObserver(opts: TapOptions): UsageWatcher {
       const dropped = events.filter(droppable);
       return opts.dropInjectedUsage ? release(parser.offset, dropped) : [];
     },
-    finish: () => ({ usage: state.usage, responseModel: state.responseModel, streamError: streamError || state.failed }),
+    finish: () => ({ usage: state.usage, responseModel: state.responseModel, streamError: streamError || state.failed, dataEvents }),
   };
 }

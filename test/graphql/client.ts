@@ -49,5 +49,6 @@ export function graphqlDeps(l: TestLectr): GraphqlDeps {
     limiter: createFailureLimiter(0, 60_000),
     onAuthFailure: () => {},
     corsOrigins: [],
+    budgets: l.lectr.budgets,
   };
 }

@@ -63,6 +63,9 @@ beforeAll(async () => {
   l.lectr.priceBooks.stop();
   org = gqlClient(l.url, orgKey(l.key));
   admin = gqlClient(l.url, bearer(adminToken));
+  // background reloads every 2 s are not any query's statements
+  l.lectr.rules.stop();
+  l.lectr.priceBooks.stop();
   const client = l.lectr.database.client;
   const execute = client.execute.bind(client);
   const batch = client.batch.bind(client);

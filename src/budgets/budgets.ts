@@ -1,0 +1,163 @@
+/**
+ * Budgets and rate limits for the request path: `admit` before a request is
+ * forwarded, `settle` when its event is built. Both are synchronous and
+ * touch memory only; the sync thread (budget-worker.ts) exchanges state with
+ * the database and the other replicas every 250 ms.
+ */
+import type { EventRow } from "../db/tables.ts";
+import type { Logger, LogLevel } from "../lib/log.ts";
+import { uuidv7 } from "../lib/uuid.ts";
+import { findPrice } from "../pricing/price-book.ts";
+import { computeCost } from "../pricing/cost.ts";
+import type { PriceBook } from "../pricing/price-book.ts";
+import type { ProviderId } from "../providers/types.ts";
+import { estimateCall } from "./estimate.ts";
+import { createBudgetGuard, type Admission, type AdmitResult, type BudgetGuard } from "./guard.ts";
+import type { FromSync, ToSync } from "./messages.ts";
+
+/** What admission reads of a request (the proxy's RequestFacts fit). */
+export interface AdmitFacts {
+  orgId: string;
+  keyId: string;
+  createdAt: number;
+  endpoint: string;
+  provider: ProviderId;
+  model: string;
+  tags: { feature: string | null; task: string | null };
+}
+
+export interface Budgets {
+  guard: BudgetGuard;
+  /** Checks and reserves; `value` is what `settle` releases (undefined: nothing held). */
+  admit(req: AdmitFacts, json: Record<string, unknown> | undefined, bodyBytes: number): AdmitResult;
+  /**
+   * Settles what `admit` held to the event's cost. A stream cut before the
+   * provider reported usage still used tokens: its event gets an estimated
+   * cost (cost_source `estimated`) from the prompt's size and the chunks that
+   * reached the client, and that is what the budget is charged.
+   */
+  settle(held: Admission | undefined, event: EventRow, streamedChunks: number | undefined): EventRow;
+  /** Resolves after a full sync round that started after the call (a change made here is then in force). */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface BudgetOptions {
+  dbUrl: string;
+  dbAuthToken: string | undefined;
+  allowPrivateUpstreams: boolean;
+  logLevel: LogLevel;
+  /** The org's price book (overrides, then the registry). */
+  prices(orgId: string): PriceBook;
+  log: Logger;
+  /** How often this replica shares and refreshes (ms). */
+  intervalMs?: number;
+}
+
+export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
+  // a starved lease asks for a round now; `tick` skips it while one runs
+  const guard = createBudgetGuard(() => tick());
+  const worker = new Worker(new URL("./budget-worker.ts", import.meta.url).href, { type: "module" });
+  const send = (m: ToSync) => worker.postMessage(m);
+  let busy = false;
+  let closed: (() => void) | undefined;
+  let firstState: (() => void) | undefined;
+  /** Waiting for the round after the one in flight, and for the one in flight. */
+  let waitingNext: (() => void)[] = [];
+  let waitingThis: (() => void)[] = [];
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<FromSync>) => {
+      const m = e.data;
+      if (m.t === "ready") resolve();
+      if (m.t === "failed") reject(new Error(`budget sync failed to start: ${m.message}`));
+      if (m.t === "state") {
+        busy = false;
+        if (m.state) guard.apply(m.state, Date.now());
+        else guard.dropLeases();
+        firstState?.();
+        for (const w of waitingThis) w();
+        waitingThis = waitingNext;
+        waitingNext = [];
+        if (waitingThis.length > 0) tick();
+      }
+      if (m.t === "closed") closed?.();
+    };
+    worker.onerror = (e) => reject(new Error(`budget sync crashed: ${e.message}`));
+  });
+  send({ t: "init", config: { dbUrl: o.dbUrl, dbAuthToken: o.dbAuthToken, replicaId: uuidv7(), allowPrivateUpstreams: o.allowPrivateUpstreams, logLevel: o.logLevel } });
+  await ready;
+  function tick() {
+    if (busy) return;
+    busy = true;
+    send({ t: "tick", shares: guard.shares(Date.now()) });
+  }
+  // budgets hold from the first request: wait for the first state
+  await new Promise<void>((resolve) => {
+    firstState = resolve;
+    tick();
+  });
+  firstState = undefined;
+  const timer = setInterval(tick, o.intervalMs ?? 250);
+  (timer as { unref?: () => void }).unref?.();
+
+  return {
+    guard,
+    admit(req, json, bodyBytes) {
+      if (!guard.watches(req.orgId)) return { ok: true, value: undefined };
+      const facts = { orgId: req.orgId, keyId: req.keyId, feature: req.tags.feature, task: req.tags.task, provider: req.provider, model: req.model };
+      return guard.admit(
+        facts,
+        () =>
+          estimateCall(o.prices(req.orgId), {
+            provider: req.provider,
+            model: req.model,
+            endpoint: req.endpoint,
+            at: req.createdAt,
+            bodyBytes,
+            json,
+            recentOutputP95: guard.outputP95(req.orgId, req.model),
+          }),
+        req.createdAt,
+      );
+    },
+    settle(held, event, streamedChunks) {
+      // refused here: nothing was sent, nothing is owed
+      if (event.error_code === "budget_exceeded" || event.error_code === "budget_contended" || event.error_code === "rate_limit_exceeded") event.cost_usd = 0;
+      if (!held) return event;
+      if (event.cost_usd == null && event.input_tokens == null && event.streamed && event.status < 400 && streamedChunks !== undefined) {
+        const cut = estimateCutStream(o.prices(event.org_id), event, held.estimate.inputTokens, streamedChunks);
+        if (cut !== undefined) {
+          event.cost_usd = cut;
+          event.cost_source = "estimated";
+        }
+      }
+      const tokens = (event.input_tokens ?? held.estimate.inputTokens) + (event.output_tokens ?? held.estimate.outputTokens);
+      guard.settle(held, event.id, event.cost_usd ?? 0, tokens, Date.now());
+      return event;
+    },
+    refresh() {
+      return new Promise<void>((resolve) => {
+        if (busy) waitingNext.push(resolve);
+        else {
+          waitingThis.push(resolve);
+          tick();
+        }
+      });
+    },
+    async stop() {
+      clearInterval(timer);
+      const done = new Promise<void>((r) => (closed = r));
+      send({ t: "close" });
+      await Promise.race([done, new Promise((r) => setTimeout(r, 2_000))]);
+      worker.terminate();
+    },
+  };
+}
+
+/** A streamed chunk carries about one token; the first one only the role. */
+function estimateCutStream(book: PriceBook, event: EventRow, inputTokens: number, chunks: number): number | undefined {
+  const found = findPrice(book, { provider: event.provider as ProviderId, model: event.model, responseModel: event.response_model, at: event.created_at });
+  if (!found) return undefined;
+  const usage = { inputTokens, outputTokens: Math.max(0, chunks - 1), cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+  return computeCost(usage, found.row).costUsd ?? undefined;
+}

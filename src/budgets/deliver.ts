@@ -1,0 +1,61 @@
+/**
+ * Posts one alert to one webhook, retrying with exponential backoff, and
+ * logs every attempt. Runs on the sync thread: a slow or dead receiver
+ * delays nothing but its own retries.
+ */
+import type { AlertRow, DeliveryRow } from "../db/budget-sync.ts";
+import type { WebhookRow } from "../db/budgets.ts";
+import { uuidv7 } from "../lib/uuid.ts";
+import { alertBody, signature, type AlertFacts } from "./webhook.ts";
+
+export interface DeliverDeps {
+  fetch(url: string, init: RequestInit): Promise<Response>;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+  log(row: DeliveryRow): Promise<void>;
+  /** Re-checks the receiver's address right before connecting (SSRF: DNS may have changed since it was saved). */
+  checkHost(url: string): Promise<{ ok: true } | { ok: false; reason: string }>;
+}
+
+export const maxAttempts = 5;
+/** Waits before attempts 2…5: 1, 2, 4, 8 s. */
+export const backoffMs = (attempt: number) => 1000 * 2 ** (attempt - 1);
+const attemptTimeoutMs = 5_000;
+
+export async function deliverAlert(facts: AlertFacts & { alert: AlertRow }, webhook: WebhookRow, deps: DeliverDeps): Promise<boolean> {
+  const body = alertBody(webhook.format, facts);
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    if (attempt > 1) await deps.sleep(backoffMs(attempt - 1));
+    let status: number | null = null;
+    let error: string | null = null;
+    const host = await deps.checkHost(webhook.url);
+    if (!host.ok) error = `refused: ${host.reason}`;
+    else {
+      try {
+        const res = await deps.fetch(webhook.url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "user-agent": "lectr-webhook",
+            "idempotency-key": facts.alert.id,
+            "x-lectr-signature": signature(webhook.secret, body, Math.floor(deps.now() / 1000)),
+          },
+          body,
+          redirect: "manual",
+          signal: AbortSignal.timeout(attemptTimeoutMs),
+        });
+        status = res.status;
+        await res.body?.cancel().catch(() => {});
+        if (status < 200 || status >= 300) error = `HTTP ${status}`;
+      } catch (e) {
+        error = e instanceof Error && e.name === "TimeoutError" ? "timed out" : "unreachable";
+      }
+    }
+    const delivered = error === null;
+    await deps
+      .log({ id: uuidv7(deps.now()), orgId: facts.alert.orgId, alertId: facts.alert.id, webhookId: webhook.id, attempt, status, error, delivered, createdAt: deps.now() })
+      .catch(() => {});
+    if (delivered) return true;
+  }
+  return false;
+}
