@@ -3,8 +3,8 @@
  * logs every attempt. Runs on the sync thread: a slow or dead receiver
  * delays nothing but its own retries.
  */
-import type { AlertRow, DeliveryRow } from "../db/budget-sync.ts";
-import type { WebhookRow } from "../db/budgets.ts";
+import type { AlertRow, DeliveryRow } from "./sync-store.ts";
+import type { WebhookRow } from "./store.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { alertBody, signature, type AlertFacts } from "./webhook.ts";
 

@@ -11,7 +11,7 @@ import { budgetVerdict, newLedger, newWindow, rateLimitHeaders, windowAdmits, wi
 import { periodBounds } from "./period.ts";
 import { inScope, limitApplies } from "./scope.ts";
 import type { Share, SyncState } from "./messages.ts";
-import { holdKey } from "../db/budget-sync.ts";
+import { holdKey } from "./sync-store.ts";
 import type { Budget, CallFacts, RateLimit } from "./types.ts";
 
 /** What one admitted request holds until its event is built. */

@@ -17,8 +17,8 @@ import {
   type AlertKind,
   type AlertRow,
   type FeedRow,
-} from "../db/budget-sync.ts";
-import { listAllBudgets, listAllLimits, type BudgetRow, type LimitRow } from "../db/budgets.ts";
+} from "./sync-store.ts";
+import { listAllBudgets, listAllLimits, type BudgetRow, type LimitRow } from "./store.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { p95 } from "./estimate.ts";
 import { crossedThresholds, forecastIsMeaningful, forecastSpend } from "./forecast.ts";

@@ -23,8 +23,8 @@ import {
   type BudgetRow,
   type LimitRow,
   type WebhookRow,
-} from "../../db/budgets.ts";
-import { listAlerts, listDeliveries, type AlertRow, type DeliveryRow } from "../../db/budget-sync.ts";
+} from "../../budgets/store.ts";
+import { listAlerts, listDeliveries, type AlertRow, type DeliveryRow } from "../../budgets/sync-store.ts";
 import { budgetFields, limitFields, maxBudgetsPerOrg, maxLimitsPerOrg, maxWebhooksPerOrg, type BudgetInput as BudgetInputValue } from "../../budgets/validate.ts";
 import { checkEndpoint } from "../../egress/azure-endpoint.ts";
 import type { ProviderId } from "../../providers/types.ts";

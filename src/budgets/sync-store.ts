@@ -6,8 +6,8 @@
  * (`budget_alerts`) and logging webhook deliveries (`webhook_deliveries`).
  */
 import type { Client, InValue } from "@libsql/client";
-import type { Hold } from "../budgets/messages.ts";
-import type { Budget } from "../budgets/types.ts";
+import type { Hold } from "./messages.ts";
+import type { Budget } from "./types.ts";
 
 export interface FeedRow {
   rowid: number;

@@ -5,8 +5,8 @@
  */
 import type { Client, InValue, Row } from "@libsql/client";
 import { uuidv7 } from "../lib/uuid.ts";
-import type { BudgetPeriod } from "../budgets/period.ts";
-import type { Budget, BudgetAction, RateLimit } from "../budgets/types.ts";
+import type { BudgetPeriod } from "./period.ts";
+import type { Budget, BudgetAction, RateLimit } from "./types.ts";
 
 export interface BudgetFields {
   name: string;
