@@ -114,7 +114,7 @@ describe("org keys", () => {
 });
 
 describe("host guard (connect-time re-check)", () => {
-  const { createHostGuard, guardHost } = require("../../src/proxy/host-guard.ts") as typeof import("../../src/egress/host-guard.ts");
+  const { createHostGuard, guardHost } = require("../../src/egress/host-guard.ts") as typeof import("../../src/egress/host-guard.ts");
   test.each([
     ["localhost", false],
     ["127.0.0.1", false],
