@@ -11,6 +11,7 @@ import { startMockUpstream, type MockUpstream } from "../helpers/mock-upstream.t
 import { waitFor } from "../helpers/wait-for.ts";
 import { bearer, gqlClient, orgKey, type Gql } from "../graphql/client.ts";
 import { accessibilityViolations, openBrowser, signIn, tableText, type Browser } from "./harness.ts";
+import { money } from "../../src/dashboard/ui/format.ts";
 
 const adminToken = "admin-token-for-the-browser-test";
 let f: Fixture;
@@ -159,6 +160,41 @@ describe("acting in the dashboard", () => {
     await b.page.reload();
     await b.page.locator("table[data-table=keys]").waitFor();
     expect(await b.page.content()).not.toContain(key);
+  });
+
+  test("a budget made on the page shows the API's figures, blocks once used up, and is deleted", async () => {
+    await b.page.goto(`${f.lectr.url}/#/budgets`);
+    const form = b.page.locator("form[aria-labelledby=new-budget-title]");
+    await form.waitFor();
+    await form.getByLabel("Name").fill("gpt-4o cap");
+    await form.getByLabel("Amount (USD)").fill("0.000001");
+    await form.getByLabel("At 100 %").selectOption("BLOCK");
+    await form.getByLabel(/Only the model/).fill("gpt-4o*");
+    await form.getByRole("button", { name: "Create" }).click();
+    await b.page.getByRole("status").getByText("Budget “gpt-4o cap” created.").waitFor();
+    // the first call spends past the amount; once the spend is recorded, gpt-4o calls are refused, others are not
+    const blocked = await waitFor(async () => {
+      const r = await chat("gpt-4o");
+      return r.status === 402 ? r : undefined;
+    }, { timeoutMs: 15_000, message: "the budget never blocked" });
+    expect(JSON.parse(blocked.text).error.code).toBe("budget_exceeded");
+    expect((await chat("gpt-4o-mini")).status).toBe(402);
+    expect((await chat("llama-3.3-70b-versatile", { authorization: `Bearer ${providerKeys.groq}` })).status).toBe(200);
+
+    const api = (await admin(`query($org: ID) { budgets(orgId: $org) { name amountUsd spentUsd state action } }`, { org: f.lectr.orgId })).data.budgets;
+    expect(api.map((x: { name: string; state: string; action: string }) => [x.name, x.state, x.action])).toEqual([["gpt-4o cap", "EXCEEDED", "BLOCK"]]);
+    await b.page.reload();
+    await b.page.locator("table[data-table=budgets]").waitFor();
+    const [head, row] = await tableText(b.page, "budgets");
+    const cell = (label: string) => row![head!.indexOf(label)];
+    expect([cell("Name"), cell("Counts"), cell("Amount"), cell("Spent"), cell("State")]).toEqual(["gpt-4o cap", "model gpt-4o*", money(api[0].amountUsd), money(api[0].spentUsd), "EXCEEDED"]);
+    expect(await accessibilityViolations(b.page)).toEqual([]);
+    await b.shot("budgets-blocked");
+
+    await b.page.getByRole("button", { name: "Delete “gpt-4o cap”" }).click();
+    await b.page.getByRole("status").getByText("Deleted “gpt-4o cap”.").waitFor();
+    expect((await admin(`query($org: ID) { budgets(orgId: $org) { id } }`, { org: f.lectr.orgId })).data.budgets).toEqual([]);
+    await waitFor(async () => (await chat("gpt-4o")).status === 200, { timeoutMs: 10_000, message: "deleting the budget did not lift the block" });
   });
 
   test("no dialog opened, no page or console error (nothing the Content-Security-Policy refused), no request left loopback", () => {

@@ -52,6 +52,7 @@ const views: [string, string][] = [
   ["health", "table[data-table=health]"],
   ["events", "table[data-table=events]"],
   ["spend-less", "[data-rec]"],
+  ["budgets", "form[aria-labelledby=new-budget-title]"],
   ["settings", "input[name=endpoint]"],
   ["settings?tab=keys&", "table[data-table=keys]"],
   ["settings?tab=prices&", "table[data-table=unpriced]"],

@@ -11,6 +11,7 @@ import { Explore } from "./views/explore.tsx";
 import { Health } from "./views/health.tsx";
 import { Events } from "./views/events.tsx";
 import { SpendLess } from "./views/spend-less.tsx";
+import { Budgets } from "./views/budgets.tsx";
 import { Settings } from "./views/settings.tsx";
 import { Api } from "./views/api.tsx";
 
@@ -21,6 +22,7 @@ const titles: Record<View, string> = {
   health: "Provider health",
   events: "Events",
   "spend-less": "Spend less",
+  budgets: "Budgets",
   settings: "Settings",
   api: "API",
 };
@@ -39,7 +41,7 @@ function App() {
     const v = route.params.get(k);
     if (v) keep.set(k, v);
   }
-  const View = { overview: Overview, models: Models, explore: Explore, health: Health, events: Events, "spend-less": SpendLess, settings: Settings, api: Api }[route.view];
+  const View = { overview: Overview, models: Models, explore: Explore, health: Health, events: Events, "spend-less": SpendLess, budgets: Budgets, settings: Settings, api: Api }[route.view];
   return (
     <div class="shell">
       <a class="skip" href="#main">
