@@ -4,7 +4,7 @@
  * batches with one, bodies that never finish, and one SSE event that never
  * ends. Shared by the under-attack test and `npm run bench:attack`.
  */
-import { connect, type Socket } from "node:net";
+import { holdSocket } from "../../test/security/raw-http.ts";
 
 /** Each fragment spreads the next one twice: 2^levels copies of the leaf. */
 export const fanOut = (levels: number) =>
@@ -53,20 +53,6 @@ export function startEndlessEventUpstream(bytes: number) {
   });
 }
 
-function hold(port: number, firstBytes: string): Promise<{ socket: Socket; received(): string; closed(): boolean; close(): void }> {
-  return new Promise((resolve, reject) => {
-    let raw = "";
-    let closed = false;
-    const socket = connect({ port, host: "127.0.0.1" }, () => {
-      socket.write(firstBytes);
-      resolve({ socket, received: () => raw, closed: () => closed, close: () => void socket.destroy() });
-    });
-    socket.on("data", (d) => (raw += d.toString("latin1")));
-    socket.on("error", (e) => (closed ? undefined : reject(e)));
-    socket.on("close", () => (closed = true));
-  });
-}
-
 /**
  * Starts the chosen attacks against Lectr at `url` with org key `key`; the endless event goes through
  * provider `endlessProvider` (whose base URL points at startEndlessEventUpstream). Loops are bounded.
@@ -108,7 +94,7 @@ export async function startAttacks(o: { url: string; key: string; which: readonl
   if (o.which.includes("slow-bodies")) {
     const port = Number(new URL(o.url).port);
     const head = `POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nx-lectr-key: ${o.key}\r\ncontent-length: 100000\r\n\r\n{`;
-    run.held = await Promise.all(Array.from({ length: o.slowBodies }, () => hold(port, head)));
+    run.held = await Promise.all(Array.from({ length: o.slowBodies }, () => holdSocket(port, head)));
   }
   if (o.which.includes("endless-event")) {
     loops.push(

@@ -9,8 +9,6 @@ import * as tables from "./tables.ts";
 import { clientWritePath, nativeWritePath, type WritePath } from "./write-path.ts";
 import { filePathOf } from "../lib/file-url.ts";
 
-export { filePathOf };
-
 /** Drizzle over the libSQL client; `$client` is the client itself, for the few hot paths that write raw SQL. */
 export type Db = LibSQLDatabase<typeof tables> & { $client: Client };
 

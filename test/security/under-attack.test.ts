@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { startAttacks, startEndlessEventUpstream, attacks } from "../../bench/lib/attacks.ts";
+import { percentile } from "../../bench/lib/stats.ts";
 import { startLectr, type TestLectr } from "../helpers/lectr.ts";
 import { startMockUpstream, type MockUpstream } from "../helpers/mock-upstream.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -61,7 +62,7 @@ async function normalTraffic(): Promise<{ ms: number[]; ids: string[] }> {
   return { ms, ids };
 }
 
-const p99 = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.ceil(ms.length * 0.99) - 1]!;
+const p99 = (ms: number[]) => percentile(ms, 99);
 
 test("under four attacks at once, a normal client is answered and recorded; every attack is refused", async () => {
   const baseline = await normalTraffic();
