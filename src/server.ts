@@ -74,6 +74,8 @@ export interface StartOptions {
   prices?: PriceRegistry;
   /** Skip the `default` org bootstrap (tests that manage orgs themselves). */
   bootstrap?: boolean;
+  /** The clock the key cache ages by (tests move it instead of waiting). */
+  now?: () => number;
 }
 
 export async function startServer(config: Config, opts: StartOptions): Promise<Lectr> {
@@ -99,7 +101,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   const budgets = await startBudgets({ ...config, prices: (orgId) => priceBooks.forOrg(orgId), log });
   let inflight = 0;
   let drained: (() => void) | undefined;
-  const auth = createAuthenticator((hash) => findKeyByHash(database.db, hash), config.keyCacheTtlMs, { lookupTimeoutMs: probeTimeoutMs });
+  const auth = createAuthenticator((hash) => findKeyByHash(database.db, hash), config.keyCacheTtlMs, { lookupTimeoutMs: probeTimeoutMs, now: opts.now });
   const metrics = createLectrMetrics(prices, () => recorder.stats());
   const budgetView = { status: budgets.guard.status, refresh: budgets.refresh };
   metrics.registry.add(budgetUtilisation(() => budgets.guard.utilisation(Date.now())));

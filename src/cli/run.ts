@@ -13,22 +13,30 @@ import { argv, env, exit, onShutdownSignal, watchParent, writeStderr, writeStdou
 import { startServer } from "../server.ts";
 import { commit, version } from "../version.ts";
 
-async function main(): Promise<number> {
-  const { positional, flags } = parseArgs(argv());
+/** Where a run of the CLI reads its arguments and environment and writes its output. */
+export interface CliIo {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+async function main(io: CliIo): Promise<number> {
+  const { positional, flags } = parseArgs(io.argv);
   if (flags.version) {
-    writeStdout(`lectr ${version} (${commit})\n`);
+    io.out(`lectr ${version} (${commit})\n`);
     return 0;
   }
   if (flags.help || positional[0] === "help") {
-    writeStdout(helpText(version));
+    io.out(helpText(version));
     return 0;
   }
-  const config = loadConfig(env(), flags);
+  const config = loadConfig(io.env, flags);
   const name = positional.slice(0, 2).join(" ");
   const command = commands[name] ?? commands[positional[0] ?? ""];
 
   if (positional.length === 0 || positional[0] === "serve") {
-    const out = bufferedWriter(writeStdout);
+    const out = bufferedWriter(io.out);
     const log = createLogger(config.logLevel, out.write);
     const lectr = await startServer(config, { log });
     // one write with the "listening" line: whoever reads stdout gets the key together with it
@@ -46,31 +54,33 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!command) {
-    writeStderr(`Unknown command "${positional.join(" ")}". Run lectr --help.\n`);
+    io.err(`Unknown command "${positional.join(" ")}". Run lectr --help.\n`);
     return 2;
   }
   const words = positional.slice(commands[name] ? 2 : 1);
   const database = await openDatabase(config.dbUrl, config.dbAuthToken);
   try {
     await migrate(database.client);
-    writeStdout(await command(database, words, flags, config));
+    io.out(await command(database, words, flags, config));
     return 0;
   } finally {
     database.close();
   }
 }
 
-/** Runs the CLI to completion and exits with its code. */
+/** Runs the CLI to completion and answers its exit code: 2 for a usage mistake, 1 for a failure. */
+export function runCli(io: CliIo): Promise<number> {
+  return main(io).catch((err: unknown) => {
+    if (err instanceof UsageError || err instanceof OrgError || err instanceof ConfigError) {
+      io.err(`${err.message}\n`);
+      return 2;
+    }
+    io.err(`lectr: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  });
+}
+
+/** The CLI of this process: its arguments, environment and standard streams; exits with the code. */
 export function run(): Promise<never> {
-  return main().then(
-    (code) => exit(code),
-    (err: unknown) => {
-      if (err instanceof UsageError || err instanceof OrgError || err instanceof ConfigError) {
-        writeStderr(`${err.message}\n`);
-        exit(2);
-      }
-      writeStderr(`lectr: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      exit(1);
-    },
-  );
+  return runCli({ argv: argv(), env: env(), out: writeStdout, err: writeStderr }).then(exit);
 }

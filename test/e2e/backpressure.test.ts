@@ -9,6 +9,7 @@ import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { startLectr, type TestLectr } from "../helpers/lectr.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 // far more than loopback socket buffers can hold (here up to 32 MB per receive buffer)
 const events = 200_000;
@@ -65,12 +66,16 @@ test("a client that stops reading holds the provider back, then gets every byte"
   client.write(
     `POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nauthorization: Bearer sk-test\r\nx-lectr-key: ${lectr.key}\r\ncontent-length: ${Buffer.byteLength(request)}\r\nconnection: close\r\n\r\n${request}`,
   );
-  // Wait until the upstream stops making progress: it is blocked on full buffers.
+  // Wait until the upstream stops making progress: it is blocked on full buffers (no write in 300 ms).
   let last = -1;
-  while (written !== last) {
-    last = written;
-    await Bun.sleep(300);
-  }
+  let since = Date.now();
+  await waitFor(
+    () => {
+      if (written !== last) [last, since] = [written, Date.now()];
+      return Date.now() - since >= 300;
+    },
+    { timeoutMs: 20_000, intervalMs: 50, message: "the upstream never stopped writing" },
+  );
   expect(written).toBeGreaterThan(0);
   // ~200 MB in all; what got out while nobody read is what the socket buffers hold, not the stream
   expect(written).toBeLessThan(total / 2);

@@ -1,10 +1,15 @@
-/** The CLI as a user runs it: `npm run lectr -- …` is `bun src/main.ts …`. */
+/**
+ * The CLI: its commands run in this process (`runCli`, the function behind
+ * `bun src/main.ts …`), and the entry point as a user runs it exits with
+ * their codes.
+ */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { root } from "../helpers/process.ts";
+import { runCli } from "../../src/cli/run.ts";
 import pkg from "../../package.json" with { type: "json" };
 
 let dir: string;
@@ -15,12 +20,18 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const env = () => ({ PATH: process.env.PATH ?? "", LECTR_DB_URL: dbUrl, LECTR_ALLOW_PRIVATE_UPSTREAMS: "false" });
+
 async function lectr(...args: string[]) {
-  const proc = Bun.spawn([process.execPath, join(root, "src/main.ts"), ...args], {
-    env: { PATH: process.env.PATH ?? "", LECTR_DB_URL: dbUrl, LECTR_ALLOW_PRIVATE_UPSTREAMS: "false" },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli({ argv: args, env: env(), out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+  return { stdout, stderr, code };
+}
+
+/** The entry point in a process of its own. */
+async function spawned(...args: string[]) {
+  const proc = Bun.spawn([process.execPath, join(root, "src/main.ts"), ...args], { env: env(), stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { stdout, stderr, code };
 }
@@ -112,5 +123,14 @@ describe("lectr CLI", () => {
   test("an unknown command exits 2 with a hint", async () => {
     const r = await lectr("frobnicate");
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining("lectr --help")]);
+  });
+
+  test("the entry point prints what the command prints and exits with its code", async () => {
+    const v = await spawned("--version");
+    expect([v.code, v.stdout]).toEqual([0, `lectr ${pkg.version} (dev)\n`]);
+    const created = await spawned("orgs", "create", "spawned");
+    expect([created.code, created.stdout]).toEqual([0, expect.stringMatching(/Created org "spawned"/)]);
+    const bad = await spawned("--prot", "9000");
+    expect([bad.code, bad.stdout, bad.stderr]).toEqual([2, "", expect.stringContaining("Unknown option '--prot'")]);
   });
 });

@@ -10,6 +10,7 @@ import { createClient } from "@libsql/client";
 import { openSpool } from "../../src/record/spool.ts";
 import { startMockUpstream, type MockUpstream } from "../helpers/mock-upstream.ts";
 import { root, spawnLectr, type LectrProcess } from "../helpers/process.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 let mock: MockUpstream;
 let dir: string;
@@ -41,21 +42,13 @@ async function rows(db: string, sql = "SELECT id FROM events ORDER BY id") {
   }
 }
 
-async function until(cond: () => Promise<boolean>, ms: number) {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test("database locked by another process: requests flow, events spool, /readyz 503, then replayed exactly once", async () => {
   const db = join(dir, "locked.db");
   const lectr = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
   const key = lectr.key!;
   const first = await chat(lectr, key);
   expect(first.status).toBe(200);
-  await until(async () => (await rows(db)).length === 1, 5_000);
+  await waitFor(async () => (await rows(db)).length === 1, { timeoutMs: 5_000, intervalMs: 50 });
 
   // another process takes the write lock and keeps it until told to let go
   const holder = Bun.spawn(
@@ -83,12 +76,12 @@ test("database locked by another process: requests flow, events spool, /readyz 5
   }
   expect(during.every((r) => r.status === 200)).toBe(true);
   expect(Math.max(...during.map((r) => r.ms))).toBeLessThan(1_000);
-  await until(async () => (await fetch(`${lectr.url}/readyz`)).status === 503, 10_000);
+  await waitFor(async () => (await fetch(`${lectr.url}/readyz`)).status === 503, { timeoutMs: 10_000, intervalMs: 50 });
 
   holder.stdin.write("go\n");
   await holder.stdin.end();
   await holder.exited;
-  await until(async () => (await fetch(`${lectr.url}/readyz`)).status === 200, 10_000);
+  await waitFor(async () => (await fetch(`${lectr.url}/readyz`)).status === 200, { timeoutMs: 10_000, intervalMs: 50 });
   const ids = (await rows(db)).map((r) => String(r.id));
   expect(ids).toEqual([first.id, ...during.map((r) => r.id)].sort());
   // the events did take the spool path
@@ -125,7 +118,7 @@ test("SIGKILL loses at most the last flush interval; the file is intact", async 
   const lectr = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
   const done = await Promise.all(Array.from({ length: 30 }, () => chat(lectr, lectr.key!)));
   // flushed within the interval (bounded wait: a loaded machine may be slower)
-  await until(async () => (await rows(db)).length === 30, 5_000);
+  await waitFor(async () => (await rows(db)).length === 30, { timeoutMs: 5_000, intervalMs: 50 });
   const late = await Promise.all(Array.from({ length: 5 }, () => chat(lectr, lectr.key!)));
   lectr.kill("SIGKILL");
   await lectr.exited;
@@ -163,7 +156,7 @@ test("SIGTERM with the database's directory removed at the same moment, under lo
       while (sending) await chat(lectr, lectr.key!).catch(() => (sending = false));
     }),
   );
-  await until(async () => (await rows(join(folder, "lectr.db"))).length >= 50, 10_000);
+  await waitFor(async () => (await rows(join(folder, "lectr.db"))).length >= 50, { timeoutMs: 10_000, intervalMs: 50 });
   lectr.kill("SIGTERM");
   rmSync(folder, { recursive: true, force: true });
   const code = await Promise.race([lectr.exited, new Promise<"late">((r) => setTimeout(() => r("late"), 30_000))]);

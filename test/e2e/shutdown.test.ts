@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { startMockUpstream, type MockUpstream } from "../helpers/mock-upstream.ts";
 import { spawnLectr } from "../helpers/process.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 let mock: MockUpstream;
 let dir: string;
@@ -34,7 +35,7 @@ test("SIGTERM with 100 streams and 20 plain requests in flight: all complete, al
     }).then(async (r) => ({ status: r.status, text: await r.text() }));
   const pending = [...Array.from({ length: 100 }, () => send(true)), ...Array.from({ length: 20 }, () => send(false))];
   // signal once every request has reached the upstream
-  while (mock.requests.length < 120) await new Promise((r) => setTimeout(r, 5));
+  await waitFor(() => mock.requests.length >= 120, { intervalMs: 5 });
   lectr.kill("SIGTERM");
   const results = await Promise.all(pending);
   expect(results.every((r) => r.status === 200)).toBe(true);

@@ -28,9 +28,9 @@ beforeAll(async () => {
   orgB = created.org.id;
   keyB = created.key;
   keyBId = created.keyRow.id;
-  a = gqlClient(f.lectr.url, orgKey(f.lectr.key));
-  b = gqlClient(f.lectr.url, orgKey(keyB));
-  admin = gqlClient(f.lectr.url, bearer(adminToken));
+  a = gqlClient(f.lectr, orgKey(f.lectr.key));
+  b = gqlClient(f.lectr, orgKey(keyB));
+  admin = gqlClient(f.lectr, bearer(adminToken));
   // A uses gpt-4o and Groq; B uses gpt-4o-mini with its own feature tag
   await (await f.post("/v1/chat/completions", chat("gpt-4o"), { "x-lectr-feature": "a-only" })).text();
   await (await f.post("/v1/chat/completions", chat("llama-3.3-70b-versatile"), { authorization: `Bearer ${providerKeys.groq}` })).text();
@@ -50,30 +50,30 @@ describe("401 UNAUTHENTICATED", () => {
     ["a wrong admin token", bearer("not-the-admin-token")],
     ["a provider key as bearer", bearer(providerKeys.openai)],
   ])("%s", async (_name, headers) => {
-    const r = await gqlClient(f.lectr.url, headers)(anyQuery);
+    const r = await gqlClient(f.lectr, headers)(anyQuery);
     expect({ status: r.status, codes: r.codes, data: r.data }).toEqual({ status: 401, codes: ["UNAUTHENTICATED"], data: undefined });
   });
 
   test("also for mutations and for GET", async () => {
-    const m = await gqlClient(f.lectr.url)(`mutation { createOrg(name: "x") { key } }`);
+    const m = await gqlClient(f.lectr)(`mutation { createOrg(name: "x") { key } }`);
     expect([m.status, m.codes]).toEqual([401, ["UNAUTHENTICATED"]]);
-    const res = await fetch(`${f.lectr.url}/graphql?query=${encodeURIComponent(anyQuery)}`);
+    const res = await f.lectr.request(`/graphql?query=${encodeURIComponent(anyQuery)}`);
     const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
     expect([res.status, body.errors[0]!.extensions.code]).toEqual([401, "UNAUTHENTICATED"]);
   });
 
   test("the admin token is refused when LECTR_ADMIN_TOKEN is not set", async () => {
     await using off = await startLectr();
-    const r = await gqlClient(off.url, bearer(adminToken))(`{ orgs { id } }`);
+    const r = await gqlClient(off, bearer(adminToken))(`{ orgs { id } }`);
     expect([r.status, r.codes]).toEqual([401, ["UNAUTHENTICATED"]]);
     // an org key still works there
-    const ok = await gqlClient(off.url, orgKey(off.key))(anyQuery);
+    const ok = await gqlClient(off, orgKey(off.key))(anyQuery);
     expect([ok.status, ok.errors]).toEqual([200, undefined]);
   });
 });
 
 test("an org key with some other Authorization header (a provider key) is still that org", async () => {
-  const r = await gqlClient(f.lectr.url, { ...orgKey(f.lectr.key), ...bearer(providerKeys.openai) })(`{ events { edges { node { id } } } }`);
+  const r = await gqlClient(f.lectr, { ...orgKey(f.lectr.key), ...bearer(providerKeys.openai) })(`{ events { edges { node { id } } } }`);
   expect([r.status, r.errors, r.data.events.edges.length]).toEqual([200, undefined, 2]);
 });
 
@@ -166,7 +166,7 @@ describe("keys", () => {
     const created = await admin(`mutation { createKey(orgId: "${orgA}") { key apiKey { id revokedAt } org { id } } }`);
     const { key, apiKey, org } = created.data.createKey;
     expect([apiKey.revokedAt, org.id]).toEqual([null, orgA]);
-    const withNew = gqlClient(f.lectr.url, orgKey(key));
+    const withNew = gqlClient(f.lectr, orgKey(key));
     expect((await withNew(anyQuery)).status).toBe(200);
     expect((await f.post("/v1/chat/completions", chat("gpt-4o"), { "x-lectr-key": key })).status).toBe(200);
     const r = await a(`mutation { revokeKey(id: "${apiKey.id}") { id revokedAt } }`);
@@ -181,7 +181,7 @@ describe("keys", () => {
     const created = await admin(`mutation { createOrg(name: "initech") { key org { id name keys { id prefix revokedAt } } } }`);
     const { key, org } = created.data.createOrg;
     expect(key.startsWith(org.keys[0].prefix)).toBe(true);
-    const c = gqlClient(f.lectr.url, orgKey(key));
+    const c = gqlClient(f.lectr, orgKey(key));
     expect((await c(`{ events { edges { node { id } } } }`)).data.events.edges).toEqual([]);
     const revoked = await admin(`mutation { revokeKey(id: "${org.keys[0].id}") { revokedAt } }`);
     expect(revoked.data.revokeKey.revokedAt).not.toBeNull();

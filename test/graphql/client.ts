@@ -17,9 +17,11 @@ export interface GqlResult<T = any> {
 
 export type Gql = <T = any>(query: string, variables?: Record<string, unknown>) => Promise<GqlResult<T>>;
 
-export function gqlClient(url: string, headers: Record<string, string> = {}): Gql {
+/** Through a socket when given a URL; in this process when given a test server. */
+export function gqlClient(target: string | Pick<TestLectr, "request">, headers: Record<string, string> = {}): Gql {
+  const post = (init: RequestInit) => (typeof target === "string" ? fetch(`${target}/graphql`, init) : target.request("/graphql", init));
   return async (query, variables) => {
-    const res = await fetch(`${url}/graphql`, {
+    const res = await post({
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ query, variables }),

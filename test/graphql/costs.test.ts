@@ -65,9 +65,9 @@ beforeAll(async () => {
   l = await startLectr({ env: { LECTR_ADMIN_TOKEN: adminToken, LECTR_ALLOW_PRIVATE_UPSTREAMS: "true" } });
   const created = await createOrg(l.lectr.database.db, "globex");
   orgB = created.org.id;
-  a = gqlClient(l.url, orgKey(l.key));
-  b = gqlClient(l.url, orgKey(created.key));
-  admin = gqlClient(l.url, bearer(adminToken));
+  a = gqlClient(l, orgKey(l.key));
+  b = gqlClient(l, orgKey(created.key));
+  admin = gqlClient(l, bearer(adminToken));
   // o3's list price fell on 2025-06-10 (10 / – / 40 → 2 / 0.5 / 8): the period spans the change.
   await insertEvents(l.lectr.database.writePath, [
     // 1000 × 10 + 500 × 40 = 30000 → $0.03 (the old price)

@@ -10,8 +10,8 @@ let admin: Gql;
 
 beforeAll(async () => {
   l = await startLectr({ env: { LECTR_ADMIN_TOKEN: adminToken } });
-  org = gqlClient(l.url, orgKey(l.key));
-  admin = gqlClient(l.url, bearer(adminToken));
+  org = gqlClient(l, orgKey(l.key));
+  admin = gqlClient(l, bearer(adminToken));
 });
 afterAll(() => l.stop());
 

@@ -10,7 +10,7 @@ let l: TestLectr;
 let gql: Gql;
 beforeAll(async () => {
   l = await startLectr();
-  gql = gqlClient(l.url, orgKey(l.key));
+  gql = gqlClient(l, orgKey(l.key));
 });
 afterAll(() => l.stop());
 
@@ -40,7 +40,7 @@ test("deep nesting through fragments is refused", async () => {
 
 test("batches are capped at 10 operations", async () => {
   const post = (n: number) =>
-    fetch(`${l.url}/graphql`, {
+    l.request(`/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", ...orgKey(l.key) },
       body: JSON.stringify(Array.from({ length: n }, () => ({ query: "{ providerHealth { provider } }" }))),
@@ -61,9 +61,9 @@ function fanOut(levels: number, leaf = "__typename"): string {
 describe("fragment fan-out", () => {
   test("without credentials it is refused 401 before it is parsed, over POST and GET", async () => {
     const query = fanOut(22);
-    const post = await gqlClient(l.url)(query);
+    const post = await gqlClient(l)(query);
     expect([post.status, post.codes]).toEqual([401, ["UNAUTHENTICATED"]]);
-    const get = await fetch(`${l.url}/graphql?query=${encodeURIComponent(query)}`);
+    const get = await l.request(`/graphql?query=${encodeURIComponent(query)}`);
     expect([get.status, ((await get.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code]).toEqual([401, "UNAUTHENTICATED"]);
   });
 
@@ -115,7 +115,7 @@ describe("cost follows the number of points", () => {
   test("the limit applies to a whole batch: 10 operations that each pass alone are refused together", async () => {
     const op = { query: `{ usageSeries(period: { preset: LAST_30_DAYS }, bucket: HOUR) { start requests costUsd inputTokens outputTokens errors } }` };
     const post = (n: number) =>
-      fetch(`${l.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...orgKey(l.key) }, body: JSON.stringify(Array.from({ length: n }, () => op)) });
+      l.request(`/graphql`, { method: "POST", headers: { "content-type": "application/json", ...orgKey(l.key) }, body: JSON.stringify(Array.from({ length: n }, () => op)) });
     const alone = await gql(op.query);
     expect([alone.status, alone.errors]).toEqual([200, undefined]);
     const two = (await (await post(2)).json()) as { errors?: unknown }[];

@@ -29,7 +29,7 @@ const ev = eventRow;
 
 beforeAll(async () => {
   l = await startLectr();
-  gql = gqlClient(l.url, orgKey(l.key));
+  gql = gqlClient(l, orgKey(l.key));
   const keyId = (await l.lectr.database.client.execute({ sql: "SELECT id FROM api_keys WHERE org_id = ?", args: [l.orgId] })).rows[0]!.id as string;
   const other = await createOrg(l.lectr.database.db, "other");
   const a = (at: number, o?: Partial<EventRow>) => ev(l.orgId, keyId, at, o);

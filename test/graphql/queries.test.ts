@@ -22,7 +22,7 @@ const upper = (p: string) => p.toUpperCase();
 
 beforeAll(async () => {
   f = await startFixture({ env: { LECTR_STREAM_IDLE_TIMEOUT_MS: "300" } });
-  gql = gqlClient(f.lectr.url, orgKey(f.lectr.key));
+  gql = gqlClient(f.lectr, orgKey(f.lectr.key));
   const auth = (p: keyof typeof providerKeys) => ({ authorization: `Bearer ${providerKeys[p]}` });
   const send = async (body: object, headers: Record<string, string> = {}, mock?: () => void) => {
     for (const m of Object.values(f.mocks)) m.reset();

@@ -30,14 +30,14 @@ let admin: Gql;
 
 beforeAll(async () => {
   f = await startFixture({ env: { LECTR_ADMIN_TOKEN: adminToken } });
-  admin = gqlClient(f.lectr.url, bearer(adminToken));
+  admin = gqlClient(f.lectr, bearer(adminToken));
   const db = f.lectr.lectr.database.db;
   const r = await createOrg(db, "reco");
   [recoOrg, recoKey] = [r.org.id, r.key];
-  reco = gqlClient(f.lectr.url, orgKey(recoKey));
+  reco = gqlClient(f.lectr, orgKey(recoKey));
   const o = await createOrg(db, "other");
   otherOrg = o.org.id;
-  other = gqlClient(f.lectr.url, orgKey(o.key));
+  other = gqlClient(f.lectr, orgKey(o.key));
 
   const now = Date.now();
   const ev = (at: number, x: Partial<EventRow>): EventRow => ({

@@ -58,12 +58,12 @@ async function sentModel(model: string, headers: Record<string, string> = {}, pr
 
 beforeAll(async () => {
   f = await startFixture({ env: { LECTR_ADMIN_TOKEN: adminToken } });
-  a = gqlClient(f.lectr.url, orgKey(f.lectr.key));
+  a = gqlClient(f.lectr, orgKey(f.lectr.key));
   const created = await createOrg(f.lectr.lectr.database.db, "globex");
   orgB = created.org.id;
   keyB = created.key;
-  b = gqlClient(f.lectr.url, orgKey(keyB));
-  admin = gqlClient(f.lectr.url, bearer(adminToken));
+  b = gqlClient(f.lectr, orgKey(keyB));
+  admin = gqlClient(f.lectr, bearer(adminToken));
 });
 afterAll(() => f.stop());
 

@@ -67,7 +67,7 @@ describe("/graphql over HTTP", () => {
   afterAll(() => l.stop());
 
   test("a browser's GET gets the explorer, without credentials, and nothing in it comes from elsewhere", async () => {
-    const res = await fetch(`${l.url}/graphql`, { headers: { accept: "text/html" } });
+    const res = await l.request(`/graphql`, { headers: { accept: "text/html" } });
     const html = await res.text();
     expect([res.status, res.headers.get("content-type")?.startsWith("text/html")]).toEqual([200, true]);
     expect(html).toContain("<title>Lectr GraphQL</title>");
@@ -81,20 +81,20 @@ describe("/graphql over HTTP", () => {
   });
 
   test("GET runs a query; a mutation over GET is refused", async () => {
-    const q = await fetch(`${l.url}/graphql?query=${encodeURIComponent("{ settings { azure { endpoint } } }")}`, { headers: { "x-lectr-key": l.key } });
+    const q = await l.request(`/graphql?query=${encodeURIComponent("{ settings { azure { endpoint } } }")}`, { headers: { "x-lectr-key": l.key } });
     expect([q.status, await q.json()]).toEqual([200, { data: { settings: { azure: null } } }]);
-    const m = await fetch(`${l.url}/graphql?query=${encodeURIComponent("mutation { clearAzureSettings { azure { endpoint } } }")}`, { headers: { "x-lectr-key": l.key } });
+    const m = await l.request(`/graphql?query=${encodeURIComponent("mutation { clearAzureSettings { azure { endpoint } } }")}`, { headers: { "x-lectr-key": l.key } });
     expect(m.status).toBe(405);
   });
 
   test("credentials are checked before the body is read; a body over 1 MiB is refused", async () => {
     const query = `{ settings { azure { endpoint } } }${" ".repeat(1024 * 1024)}`;
-    const anonymous = await fetch(`${l.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+    const anonymous = await l.request(`/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
     expect([anonymous.status, ((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code]).toEqual([401, "UNAUTHENTICATED"]);
-    const res = await fetch(`${l.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": l.key }, body: JSON.stringify({ query }) });
+    const res = await l.request(`/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": l.key }, body: JSON.stringify({ query }) });
     expect([res.status, await res.json()]).toEqual([413, { errors: [{ message: "A GraphQL request body may be at most 1048576 bytes.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] }]);
     // just under the limit is fine
-    const ok = await fetch(`${l.url}/graphql`, {
+    const ok = await l.request(`/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-lectr-key": l.key },
       body: JSON.stringify({ query: `{ settings { azure { endpoint } } }${" ".repeat(1000 * 1000)}` }),
@@ -104,14 +104,14 @@ describe("/graphql over HTTP", () => {
 
   test("an unexpected failure is masked and logged", async () => {
     // a closed database makes every resolver fail the unexpected way
-    const r = await fetch(`${l.url}/graphql`, {
+    const r = await l.request(`/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-lectr-key": l.key },
       body: JSON.stringify({ query: "{ events { edges { cursor } } }" }),
     });
     expect(r.status).toBe(200);
     l.lectr.database.client.close();
-    const res = await fetch(`${l.url}/graphql`, {
+    const res = await l.request(`/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-lectr-key": l.key },
       body: JSON.stringify({ query: "{ events { edges { cursor } } }" }),

@@ -29,8 +29,8 @@ beforeAll(async () => {
     keys[scope] = key;
     ids[scope] = keyRow.id;
   }
-  as = { proxy: gqlClient(f.lectr.url, orgKey(keys.proxy)), read: gqlClient(f.lectr.url, orgKey(keys.read)), admin: gqlClient(f.lectr.url, orgKey(keys.admin)) };
-  admin = gqlClient(f.lectr.url, bearer(adminToken));
+  as = { proxy: gqlClient(f.lectr, orgKey(keys.proxy)), read: gqlClient(f.lectr, orgKey(keys.read)), admin: gqlClient(f.lectr, orgKey(keys.admin)) };
+  admin = gqlClient(f.lectr, bearer(adminToken));
 });
 afterAll(() => f.stop());
 

@@ -61,8 +61,8 @@ beforeAll(async () => {
   // the background reloads of rules and prices would be counted whenever they fall inside a query
   l.lectr.rules.stop();
   l.lectr.priceBooks.stop();
-  org = gqlClient(l.url, orgKey(l.key));
-  admin = gqlClient(l.url, bearer(adminToken));
+  org = gqlClient(l, orgKey(l.key));
+  admin = gqlClient(l, bearer(adminToken));
   // background reloads every 2 s are not any query's statements
   l.lectr.rules.stop();
   l.lectr.priceBooks.stop();

@@ -30,7 +30,7 @@ const pick = ({ keys: _k, labels: _l, ...rest }: Record<string, unknown>) => res
 
 beforeAll(async () => {
   f = await startFixture();
-  gql = gqlClient(f.lectr.url, orgKey(f.lectr.key));
+  gql = gqlClient(f.lectr, orgKey(f.lectr.key));
   const send = async (body: object, headers: Record<string, string> = {}) => void (await (await f.post("/v1/chat/completions", body, headers)).text());
   await send(chat("gpt-4o"), { "x-lectr-feature": "support-bot", "x-lectr-task": "chat" });
   await send(chat("gpt-4o"), { "x-lectr-feature": "support-bot" });

@@ -20,19 +20,20 @@ export interface Fixture {
   stop(): Promise<void>;
 }
 
-export async function startFixture(opts: { env?: Record<string, string> } = {}): Promise<Fixture> {
+export async function startFixture(opts: { env?: Record<string, string>; now?: () => number } = {}): Promise<Fixture> {
   const entries = await Promise.all(providerIds.map(async (p) => [p, await startMockUpstream(p)] as const));
   const mocks = Object.fromEntries(entries) as Record<ProviderId, MockUpstream>;
   const lectr = await startLectr({
     env: { LECTR_ALLOW_PRIVATE_UPSTREAMS: "true", ...opts.env },
     baseUrls: { openai: mocks.openai.baseUrl, anthropic: mocks.anthropic.baseUrl, groq: mocks.groq.baseUrl, gemini: mocks.gemini.baseUrl },
+    now: opts.now,
   });
   await setAzureSettings(lectr.lectr.database.db, lectr.orgId, { endpoint: mocks.azure.baseUrl, apiVersion: "2024-10-21" });
   return {
     lectr,
     mocks,
     post: (path, body, headers = {}) =>
-      fetch(`${lectr.url}${path}`, {
+      lectr.request(path, {
         method: "POST",
         headers: { "content-type": "application/json", "x-lectr-key": lectr.key, authorization: "Bearer sk-test-openai", ...headers },
         body: typeof body === "string" ? body : JSON.stringify(body),

@@ -20,6 +20,8 @@ export interface TestLectr {
   dir: string;
   dbPath: string;
   logs: string[];
+  /** A request to `path`, handled in this process without a socket: for tests that are not about the connection. */
+  request(path: string, init?: RequestInit): Promise<Response>;
   /** Every event recorded so far (after the recorder settled), newest first. */
   events(orgId?: string): ReturnType<typeof recentEvents>;
   stop(): Promise<void>;
@@ -27,7 +29,13 @@ export interface TestLectr {
 }
 
 export async function startLectr(
-  opts: { env?: Record<string, string>; baseUrls?: Partial<Record<Exclude<ProviderId, "azure">, string>>; config?: Partial<Config> } = {},
+  opts: {
+    env?: Record<string, string>;
+    baseUrls?: Partial<Record<Exclude<ProviderId, "azure">, string>>;
+    config?: Partial<Config>;
+    /** The clock the key cache ages by. */
+    now?: () => number;
+  } = {},
 ): Promise<TestLectr> {
   const dir = mkdtempSync(join(tmpdir(), "lectr-test-"));
   const dbPath = join(dir, "lectr.db");
@@ -41,7 +49,7 @@ export async function startLectr(
   };
   const logs: string[] = [];
   const log = createLogger(config.logLevel, (line) => logs.push(line));
-  const lectr = await startServer(config, { log, bootstrap: false });
+  const lectr = await startServer(config, { log, bootstrap: false, now: opts.now });
   const { org, key } = await createOrg(lectr.database.db, "acme");
   let stopped = false;
   const stop = async () => {
@@ -58,6 +66,7 @@ export async function startLectr(
     dir,
     dbPath,
     logs,
+    request: (path, init) => lectr.fetch(new Request(`${lectr.url}${path}`, init)),
     async events(orgId = org.id) {
       await lectr.recorder.settled();
       return recentEvents(lectr.database.db, orgId, 10_000);

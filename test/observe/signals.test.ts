@@ -85,8 +85,8 @@ describe("/metrics", () => {
 
   test("LECTR_METRICS_TOKEN protects the endpoint", async () => {
     await using l = await startLectr({ env: { LECTR_METRICS_TOKEN: "scrape-me" } });
-    expect((await fetch(`${l.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${l.url}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    expect((await l.request(`/metrics`)).status).toBe(401);
+    expect((await l.request(`/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
     expect((await scrape(l.url, { authorization: "Bearer scrape-me" })).length).toBeGreaterThan(0);
   });
 
@@ -98,7 +98,7 @@ describe("/metrics", () => {
     expect(sampleValue(open, "lectr_requests_total", { provider: "openai", endpoint: "chat_completions", status_class: "2xx", streamed: "false" })).toBeGreaterThan(0);
 
     await using l = await startLectr({ env: { LECTR_METRICS_TOKEN: "scrape-me" }, baseUrls: { openai: f.mocks.openai.baseUrl } });
-    const chat = () => fetch(`${l.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": l.key, authorization: `Bearer ${providerKeys.openai}` }, body: JSON.stringify({ model: "gpt-4o", messages: [] }) });
+    const chat = () => l.request(`/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": l.key, authorization: `Bearer ${providerKeys.openai}` }, body: JSON.stringify({ model: "gpt-4o", messages: [] }) });
     for (let i = 0; i < 3; i++) await (await chat()).text();
     const withToken = await scrape(l.url, { authorization: "Bearer scrape-me" });
     expect(sampleValue(withToken, "lectr_org_requests_total", { org_id: l.orgId, status_class: "2xx" })).toBe(3);
@@ -133,10 +133,10 @@ test("one JSON log line per request with its id, and the upstream's request id",
 });
 
 test("/v1/lectr/status answers an org key or the admin token", async () => {
-  expect((await fetch(`${f.lectr.url}/v1/lectr/status`)).status).toBe(401);
+  expect((await f.lectr.request(`/v1/lectr/status`)).status).toBe(401);
   const credentials: Record<string, string>[] = [{ "x-lectr-key": f.lectr.key }, { authorization: "Bearer admin-secret-token" }];
   for (const headers of credentials) {
-    const res = await fetch(`${f.lectr.url}/v1/lectr/status`, { headers });
+    const res = await f.lectr.request(`/v1/lectr/status`, { headers });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, any>;
     expect(body.database).toEqual({ kind: "embedded", up: true });
@@ -161,7 +161,7 @@ describe("traces", () => {
       await using l = await startLectr({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}` }, baseUrls: { openai: f.mocks.openai.baseUrl } });
       f.mocks.openai.reset();
       const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-      const res = await fetch(`${l.url}/v1/chat/completions`, {
+      const res = await l.request(`/v1/chat/completions`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-lectr-key": l.key, authorization: "Bearer sk-test-openai", traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
         body: JSON.stringify({ model: "gpt-4o", messages: [] }),
@@ -218,7 +218,7 @@ describe("traces", () => {
         baseUrls: { openai: f.mocks.openai.baseUrl },
       });
       await (
-        await fetch(`${l.url}/v1/chat/completions`, {
+        await l.request(`/v1/chat/completions`, {
           method: "POST",
           headers: { "content-type": "application/json", "x-lectr-key": l.key, authorization: "Bearer sk-test-openai" },
           body: JSON.stringify({ model: "gpt-4o", messages: [] }),

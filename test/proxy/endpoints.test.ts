@@ -137,7 +137,7 @@ const cases: Case[] = [
 ];
 
 async function send(path: string, body: string, headers: Record<string, string>): Promise<Response> {
-  return fetch(`${f.lectr.url}${path}`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": f.lectr.key, ...headers }, body });
+  return f.lectr.request(`${path}`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": f.lectr.key, ...headers }, body });
 }
 
 describe.each(cases)("$name", (c) => {

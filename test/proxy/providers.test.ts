@@ -178,10 +178,10 @@ describe("other endpoints", () => {
   test("GET /v1/models goes to the default provider, or the one named in the header", async () => {
     f.mocks.openai.reset();
     f.mocks.groq.reset();
-    const a = await fetch(`${f.lectr.url}/v1/models`, { headers: { "x-lectr-key": f.lectr.key, authorization: "Bearer sk-test-openai" } });
+    const a = await f.lectr.request(`/v1/models`, { headers: { "x-lectr-key": f.lectr.key, authorization: "Bearer sk-test-openai" } });
     expect(a.status).toBe(200);
     expect(f.mocks.openai.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/models"]);
-    const b = await fetch(`${f.lectr.url}/v1/models`, {
+    const b = await f.lectr.request(`/v1/models`, {
       headers: { "x-lectr-key": f.lectr.key, authorization: `Bearer ${providerKeys.groq}`, "x-lectr-provider": "GROQ" },
     });
     expect(b.status).toBe(200);
@@ -192,7 +192,7 @@ describe("other endpoints", () => {
 
   test("any other /v1 path passes through with method, path, query and body", async () => {
     f.mocks.openai.reset();
-    const res = await fetch(`${f.lectr.url}/v1/files/file-abc/content?limit=3&after=x`, {
+    const res = await f.lectr.request(`/v1/files/file-abc/content?limit=3&after=x`, {
       method: "DELETE",
       headers: { "x-lectr-key": f.lectr.key, authorization: "Bearer sk-test-openai" },
     });

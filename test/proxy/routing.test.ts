@@ -93,7 +93,7 @@ test("rules are not consulted on /v1/responses or /v1/messages: the body goes by
     { id: "rule-all-claude", model: "claude-*", target_model: "claude-haiku-4-5" },
   ]);
   const responses = `{"model":"gpt-4o","input":"Hi"}`;
-  const res = await fetch(`${f.lectr.url}/v1/responses`, {
+  const res = await f.lectr.request(`/v1/responses`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-lectr-key": f.lectr.key, authorization: `Bearer ${providerKeys.openai}` },
     body: responses,
@@ -101,7 +101,7 @@ test("rules are not consulted on /v1/responses or /v1/messages: the body goes by
   expect(res.status).toBe(200);
   expect(f.mocks.openai.requests[0]!.bodyText).toBe(responses);
   const messages = `{"model":"claude-sonnet-4-5-20250929","max_tokens":8,"messages":[]}`;
-  const res2 = await fetch(`${f.lectr.url}/v1/messages`, {
+  const res2 = await f.lectr.request(`/v1/messages`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-lectr-key": f.lectr.key, "x-api-key": providerKeys.anthropic },
     body: messages,

@@ -28,7 +28,7 @@ test.each(["HTTP/1.1 600 Weird", "HTTP/1.1 999 Odd"])("an upstream status outsid
   const server = await rawUpstream(statusLine);
   await using l: TestLectr = await startLectr({ baseUrls: { openai: `http://127.0.0.1:${server.port}/v1` } });
   try {
-    const res = await fetch(`${l.url}/v1/chat/completions`, {
+    const res = await l.request(`/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-lectr-key": l.key, authorization: "Bearer sk" },
       body: JSON.stringify(chat),
@@ -93,7 +93,7 @@ test("a gzip body small on the wire but past 8 MiB decoded is counted decoded: i
   const port = (server.address() as { port: number }).port;
   await using l: TestLectr = await startLectr({ baseUrls: { openai: `http://127.0.0.1:${port}/v1` } });
   try {
-    const res = await fetch(`${l.url}/v1/embeddings`, {
+    const res = await l.request(`/v1/embeddings`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-lectr-key": l.key, authorization: "Bearer sk" },
       body: JSON.stringify({ model: "text-embedding-3-small", input: "x" }),

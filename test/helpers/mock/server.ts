@@ -29,7 +29,7 @@ async function recordRequest(req: Request): Promise<RecordedRequest> {
  * A pull-driven SSE body: one frame per pull (a separate write), each recorded as it is enqueued.
  * Stalls park the pull until the client cancels or the mock stops; resets error the stream.
  */
-function streamBody(frames: Uint8Array[], behavior: Behavior, sent: Uint8Array[], stalls: Set<() => void>) {
+function streamBody(frames: Uint8Array[], behavior: Behavior, sent: SentResponse, stalls: Set<() => void>) {
   let next = 0;
   let cancelled = false;
   let release: (() => void) | undefined;
@@ -56,11 +56,12 @@ function streamBody(frames: Uint8Array[], behavior: Behavior, sent: Uint8Array[]
         if (frame === undefined) return controller.close();
         if (next > 0 && behavior.chunkDelayMs) await Bun.sleep(behavior.chunkDelayMs);
         next += 1;
-        sent.push(frame);
+        sent.chunks.push(frame);
         controller.enqueue(frame);
       },
       cancel() {
         cancelled = true;
+        sent.cancelled = true;
         release?.();
       },
     },
@@ -93,7 +94,7 @@ export async function startMockUpstream(provider: ProviderId, opts: MockOptions 
       requests.push(recorded);
       responses.push(sent);
       if (current.delayHeadersMs) await Bun.sleep(current.delayHeadersMs);
-      const body = plan.stream ? streamBody(frames, current, sent.chunks, stalls) : frames[0];
+      const body = plan.stream ? streamBody(frames, current, sent, stalls) : frames[0];
       return new Response(body, { status: plan.status, headers: plan.headers });
     },
   });

@@ -19,6 +19,8 @@ export interface SentResponse {
   headers: Record<string, string>;
   /** The exact bytes written, in order (a single chunk for a non-stream body). */
   chunks: Uint8Array[];
+  /** Set when the reader went away before the stream's end (Lectr aborted the call). */
+  cancelled?: boolean;
 }
 
 export interface MockUsage {
