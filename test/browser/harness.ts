@@ -25,7 +25,7 @@ export interface Browser {
   graphqlRequests: number;
   /** /graphql requests sent and not answered yet. */
   readonly graphqlPending: number;
-  /** A screenshot in test/artifacts/<name>.png. */
+  /** A screenshot in test/artifacts/<name>.png when LECTR_SCREENSHOTS=1; the path either way. */
   shot(name: string, page?: Page): Promise<string>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -97,7 +97,8 @@ export async function openBrowser(opts: { colorScheme?: "light" | "dark"; viewpo
     },
     async shot(name, p = page) {
       const path = join(artifacts, `${name}.png`);
-      await p.screenshot({ path, fullPage: true });
+      // screenshots cost seconds of CPU; taken when asked (LECTR_SCREENSHOTS=1), for docs and reviews
+      if (process.env.LECTR_SCREENSHOTS === "1") await p.screenshot({ path, fullPage: true });
       return path;
     },
     close,
