@@ -1,11 +1,13 @@
 /**
  * The schema builder. It defines no types: each domain keeps its types,
  * queries and mutations in one file under schema/. Plugins: scope-auth (who may call a field), dataloader (batched
- * loads across sibling fields), complexity (each field's cost, read by limits.ts).
+ * loads across sibling fields), complexity (each field's cost, read by limits.ts), relay (connection, edge and
+ * PageInfo types).
  */
 import SchemaBuilder from "@pothos/core";
 import ComplexityPlugin from "@pothos/plugin-complexity";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
+import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { GraphqlContext } from "./context.ts";
 import { forbidden } from "./errors.ts";
@@ -23,7 +25,7 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   defaultFieldNullability: false,
-  plugins: [ScopeAuthPlugin, DataloaderPlugin, ComplexityPlugin],
+  plugins: [ScopeAuthPlugin, DataloaderPlugin, ComplexityPlugin, RelayPlugin],
   // Query asks orgRead and Mutation orgChange of every field (schema/common.ts); fields for the
   // whole installation (orgs, createOrg, createKey) ask platformAdmin, which only the admin token has.
   scopeAuth: {
@@ -42,4 +44,12 @@ export const builder = new SchemaBuilder<{
   },
   // Fields carry their cost (`complexity`); limits.ts measures a whole batch with it before anything runs, so the per-resolver check is off.
   complexity: { disabled: true },
+  // Connections only: no Node interface or node(id:) queries. Pages only go forward (events are newest first).
+  relay: {
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    pageInfoTypeOptions: { description: "Relay cursor pagination (https://relay.dev/graphql/connections.htm)." },
+    hasPreviousPageFieldOptions: { description: "Pages only go forward: always false." },
+    cursorFieldOptions: { description: "Pass as `after` to continue after this event." },
+  },
 });

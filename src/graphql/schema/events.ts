@@ -59,39 +59,13 @@ export const Event = builder.objectRef<StoredEvent>("Event").implement({
   }),
 });
 
-export const EventEdge = builder.objectRef<{ cursor: string; node: StoredEvent }>("EventEdge").implement({
-  fields: (t) => ({
-    cursor: t.exposeString("cursor", { description: "Pass as `after` to continue after this event." }),
-    node: t.expose("node", { type: Event }),
-  }),
-});
-
-export interface PageInfoShape {
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-  startCursor: string | null;
-  endCursor: string | null;
-}
-
-export const PageInfo = builder.objectRef<PageInfoShape>("PageInfo").implement({
-  description: "Relay cursor pagination (https://relay.dev/graphql/connections.htm).",
-  fields: (t) => ({
-    hasNextPage: t.exposeBoolean("hasNextPage"),
-    hasPreviousPage: t.exposeBoolean("hasPreviousPage", { description: "Pages only go forward: always false." }),
-    startCursor: t.exposeString("startCursor", { nullable: true }),
-    endCursor: t.exposeString("endCursor", { nullable: true }),
-  }),
-});
-
-export const EventConnection = builder
-  .objectRef<{ edges: { cursor: string; node: StoredEvent }[]; pageInfo: PageInfoShape }>("EventConnection")
-  .implement({
-    description: "A page of events, newest first.",
-    fields: (t) => ({
-      edges: t.expose("edges", { type: [EventEdge], complexity: { field: 1, multiplier: 1 } }),
-      pageInfo: t.expose("pageInfo", { type: PageInfo }),
-    }),
-  });
+// EventEdge, PageInfo and EventConnection as relay defines them, declared in this order so the schema lists them so
+const EventEdge = builder.edgeObject({ type: Event, name: "EventEdge" });
+builder.pageInfoRef();
+export const EventConnection = builder.connectionObject(
+  { type: Event, name: "EventConnection", description: "A page of events, newest first.", edgesField: { complexity: { field: 1, multiplier: 1 } } },
+  EventEdge,
+);
 
 /** The largest page `first` may ask for. */
 const maxFirst = 500;
