@@ -41,14 +41,14 @@ describe("dashboardHandler", () => {
 
 test("run from source, / serves the page and the bundle it names; /graphql is unchanged", async () => {
   await using lectr = await startLectr();
-  const page = await fetch(`${lectr.url}/`);
+  const page = await lectr.request("/");
   expect(page.headers.get("x-frame-options")).toBe("DENY");
   const html = await page.text();
   const script = html.match(/src="(\/assets\/app\.js)"/)![1]!;
-  const js = await fetch(`${lectr.url}${script}`);
+  const js = await lectr.request(script);
   expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
   expect((await js.text()).length).toBeGreaterThan(10_000);
-  expect((await fetch(`${lectr.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ orgs { id } }" }) })).status).toBe(401);
+  expect((await lectr.request("/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ orgs { id } }" }) })).status).toBe(401);
 }, 30_000);
 
 test("CSV quotes what needs quoting and defuses formulas, leaving signed numbers as shown", () => {

@@ -33,7 +33,7 @@ let gql: Gql;
 let other: { key: string; orgId: string };
 beforeAll(async () => {
   f = await startFixture({ env: { LECTR_PRICES_FILE: pricesFile } });
-  gql = gqlClient(f.lectr.url, orgKey(f.lectr.key));
+  gql = gqlClient(f.lectr, orgKey(f.lectr.key));
   const created = await createOrg(f.lectr.lectr.database.db, "globex");
   other = { key: created.key, orgId: created.org.id };
   // the org's own prices: a discount on gpt-4o-mini (from a past date), and where its Azure deployment runs
