@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import type { ProviderId } from "../src/providers/types.ts";
 import { defaultMockUsage, startMockUpstream, type MockUpstream } from "./helpers/mock-upstream.ts";
+import { waitFor } from "./helpers/wait-for.ts";
 
 const fixture = (name: string) => Bun.file(new URL(`./fixtures/${name}`, import.meta.url)).text();
 const errorBodies: Record<string, unknown> = await Bun.file(new URL("./fixtures/error-bodies.json", import.meta.url)).json();
@@ -383,8 +384,7 @@ describe("behaviours", () => {
     let text = "";
     while (text.split("\n\n").length < 3) text += new TextDecoder().decode((await reader.read()).value);
     const next = reader.read();
-    const raced = await Promise.race([next.then(() => "data"), Bun.sleep(40).then(() => "stalled")]);
-    expect(raced).toBe("stalled");
+    await waitFor(() => mocks.openai.stalled === 1, { message: "the stream never stalled" });
     abort.abort();
     expect(await next.then(() => "data", (e: Error) => e.name)).toBe("AbortError");
     expect(mocks.openai.responses[0]?.chunks).toHaveLength(2);

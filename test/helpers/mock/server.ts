@@ -115,6 +115,9 @@ export async function startMockUpstream(provider: ProviderId, opts: MockOptions 
     baseUrl: origin + dialect.basePath,
     requests,
     responses,
+    get stalled() {
+      return stalls.size;
+    },
     setBehavior(b) {
       behavior = b;
     },

@@ -68,6 +68,8 @@ export interface MockUpstream {
   baseUrl: string;
   requests: RecordedRequest[];
   responses: SentResponse[];
+  /** Streams parked in a stall (stallAfterChunks), waiting for their reader to leave. */
+  readonly stalled: number;
   setBehavior(b: Behavior): void;
   reset(): void;
   stop(): Promise<void>;
