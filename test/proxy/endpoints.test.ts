@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { formatUsd } from "../../src/proxy/respond.ts";
 import type { Behavior, MockUpstream } from "../helpers/mock-upstream.ts";
-import { concatBytes, providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts";
+import { concatBytes } from "../../src/lib/bytes.ts";
+import { providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts";
 
 let f: Fixture;
 beforeAll(async () => {

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ProviderId } from "../../src/providers/types.ts";
-import { concatBytes, providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts";
+import { concatBytes } from "../../src/lib/bytes.ts";
+import { providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts";
 
 let f: Fixture;
 beforeAll(async () => {
