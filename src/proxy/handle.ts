@@ -18,7 +18,7 @@ import { guardHost } from "../egress/host-guard.ts";
 import { readBody } from "../http/read-body.ts";
 import { inspectBody, rewriteBody } from "./body.ts";
 import { buildEvent, type Outcome, type RequestFacts } from "./event.ts";
-import { createDeadline, forward, type ForwardFailure } from "./forward.ts";
+import { createDeadline, forward } from "./forward.ts";
 import { clientHeaders, dropCredentialParams, upstreamHeaders } from "./headers.ts";
 import type { Recorder } from "../record/recorder.ts";
 import { parseTags } from "../lib/tags.ts";
@@ -47,13 +47,6 @@ export interface ProxyDeps {
   budgets: Pick<Budgets, "admit" | "settle">;
   inflight: { enter(): void; leave(): void };
 }
-
-const failureStatus: Record<ForwardFailure, number> = {
-  upstream_unreachable: 502,
-  upstream_timeout: 504,
-  // nginx's convention for "client closed request"; nobody is left to read it
-  client_aborted: 499,
-};
 
 /** Path and query of a request URL without building a URL object (the runtime gives absolute URLs). */
 export function splitUrl(url: string): { path: string; search: string } {

@@ -1,5 +1,4 @@
 /** What the request thread and the writer thread say to each other. */
-import type { EventRow } from "../db/tables.ts";
 import type { LogLevel } from "../lib/log.ts";
 import type { WriterStats } from "./writer.ts";
 

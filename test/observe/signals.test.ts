@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parseExposition, sampleValue, type Sample } from "../helpers/prom-parse.ts";
 import { providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts";
-import { startLectr, type TestLectr } from "../helpers/lectr.ts";
+import { startLectr } from "../helpers/lectr.ts";
 
 let f: Fixture;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { Provider, PeriodInput } from "./common.ts";
 import { type OrgPrice, pricesInEffect, createPriceBook, priceCall } from "../../pricing/price-book.ts";
 import { periodArg } from "../period.ts";
 import { orgScope } from "../scope.ts";
-import { type RecostTotals, unpricedTotals, recostEvents } from "../../db/events.ts";
+import { type RecostTotals, unpricedTotals, recostEvents } from "../../db/recost.ts";
 import { readUsage } from "../../db/usage.ts";
 import { unpricedModels } from "../../stats/unpriced.ts";
 import { listModelPrices, insertModelPrice } from "../../db/model-prices.ts";

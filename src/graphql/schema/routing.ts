@@ -7,7 +7,7 @@ import { type SliceStats, type RuleOutcome, ruleOutcome } from "../../routing/st
 import { orgScope } from "../scope.ts";
 import { periodArg } from "../period.ts";
 import type { GraphqlContext } from "../context.ts";
-import { ruleSliceCounts } from "../../db/events.ts";
+import { ruleSliceCounts } from "../../db/event-groups.ts";
 import { badInput, forbidden } from "../errors.ts";
 import { maxRulesPerOrg, ruleFields } from "../../routing/validate.ts";
 import { defaultRecommendationPreset, orgRecommendations } from "../recommend.ts";

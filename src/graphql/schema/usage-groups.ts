@@ -5,7 +5,7 @@ import { periodArg } from "../period.ts";
 import { orgScope } from "../scope.ts";
 import { EventFilter } from "./events.ts";
 import { PeriodInput } from "./common.ts";
-import { groupEvents, type EventDimension, type EventGroup } from "../../db/events.ts";
+import { groupEvents, type EventDimension, type EventGroup } from "../../db/event-groups.ts";
 export const UsageDimension = builder.enumType("UsageDimension", {
   description: "What usageGroups groups events by. KEY is the org key that sent them.",
   values: {
