@@ -19,7 +19,7 @@ afterAll(() => f.stop());
 let orgCount = 0;
 async function newOrg(): Promise<{ orgId: string; key: string; gql: Gql }> {
   const { org, key } = await createOrg(f.lectr.lectr.database.db, `budget-org-${orgCount++}`);
-  return { orgId: org.id, key, gql: gqlClient(f.lectr.url, orgKey(key)) };
+  return { orgId: org.id, key, gql: gqlClient(f.lectr, orgKey(key)) };
 }
 
 const chat = (key: string, headers: Record<string, string> = {}, body: Record<string, unknown> = {}) =>
@@ -116,7 +116,7 @@ describe("block budgets", () => {
       id: b.id,
       input: { name: "all routes", period: "WEEK", amountUsd: cost, action: "BLOCK" },
     });
-    const models = await fetch(`${f.lectr.url}/v1/models`, { headers: { "x-lectr-key": key, authorization: "Bearer sk-test-openai" } });
+    const models = await f.lectr.request("/v1/models", { headers: { "x-lectr-key": key, authorization: "Bearer sk-test-openai" } });
     expect(models.status).toBe(402);
   });
 
@@ -227,7 +227,7 @@ describe("GraphQL", () => {
     // this server refuses private upstreams
     const { startLectr } = await import("../helpers/lectr.ts");
     await using l = await startLectr();
-    const gql = gqlClient(l.url, orgKey(l.key));
+    const gql = gqlClient(l, orgKey(l.key));
     const refused = await Promise.all(
       ["http://hooks.example.com/x", "https://127.0.0.1/x", "https://localhost/x", "https://user:pw@hooks.example.com/x", "not a url"].map(async (url) => {
         const r = await gql(`mutation($url: String!) { createWebhook(input: { url: $url, format: JSON }) { secret } }`, { url });
@@ -240,7 +240,7 @@ describe("GraphQL", () => {
   test("Prometheus: budget utilisation per budget", async () => {
     const { gql } = await newOrg();
     const b = await createBudget(gql, { name: "metered", period: "DAY", amountUsd: 1, action: "ALERT" });
-    const text = await (await fetch(`${f.lectr.url}/metrics`)).text();
+    const text = await (await f.lectr.request("/metrics")).text();
     expect(text).toContain(`lectr_budget_utilisation_ratio{budget="${b.id}"} 0\n`);
   });
 });

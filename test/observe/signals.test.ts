@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parseExposition, sampleValue, type Sample } from "../helpers/prom-parse.ts";
 import { providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts";
-import { startLectr } from "../helpers/lectr.ts";
+import { startLectr, type TestLectr } from "../helpers/lectr.ts";
 
 let f: Fixture;
 beforeAll(async () => {
@@ -14,8 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => f.stop());
 
-async function scrape(url = f.lectr.url, headers: Record<string, string> = {}): Promise<Sample[]> {
-  const res = await fetch(`${url}/metrics`, { headers });
+async function scrape(server: Pick<TestLectr, "request"> = f.lectr, headers: Record<string, string> = {}): Promise<Sample[]> {
+  const res = await server.request("/metrics", { headers });
   expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
   return parseExposition(await res.text()).samples;
 }
@@ -87,7 +87,7 @@ describe("/metrics", () => {
     await using l = await startLectr({ env: { LECTR_METRICS_TOKEN: "scrape-me" } });
     expect((await l.request(`/metrics`)).status).toBe(401);
     expect((await l.request(`/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
-    expect((await scrape(l.url, { authorization: "Bearer scrape-me" })).length).toBeGreaterThan(0);
+    expect((await scrape(l, { authorization: "Bearer scrape-me" })).length).toBeGreaterThan(0);
   });
 
   test("per-org series only behind the token; without one, no series names an org", async () => {
@@ -100,7 +100,7 @@ describe("/metrics", () => {
     await using l = await startLectr({ env: { LECTR_METRICS_TOKEN: "scrape-me" }, baseUrls: { openai: f.mocks.openai.baseUrl } });
     const chat = () => l.request(`/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": l.key, authorization: `Bearer ${providerKeys.openai}` }, body: JSON.stringify({ model: "gpt-4o", messages: [] }) });
     for (let i = 0; i < 3; i++) await (await chat()).text();
-    const withToken = await scrape(l.url, { authorization: "Bearer scrape-me" });
+    const withToken = await scrape(l, { authorization: "Bearer scrape-me" });
     expect(sampleValue(withToken, "lectr_org_requests_total", { org_id: l.orgId, status_class: "2xx" })).toBe(3);
     expect(sampleValue(withToken, "lectr_org_tokens_total", { org_id: l.orgId, kind: "input" })).toBe(360);
     expect(sampleValue(withToken, "lectr_org_cost_usd_total", { org_id: l.orgId })).toBeGreaterThan(0);

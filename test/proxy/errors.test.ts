@@ -35,7 +35,7 @@ describe("401: org key", () => {
     const before = await countEvents(f.lectr.lectr.database.db);
     const headers: Record<string, string> = { "content-type": "application/json", authorization: "Bearer sk-test-openai" };
     if (key) headers["x-lectr-key"] = key;
-    const res = await fetch(`${f.lectr.url}/v1/chat/completions`, { method: "POST", headers, body: JSON.stringify(chat) });
+    const res = await f.lectr.request("/v1/chat/completions", { method: "POST", headers, body: JSON.stringify(chat) });
     const { status, body } = await errorOf(res);
     expect([status, body.error.type, body.error.code]).toEqual([401, "invalid_request_error", "invalid_lectr_key"]);
     expect(body.error.message.length).toBeGreaterThan(10);
@@ -82,7 +82,7 @@ describe("400/413: rejected by Lectr, recorded with the status and code it answe
         c.close();
       },
     });
-    const res = await fetch(`${f.lectr.url}/v1/chat/completions`, {
+    const res = await f.lectr.request("/v1/chat/completions", {
       method: "POST",
       headers: { "x-lectr-key": f.lectr.key, authorization: "Bearer sk" },
       body: big,
@@ -152,7 +152,7 @@ describe("upstream failures", () => {
   });
   afterAll(() => slow.stop());
   const send = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${slow.url}/v1/chat/completions`, {
+    slow.request("/v1/chat/completions", {
       method: "POST",
       headers: { "content-type": "application/json", "x-lectr-key": slow.key, authorization: "Bearer sk-test-openai", ...headers },
       body: JSON.stringify(body),
@@ -202,7 +202,7 @@ describe("upstream failures", () => {
 });
 
 test("unknown paths outside /v1 get an OpenAI-shaped 404", async () => {
-  const res = await fetch(`${f.lectr.url}/nope`);
+  const res = await f.lectr.request("/nope");
   const e = await errorOf(res);
   expect([e.status, e.body.error.code]).toEqual([404, "not_found"]);
 });
@@ -216,7 +216,7 @@ describe("stream idle timeout", () => {
 
   test("a stream silent longer than LECTR_STREAM_IDLE_TIMEOUT_MS ends with an SSE error; slow but steady streams are not cut", async () => {
     const send = () =>
-      fetch(`${idle.url}/v1/chat/completions`, {
+      idle.request("/v1/chat/completions", {
         method: "POST",
         headers: { "content-type": "application/json", "x-lectr-key": idle.key, authorization: "Bearer sk-test-openai" },
         body: JSON.stringify({ ...chat, stream: true }),

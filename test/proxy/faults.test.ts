@@ -57,7 +57,7 @@ test("a non-streaming body cut off mid-way: the client gets a clean 502, the eve
   const port = (server.address() as { port: number }).port;
   await using l: TestLectr = await startLectr({ baseUrls: { openai: `http://127.0.0.1:${port}/v1` } });
   try {
-    const res = await fetch(`${l.url}/v1/chat/completions`, {
+    const res = await l.request("/v1/chat/completions", {
       method: "POST",
       headers: { "content-type": "application/json", "x-lectr-key": l.key, authorization: "Bearer sk" },
       body: JSON.stringify(chat),

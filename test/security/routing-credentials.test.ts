@@ -24,7 +24,7 @@ afterAll(() => f.stop());
 const geminiKey = "AIza-gemini-canary-key";
 
 test("Gemini traffic moved to OpenAI: neither ?key= nor x-goog-api-key nor the bearer reaches OpenAI; other query parameters do", async () => {
-  const res = await fetch(`${f.lectr.url}/v1/chat/completions?key=${geminiKey}&alt=sse&KEY=${geminiKey}&k%65y=${geminiKey}`, {
+  const res = await f.lectr.request(`/v1/chat/completions?key=${geminiKey}&alt=sse&KEY=${geminiKey}&k%65y=${geminiKey}`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -48,7 +48,7 @@ test("Gemini traffic moved to OpenAI: neither ?key= nor x-goog-api-key nor the b
 });
 
 test("a request that stays with its provider keeps its own credentials as sent", async () => {
-  const res = await fetch(`${f.lectr.url}/v1/chat/completions?key=${providerKeys.gemini}`, {
+  const res = await f.lectr.request(`/v1/chat/completions?key=${providerKeys.gemini}`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-lectr-key": f.lectr.key, "x-goog-api-key": providerKeys.gemini, authorization: `Bearer ${providerKeys.gemini}` },
     body: JSON.stringify({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "Hi" }] }),
