@@ -2,7 +2,7 @@
  * What admission costs the request path: `admit` (estimate, match, reserve)
  * plus `settle`, per request, on this thread, with 100 budgets and 5 rate
  * limits defined for the org, next to the same call for an org without any
- * (one map lookup) in the same run. The issue's target: ≤ 20 µs with 100
+ * (one map lookup) in the same run. The target: ≤ 20 µs with 100
  * budgets. `bun bench/budgets.ts [--iterations N]`
  */
 import { estimateCall } from "../src/budgets/estimate.ts";

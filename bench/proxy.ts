@@ -1,5 +1,5 @@
 /**
- * The side-by-side proxy benchmark of issue 8: every target in turn against
+ * The side-by-side proxy benchmark: every target in turn against
  * one mock, same load, rounds alternating the order. Per target and round:
  *
  *   capacity  proxy alone on core 1, mock and wrk on core 0; JSON and SSE at 16 and 64 connections

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every benchmark of issue 8 in one go (≤ 10 minutes on the
+ * `npm run bench`: every benchmark in one go (≤ 10 minutes on the
  * 2-core machine), printed as markdown and written to bench/results/latest.md
  * (and latest.json, the raw records). Sections: proxy (side by side, with a
  * CPU profile of Lectr), streams (10,000 open streams), soak, writer, budgets (admission cost).
@@ -84,7 +84,7 @@ await section("proxy", async () => {
     "",
     `Targets measured back to back against one mock upstream, ${opts.rounds} rounds alternating the order; each row is the best round (highest req/s for capacity, lowest p50 for latency and streams), with the other rounds beside it. wrk runs ${opts.seconds} s (capacity) / ${opts.latencySeconds} s (latency) after ${opts.warmSeconds} s of warm-up per target, one thread; its scripts stop sending 0.4 s before the end so that no request is cut, and req/s is over the sending window. Lectr runs with every feature on (auth, detection, usage capture, log line per request, events to a libSQL file). Portkey ${portkeyVersion} runs headless with NODE_ENV=production and @hono/node-server ${honoNodeServerOverride}.${skipped.length ? ` Not measured: ${skipped.join("; ")}.` : ""}`,
     "",
-    "### Targets of issue 8",
+    "### Targets",
     "",
     ...(["lectr", "lectr-bin"] as const).filter((l) => res.runs.some((r) => r.target === l)).flatMap((l) => [goalsTable(res, l), ""]),
     "### Throughput ratios (capacity)",
@@ -142,7 +142,7 @@ await section("soak", async () => {
   md.push(
     "## Soak",
     "",
-    `Lectr at half of its measured maximum (max ${Math.round(r.maxJson).toLocaleString("en-US")} JSON/s and ${Math.round(r.maxSse).toLocaleString("en-US")} SSE/s at 16 connections), half JSON and half SSE over 2 × 8 connections. RSS start is sampled after 10 % of the soak (≥ 5 s); the issue's soak is 5 minutes (\`npm run bench:soak\`)${r.seconds < 300 ? `, this one ran ${r.seconds} s` : ""}.`,
+    `Lectr at half of its measured maximum (max ${Math.round(r.maxJson).toLocaleString("en-US")} JSON/s and ${Math.round(r.maxSse).toLocaleString("en-US")} SSE/s at 16 connections), half JSON and half SSE over 2 × 8 connections. RSS start is sampled after 10 % of the soak (≥ 5 s); the full soak is 5 minutes (\`npm run bench:soak\`)${r.seconds < 300 ? `, this one ran ${r.seconds} s` : ""}.`,
     "",
     soakReport(r),
     "",

@@ -1,6 +1,6 @@
 /**
  * Turns the proxy benchmark's records into markdown: capacity, latency,
- * streams, the ratios and the issue's targets. Each row shows one run (the
+ * streams, the ratios and the targets. Each row shows one run (the
  * best round: highest req/s for capacity, lowest p50 for latency and
  * streams), never a mix of rounds. Pure.
  */
@@ -141,7 +141,7 @@ export function eventChecks(res: ProxyResults): { passed: number; total: number;
   return { passed, total, failures };
 }
 
-/** The targets for one Lectr target, each with its measured value. */
+/** The targets for one Lectr target, each with its measured value. */
 export function goalsTable(res: ProxyResults, l: TargetName): string {
   const rows: string[][] = [];
   const cap = (kind: Kind, c: number) => bestRun(res.runs, l, "capacity", kind, c)?.best;

@@ -1,4 +1,4 @@
-/** The downgrade-path data: the issue's tiers, family mapping, and properties every path must keep. */
+/** The downgrade-path data: the documented tiers, family mapping, and properties every path must keep. */
 import { describe, expect, test } from "bun:test";
 import { builtinPrices } from "../../src/pricing/registry.ts";
 import { detectProvider } from "../../src/providers/detect.ts";
@@ -10,7 +10,7 @@ import { downgradePaths, handledWell, maxAvgOutputTokens, tiers } from "../../sr
 const now = Date.UTC(2026, 10, 1);
 const steps = (provider: ProviderId, model: string) => pathsFrom(provider, model).map((p) => [familyOf(provider, p.to), p.tier]);
 
-test("the issue's example paths give the stated tiers, from any build of the source", () => {
+test("the documented example paths give the stated tiers, from any build of the source", () => {
   expect(steps("anthropic", "claude-3-opus-20240229")).toEqual([
     ["claude-3-5-sonnet", "CONSERVATIVE"],
     ["claude-3-5-haiku", "AGGRESSIVE"],
