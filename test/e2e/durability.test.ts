@@ -67,15 +67,12 @@ test("database locked by another process: requests flow, events spool, /readyz 5
   const holderOut = holder.stdout.getReader();
   expect(new TextDecoder().decode((await holderOut.read()).value)).toContain("locked");
 
-  // requests keep being answered at full speed while the writer waits out the lock and spools
+  // requests are answered while the writer still waits out the lock (it gives up and spools after 5 s,
+  // when /readyz turns 503): they do not wait with it
   const during = [];
-  for (let i = 0; i < 10; i++) {
-    const t0 = performance.now();
-    const r = await chat(lectr, key);
-    during.push({ ...r, ms: performance.now() - t0 });
-  }
+  for (let i = 0; i < 10; i++) during.push(await chat(lectr, key));
   expect(during.every((r) => r.status === 200)).toBe(true);
-  expect(Math.max(...during.map((r) => r.ms))).toBeLessThan(1_000);
+  expect((await fetch(`${lectr.url}/readyz`)).status).toBe(200);
   await waitFor(async () => (await fetch(`${lectr.url}/readyz`)).status === 503, { timeoutMs: 10_000, intervalMs: 50 });
 
   holder.stdin.write("go\n");
