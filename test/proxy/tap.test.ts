@@ -22,6 +22,17 @@ const usageOnly = chunk({ id: "c", object: "chat.completion.chunk", model: "gpt-
 const stream = enc.encode([...content, usageOnly, "data: [DONE]\n\n"].join(""));
 const expected = [...content, "data: [DONE]\n\n"].join("");
 
+/** An OpenAI chat stream's tap, with or without dropping the usage-only event. */
+const tapOptions = (dropInjectedUsage: boolean, onEnd: (o: TapOutcome) => void = () => {}) => ({
+  endpoint: endpoints.chat_completions,
+  provider: "openai" as const,
+  sse: true,
+  dropInjectedUsage,
+  deadline: createDeadline(new AbortController().signal, 60_000),
+  idleTimeoutMs: 60_000,
+  onEnd,
+});
+
 async function run(parts: Uint8Array[]): Promise<{ text: string; outcome: TapOutcome }> {
   const source = new ReadableStream<Uint8Array>({
     start(c) {
@@ -30,15 +41,7 @@ async function run(parts: Uint8Array[]): Promise<{ text: string; outcome: TapOut
     },
   });
   let outcome!: TapOutcome;
-  const out = tapBody(source.getReader(), [], {
-    endpoint: endpoints.chat_completions,
-    provider: "openai",
-    sse: true,
-    dropInjectedUsage: true,
-    deadline: createDeadline(new AbortController().signal, 60_000),
-    idleTimeoutMs: 60_000,
-    onEnd: (o) => (outcome = o),
-  });
+  const out = tapBody(source.getReader(), [], tapOptions(true, (o) => (outcome = o)));
   return { text: await new Response(out).text(), outcome };
 }
 
@@ -69,30 +72,14 @@ describe("drop mode", () => {
 
 test("without drop mode the bytes are the upstream's, untouched", async () => {
   const source = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(stream), c.close()) });
-  const out = tapBody(source.getReader(), [], {
-    endpoint: endpoints.chat_completions,
-    provider: "openai",
-    sse: true,
-    dropInjectedUsage: false,
-    deadline: createDeadline(new AbortController().signal, 60_000),
-    idleTimeoutMs: 60_000,
-    onEnd: () => {},
-  });
+  const out = tapBody(source.getReader(), [], tapOptions(false));
   expect(dec.decode(new Uint8Array(await new Response(out).arrayBuffer()))).toBe(dec.decode(stream));
 });
 
 test("drop mode: an event that never ends is passed on once it passes 1 MiB, not held", async () => {
   let source!: ReadableStreamDefaultController<Uint8Array>;
   const upstream = new ReadableStream<Uint8Array>({ start: (c) => void (source = c) });
-  const out = tapBody(upstream.getReader(), [], {
-    endpoint: endpoints.chat_completions,
-    provider: "openai",
-    sse: true,
-    dropInjectedUsage: true,
-    deadline: createDeadline(new AbortController().signal, 60_000),
-    idleTimeoutMs: 60_000,
-    onEnd: () => {},
-  });
+  const out = tapBody(upstream.getReader(), [], tapOptions(true));
   source.enqueue(enc.encode(content[0]!));
   source.enqueue(enc.encode(`data: {"huge":"`));
   const piece = enc.encode("x".repeat(64 * 1024));
