@@ -22,6 +22,7 @@ export const offMessage = "Reconciliation is off: set LECTR_SECRETS_KEY (32 rand
 /** A round every hour; the lease outlives two rounds so a stopped replica's lease lapses and another takes over. */
 export const roundMs = 3_600_000;
 const leaseMs = 2 * roundMs;
+const firstRoundMs = 60_000;
 /** Each round re-reads the last week (provisional days settle), or from the last good run when that is older (catching up, at most a month). */
 const reReadDays = 7;
 
@@ -104,9 +105,14 @@ export async function startReconciler(o: ReconcilerOptions): Promise<ReconcileCo
   };
 
   let timer: ReturnType<typeof setInterval> | undefined;
+  let first: ReturnType<typeof setTimeout> | undefined;
   if (o.schedule) {
     await refreshGauges().catch(() => {});
-    timer = setInterval(() => void round().catch((e) => o.log.warn("reconciliation round failed", { error: String(e) })), roundMs);
+    const tick = () => void round().catch((e) => o.log.warn("reconciliation round failed", { error: String(e) }));
+    // the first round a minute after start (not in the way of a start), then hourly
+    first = setTimeout(tick, firstRoundMs);
+    timer = setInterval(tick, roundMs);
+    (first as { unref?: () => void }).unref?.();
     (timer as { unref?: () => void }).unref?.();
   }
   return {
@@ -120,6 +126,9 @@ export async function startReconciler(o: ReconcilerOptions): Promise<ReconcileCo
     },
     round,
     gauges: () => gaugeRows,
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    },
   };
 }
