@@ -11,6 +11,7 @@ export type BucketWidth = "1d" | "1h";
 
 export interface AdminRequest {
   path: string;
+  /** Arrays go as `group_by[]=a&group_by[]=b`, the form both providers' own SDKs send (their Python clients' `array_format="brackets"`). */
   query: [string, string][];
 }
 
