@@ -48,10 +48,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`no answer in ${ms} ms`)))]);
 }
 import { startBudgets } from "./budgets/budgets.ts";
-import { startReconciler, type ReconcileControl } from "./reconcile/control.ts";
+import type { ReconcileControl } from "./reconcile/control.ts";
+import { startReconcilerThread } from "./reconcile/thread.ts";
 import { orgReconcileGauges, reconcileGauges } from "./reconcile/metrics.ts";
 import { findOrgByName } from "./db/orgs.ts";
-import { guardHost } from "./egress/host-guard.ts";
 import type { BudgetGuard } from "./budgets/guard.ts";
 
 export interface Lectr {
@@ -119,14 +119,15 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     2_000,
     (e) => log.warn("org prices reload failed", { error: String(e) }),
   );
-  const reconciler = await startReconciler({
-    db: database.client,
+  // its own thread: the provider calls and the day sums over events stay off the thread that serves /v1
+  const reconciler = await startReconcilerThread({
+    dbUrl: config.dbUrl,
+    dbAuthToken: config.dbAuthToken,
     secretsKey: config.secretsKey,
     baseUrls: { openai: config.baseUrls.openai!, anthropic: config.baseUrls.anthropic! },
-    priceBook: (orgId) => priceBooks.forOrg(orgId),
-    log,
-    alerts: { fetch: (url, init) => globalThis.fetch(url, init), sleep: async (ms) => void (await sleep(ms)), checkHost: async (url) => (config.allowPrivateUpstreams ? { ok: true } : guardHost(new URL(url).hostname)) },
-    schedule: true,
+    pricesFile: config.pricesFile,
+    allowPrivateUpstreams: config.allowPrivateUpstreams,
+    logLevel: config.logLevel,
   });
   await sealDefaultOrgKeys(config, database, reconciler, log);
   metrics.registry.add(reconcileGauges(reconciler.gauges));

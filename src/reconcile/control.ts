@@ -43,29 +43,36 @@ export interface ReconcilerOptions {
   db: Client;
   secretsKey: string | undefined;
   baseUrls: Record<ReconcileProvider, string>;
-  priceBook(orgId: string): PriceBook;
+  priceBook(orgId: string): PriceBook | Promise<PriceBook>;
   log: Logger;
+  /** Told the gauges' figures each time they change (the reconciler thread passes them to the request thread). */
+  onGauges?(rows: ReturnType<ReconcileControl["gauges"]>): void;
   pull?: PullDeps;
   alerts?: Omit<AlertDeps, "now">;
   now?: () => number;
   /** Run the hourly rounds (a server); the CLI runs on demand only. */
   schedule: boolean;
+  /** Runs a scheduled round (the reconciler thread queues it behind work already asked for). */
+  wrap?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Reconciliation switched off, saying why. */
+export const offControl = (reason: string): ReconcileControl => ({
+  enabled: false,
+  offReason: reason,
+  setKey: () => Promise.reject(new Error(reason)),
+  run: () => Promise.reject(new Error(reason)),
+  round: async () => {},
+  gauges: () => [],
+  stop: () => {},
+});
+
 export async function startReconciler(o: ReconcilerOptions): Promise<ReconcileControl> {
   const now = o.now ?? Date.now;
   const imported = o.secretsKey ? await importSecretsKey(o.secretsKey) : undefined;
-  const off = (reason: string): ReconcileControl => ({
-    enabled: false,
-    offReason: reason,
-    setKey: () => Promise.reject(new Error(reason)),
-    run: () => Promise.reject(new Error(reason)),
-    round: async () => {},
-    gauges: () => [],
-    stop: () => {},
-  });
+  const off = offControl;
   if (!imported) return off(offMessage);
   if (!imported.ok) return off(`Reconciliation is off: ${imported.error}.`);
   const key = imported.key;
@@ -90,6 +97,7 @@ export async function startReconciler(o: ReconcilerOptions): Promise<ReconcileCo
       out.push({ orgId: k.orgId, provider: k.provider, unseenUsd: settled.reduce((a, d) => a + d.unseenUsd, 0), driftUsd: settled.reduce((a, d) => a + d.driftUsd, 0) });
     }
     gaugeRows = out;
+    o.onGauges?.(out);
   };
 
   const round = async () => {
@@ -108,7 +116,7 @@ export async function startReconciler(o: ReconcilerOptions): Promise<ReconcileCo
   let first: ReturnType<typeof setTimeout> | undefined;
   if (o.schedule) {
     await refreshGauges().catch(() => {});
-    const tick = () => void round().catch((e) => o.log.warn("reconciliation round failed", { error: String(e) }));
+    const tick = () => void (o.wrap ? o.wrap(round) : round()).catch((e) => o.log.warn("reconciliation round failed", { error: String(e) }));
     // the first round a minute after start (not in the way of a start), then hourly
     first = setTimeout(tick, firstRoundMs);
     timer = setInterval(tick, roundMs);

@@ -27,7 +27,7 @@ export interface ReconcileDeps {
   secretsKey: CryptoKey;
   /** The provider's API base (LECTR_OPENAI_BASE_URL / LECTR_ANTHROPIC_BASE_URL, both ending in /v1). */
   baseUrls: Record<ReconcileProvider, string>;
-  priceBook(orgId: string): PriceBook;
+  priceBook(orgId: string): PriceBook | Promise<PriceBook>;
   pull: PullDeps;
   now(): number;
 }
@@ -86,7 +86,7 @@ export async function reconcile(deps: ReconcileDeps, orgId: string, provider: Re
   costs.push(...gotCosts.lines);
 
   const inRange = (d: number) => d >= fromDay && d < toDay;
-  const book = deps.priceBook(orgId);
+  const book = await deps.priceBook(orgId);
   const rows = compareReports({
     usage: usage.filter((u) => inRange(u.day)),
     costs: costs.filter((c) => inRange(c.day)),
