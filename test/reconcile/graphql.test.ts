@@ -8,6 +8,7 @@ import { startLectr, type TestLectr } from "../helpers/lectr.ts";
 import { startAdminMock, type AdminMock } from "../helpers/mock/admin-apis.ts";
 import { gqlClient, orgKey, type Gql } from "../graphql/client.ts";
 import { dayA, dayB, dayC, dayMs, seedLectr, seedProviders, today } from "./scenario.ts";
+import { createKey, createOrg } from "../../src/db/orgs.ts";
 
 const openaiKey = "sk-admin-test-openai-0123456789abcdef";
 const anthropicKey = "sk-ant-admin01-test-anthropic-0123456789";
@@ -119,8 +120,32 @@ describe("reconciliation through GraphQL", () => {
     ]);
   });
 
-  test("reconciliationRuns lists the runs newest first; a read key may read, not change", async () => {
+  test("reconciliationRuns lists the runs newest first; a read key may read, not change; another org sees nothing", async () => {
     const runs = await gql(`{ reconciliationRuns { provider status } }`);
     expect(runs.data.reconciliationRuns).toEqual([{ provider: "ANTHROPIC", status: "ok" }, { provider: "OPENAI", status: "ok" }]);
+    const { key } = await createKey(l.lectr.database.db, l.orgId, { scope: "read" });
+    const reader = gqlClient(l, orgKey(key));
+    expect((await reader(`{ reconciliationRuns { status } }`)).data.reconciliationRuns).toHaveLength(2);
+    const refused = await reader(`mutation { setReconciliationAdminKey(provider: OPENAI, adminKey: "sk-admin-${"x".repeat(30)}") { enabled } }`);
+    expect(refused.codes).toEqual(["FORBIDDEN"]);
+    const other = await createOrg(l.lectr.database.db, "other");
+    const stranger = gqlClient(l, orgKey(other.key));
+    const seen = await stranger(`{ reconciliation(period: {from: "${iso(dayA)}", to: "${iso(today + dayMs)}"}) { rows { model } } reconciliationRuns { id } reconciliationSettings { providers { hasAdminKey } } }`);
+    expect(seen.data).toEqual({ reconciliation: { rows: [] }, reconciliationRuns: [], reconciliationSettings: { providers: [{ hasAdminKey: false }, { hasAdminKey: false }] } });
+    expect((await stranger(`{ reconciliationRuns(orgId: "${l.orgId}") { id } }`)).codes).toEqual(["FORBIDDEN"]);
+  });
+});
+
+describe("without LECTR_SECRETS_KEY", () => {
+  test("reconciliation is off and says why; no admin key is taken", async () => {
+    await using off = await startLectr();
+    const q = gqlClient(off, orgKey(off.key));
+    const read = await q(`{ reconciliation { enabled message rows { model } } reconciliationSettings { enabled message } }`);
+    const message = "Reconciliation is off: set LECTR_SECRETS_KEY (32 random bytes, hex or base64) so Lectr can store provider admin keys encrypted.";
+    expect(read.data).toEqual({ reconciliation: { enabled: false, message, rows: [] }, reconciliationSettings: { enabled: false, message } });
+    const set = await q(`mutation { setReconciliationAdminKey(provider: OPENAI, adminKey: "sk-admin-${"y".repeat(30)}") { enabled } }`);
+    expect({ codes: set.codes, message: set.errors?.[0]?.message }).toEqual({ codes: ["BAD_USER_INPUT"], message });
+    const stored = await off.lectr.database.client.execute("SELECT COUNT(*) AS n FROM reconcile_credentials");
+    expect(Number(stored.rows[0]!.n)).toBe(0);
   });
 });
