@@ -8,6 +8,8 @@ import type { Client } from "@libsql/client";
 import { listWebhooks, type WebhookRow } from "../budgets/store.ts";
 import { signature } from "../budgets/webhook.ts";
 import { backoffMs, maxAttempts } from "../budgets/deliver.ts";
+import { logDelivery } from "../budgets/sync-store.ts";
+import { uuidv7 } from "../lib/uuid.ts";
 import { dayTotals } from "./compare.ts";
 import { getSettings, insertAlert } from "./store.ts";
 import type { ReconRow } from "./types.ts";
@@ -48,24 +50,34 @@ export function alertBody(format: WebhookRow["format"], a: ReconcileAlert): stri
   return JSON.stringify({ type: `reconciliation.${a.kind}`, id: a.id, orgId: a.orgId, provider: a.provider, day, amountUsd: a.amountUsd, thresholdUsd: a.thresholdUsd });
 }
 
-async function post(hook: WebhookRow, a: ReconcileAlert, deps: AlertDeps): Promise<boolean> {
+/** Posts one alert to one webhook with the budget alerts' retries; every attempt is logged in webhookDeliveries. */
+async function post(db: Client, hook: WebhookRow, a: ReconcileAlert, deps: AlertDeps): Promise<boolean> {
   const body = alertBody(hook.format, a);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (attempt > 1) await deps.sleep(backoffMs(attempt - 1));
-    if (!(await deps.checkHost(hook.url)).ok) return false;
-    try {
-      const res = await deps.fetch(hook.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "lectr-webhook", "idempotency-key": a.id, "x-lectr-signature": signature(hook.secret, body, Math.floor(deps.now() / 1000)) },
-        body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(5_000),
-      });
-      await res.body?.cancel().catch(() => {});
-      if (res.status >= 200 && res.status < 300) return true;
-    } catch {
-      // unreachable or timed out: the next attempt
+    let status: number | null = null;
+    let error: string | null = null;
+    const host = await deps.checkHost(hook.url);
+    if (!host.ok) error = `refused: ${host.reason}`;
+    else {
+      try {
+        const res = await deps.fetch(hook.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", "user-agent": "lectr-webhook", "idempotency-key": a.id, "x-lectr-signature": signature(hook.secret, body, Math.floor(deps.now() / 1000)) },
+          body,
+          redirect: "manual",
+          signal: AbortSignal.timeout(5_000),
+        });
+        status = res.status;
+        await res.body?.cancel().catch(() => {});
+        if (status < 200 || status >= 300) error = `HTTP ${status}`;
+      } catch (e) {
+        error = e instanceof Error && e.name === "TimeoutError" ? "timed out" : "unreachable";
+      }
     }
+    const delivered = error === null;
+    await logDelivery(db, { id: uuidv7(deps.now()), orgId: a.orgId, alertId: a.id, webhookId: hook.id, attempt, status, error, delivered, createdAt: deps.now() }).catch(() => {});
+    if (delivered) return true;
   }
   return false;
 }
@@ -79,7 +91,7 @@ export async function sendAlerts(db: Client, orgId: string, provider: string, ro
     if (!id) continue;
     const alert = { id, orgId, provider, ...d };
     const hooks = await listWebhooks(db, orgId);
-    await Promise.all(hooks.map((h) => post(h, alert, deps)));
+    await Promise.all(hooks.map((h) => post(db, h, alert, deps)));
     sent.push(alert);
   }
   return sent;

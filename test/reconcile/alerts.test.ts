@@ -68,6 +68,12 @@ describe("reconciliation alerts, gauges and the lease", () => {
       expect(v1).toBe(createHmac("sha256", secret).update(`${t}.${r.body}`).digest("hex"));
       expect(r.idempotency).toBe(JSON.parse(r.body).id);
     }
+    const deliveries = await gql(`{ webhookDeliveries { alertId attempt status delivered } }`);
+    expect(deliveries.data.webhookDeliveries.map((d: { alertId: string }) => d.alertId).sort()).toEqual(bodies.map((x) => x.id).sort());
+    expect(deliveries.data.webhookDeliveries.map(({ alertId: _a, ...d }: { alertId: string }) => d)).toEqual([
+      { attempt: 1, status: 200, delivered: true },
+      { attempt: 1, status: 200, delivered: true },
+    ]);
     // the provisional day (dayC, unseen −$0.00087) and days under the thresholds send nothing; a second run sends nothing new
     expect((await runAll()).data.runReconciliation.status).toBe("ok");
     expect(received.length).toBe(2);
