@@ -15,6 +15,8 @@ export interface PullDeps {
 }
 
 export const pullLimits = { maxPages: 50, maxBodyBytes: 8 * 1024 * 1024, timeoutMs: 30_000, attempts: 4, maxRetryAfterMs: 60_000 };
+/** A whole run (every report, page and retry) gives up after this. */
+export const runDeadlineMs = 10 * 60_000;
 /** Waits before retries 2…4: 1, 2, 4 s (or the provider's retry-after, up to a minute). */
 const backoffMs = (retry: number) => 1000 * 2 ** (retry - 1);
 
@@ -41,6 +43,8 @@ export async function pullReport<T>(
   parse: (body: unknown) => PageResult<T>,
   deps: PullDeps,
   calls: { count: number },
+  /** Epoch ms after which no further call is made. */
+  deadline = Number.POSITIVE_INFINITY,
 ): Promise<Pulled<T>> {
   const lines: T[] = [];
   let page: string | null = null;
@@ -50,6 +54,7 @@ export async function pullReport<T>(
     if (page !== null) url.searchParams.set(api.pageParam, page);
     let body: unknown;
     for (let attempt = 1; ; attempt++) {
+      if (Date.now() > deadline) return { ok: false, kind: "timeout", error: `${first.path}: the run took over ${runDeadlineMs / 60_000} minutes; reconcile a shorter period` };
       calls.count++;
       let res: Response;
       try {

@@ -12,7 +12,7 @@ import { utcDay } from "./admin-api.ts";
 import { anthropicAdmin } from "./anthropic-admin.ts";
 import { compareReports, dayMs, provisionalLagMs } from "./compare.ts";
 import { openaiAdmin } from "./openai-admin.ts";
-import { pullReport, type PullDeps } from "./pull.ts";
+import { pullReport, runDeadlineMs, type PullDeps } from "./pull.ts";
 import { openSecret } from "./secrets.ts";
 import { lectrSums, listSealedKeys, listSources, newRunId, saveRun, toSources, type RunRow } from "./store.ts";
 import type { CostLine, Counts, ReconcileProvider, ReconRow, UsageLine } from "./types.ts";
@@ -71,17 +71,18 @@ export async function reconcile(deps: ReconcileDeps, orgId: string, provider: Re
   if (adminKey === undefined) return fail("unreadable_key", "the stored admin key does not open with this LECTR_SECRETS_KEY (was the key changed?); set the admin key again");
 
   const api = adminApis[provider];
+  const deadline = Date.now() + runDeadlineMs;
   const base = deps.baseUrls[provider];
   const openFrom = Math.min(toDay, Math.max(fromDay, utcDay(startedAt - provisionalLagMs)));
   const requests = [...(openFrom > fromDay ? api.usage(fromDay, openFrom, "1d") : []), ...(toDay > openFrom ? api.usage(openFrom, toDay, "1h") : [])];
   const usage: UsageLine[] = [];
   for (const req of requests) {
-    const got = await pullReport(api, base, adminKey, req, api.parseUsage, deps.pull, calls);
+    const got = await pullReport(api, base, adminKey, req, api.parseUsage, deps.pull, calls, deadline);
     if (!got.ok) return fail(got.kind, got.error);
     usage.push(...got.lines);
   }
   const costs: CostLine[] = [];
-  const gotCosts = await pullReport(api, base, adminKey, api.cost(fromDay, toDay), api.parseCost, deps.pull, calls);
+  const gotCosts = await pullReport(api, base, adminKey, api.cost(fromDay, toDay), api.parseCost, deps.pull, calls, deadline);
   if (!gotCosts.ok) return fail(gotCosts.kind, gotCosts.error);
   costs.push(...gotCosts.lines);
 

@@ -13,7 +13,7 @@ import { gqlClient, orgKey, type Gql } from "../graphql/client.ts";
 import { startReconciler, type ReconcileControl } from "../../src/reconcile/control.ts";
 import { listRows } from "../../src/reconcile/store.ts";
 import { silentLogger } from "../../src/lib/log.ts";
-import { dayA, dayMs, seedLectr, seedProviders } from "./scenario.ts";
+import { dayA, dayMs, seedLectr, seedProviders, today } from "./scenario.ts";
 
 const openaiKey = "sk-admin-CANARY-7f3e9a1c5b2d4e6f8a0b";
 const secretsKey = Buffer.alloc(32, 7).toString("base64");
@@ -82,6 +82,12 @@ describe("a provider that answers badly", () => {
 
     expect((await rowsNow()).map(({ status, billedUsd, model }) => ({ status, billedUsd, model }))).toEqual(before.map(({ status, billedUsd, model }) => ({ status, billedUsd, model })));
 
+    // an hourly read of the last three days, one bucket a page: 72 pages, over the bound of 50
+    mock.pageBuckets = 1;
+    const paged = await direct.run(l.orgId, "openai", today - 2 * dayMs, today + dayMs);
+    expect(paged.run).toMatchObject({ status: "too_many_pages", apiCalls: 50, error: "/organization/usage/completions: more than 50 pages; reconcile a shorter period" });
+    mock.pageBuckets = 2;
+
     // a wrong or revoked key: unauthorized, nothing else touched
     await gql(`mutation { setReconciliationAdminKey(provider: OPENAI, adminKey: "sk-admin-revoked-000000000000") { enabled } }`);
     const refused = await gql(`mutation { runReconciliation(provider: OPENAI, from: "${iso(dayA)}", to: "${iso(dayA + dayMs)}") { status error rows } }`);
@@ -94,7 +100,7 @@ describe("a provider that answers badly", () => {
     expect((await direct.run(l.orgId, "openai", dayA, dayA + dayMs)).run.status).toBe("ok");
 
     const runs = await gql(`{ reconciliationRuns { status } }`);
-    expect(runs.data.reconciliationRuns.map((r: { status: string }) => r.status)).toEqual(["ok", "unauthorized", "currency", "malformed", "provider_error", "ok", "rate_limited", "ok"]);
+    expect(runs.data.reconciliationRuns.map((r: { status: string }) => r.status)).toEqual(["ok", "unauthorized", "too_many_pages", "currency", "malformed", "provider_error", "ok", "rate_limited", "ok"]);
   });
 
   test("the admin key is in no stored byte, log line, answer or metric", async () => {

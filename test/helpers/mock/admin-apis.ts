@@ -45,6 +45,8 @@ export interface AdminMock {
   /** The next call answers this body with 200. */
   malformedNext(body: unknown): void;
   currency: { openai: string; anthropic: string };
+  /** Buckets per page (at most the asked limit). */
+  pageBuckets: number;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -76,7 +78,6 @@ function page<T>(all: T[], query: URLSearchParams, pageBuckets: number, maxLimit
 }
 
 export function startAdminMock(keys: { openai: string; anthropic: string }, opts: { pageBuckets?: number } = {}): AdminMock {
-  const pageBuckets = opts.pageBuckets ?? 2;
   let failures: { status: number; left: number } | undefined;
   let malformed: unknown;
   const mock = {
@@ -84,6 +85,7 @@ export function startAdminMock(keys: { openai: string; anthropic: string }, opts
     costs: [] as SeedCost[],
     requests: [] as AdminMock["requests"],
     currency: { openai: "usd", anthropic: "USD" },
+    pageBuckets: opts.pageBuckets ?? 2,
   };
 
   function groupUsage(provider: "openai" | "anthropic", start: number, width: number, groupBy: string[], endpointRequests: boolean) {
@@ -137,7 +139,7 @@ export function startAdminMock(keys: { openai: string; anthropic: string }, opts
       if ((q.get("bucket_width") ?? "1d") !== "1d") return openaiError(400, "bucket_width must be 1d");
       if (groupBy.some((g) => !["project_id", "line_item"].includes(g))) return openaiError(400, "invalid group_by");
       const all = buckets(start * 1000, end * 1000, dayMs);
-      const p = page(all, q, pageBuckets, 180);
+      const p = page(all, q, mock.pageBuckets, 180);
       if (!p) return openaiError(400, "limit must be between 1 and 180");
       return json({
         object: "page",
@@ -164,7 +166,7 @@ export function startAdminMock(keys: { openai: string; anthropic: string }, opts
     const width = { "1m": 60_000, "1h": hourMs, "1d": dayMs }[q.get("bucket_width") ?? "1d"];
     if (!width) return openaiError(400, "bucket_width must be 1m, 1h or 1d");
     const all = buckets(start * 1000, end * 1000, width);
-    const p = page(all, q, pageBuckets, width === dayMs ? 31 : width === hourMs ? 168 : 1440);
+    const p = page(all, q, mock.pageBuckets, width === dayMs ? 31 : width === hourMs ? 168 : 1440);
     if (!p) return openaiError(400, "limit out of range");
     return json({
       object: "page",
@@ -185,7 +187,7 @@ export function startAdminMock(keys: { openai: string; anthropic: string }, opts
     if (url.pathname.endsWith("/organizations/cost_report")) {
       if ((q.get("bucket_width") ?? "1d") !== "1d") return anthropicError(400, "invalid_request_error", "bucket_width must be 1d");
       if (groupBy.some((g) => !["workspace_id", "description"].includes(g))) return anthropicError(400, "invalid_request_error", "invalid group_by");
-      const p = page(buckets(start, end, dayMs), q, pageBuckets, 31);
+      const p = page(buckets(start, end, dayMs), q, mock.pageBuckets, 31);
       if (!p) return anthropicError(400, "invalid_request_error", "limit out of range");
       const byDescription = groupBy.includes("description");
       return json({
@@ -217,7 +219,7 @@ export function startAdminMock(keys: { openai: string; anthropic: string }, opts
     }
     const width = { "1m": 60_000, "1h": hourMs, "1d": dayMs }[q.get("bucket_width") ?? "1d"];
     if (!width) return anthropicError(400, "invalid_request_error", "invalid bucket_width");
-    const p = page(buckets(start, end, width), q, pageBuckets, width === dayMs ? 31 : width === hourMs ? 168 : 1440);
+    const p = page(buckets(start, end, width), q, mock.pageBuckets, width === dayMs ? 31 : width === hourMs ? 168 : 1440);
     if (!p) return anthropicError(400, "invalid_request_error", "limit out of range");
     return json({
       data: p.slice.map((b) => ({ starting_at: iso(b), ending_at: iso(b + width), results: groupUsage("anthropic", b, width, groupBy, false) })),
