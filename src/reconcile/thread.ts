@@ -51,7 +51,8 @@ export async function startReconcilerThread(config: ThreadConfig): Promise<Recon
       const done = new Promise<void>((r) => (closed = r));
       send({ t: "close" });
       // the thread closes its connection first; it is terminated either way
-      void Promise.race([done, new Promise((r) => setTimeout(r, 2_000))]).then(() => worker.terminate());
+      const grace = new Promise<void>((r) => (setTimeout(r, 2_000) as { unref?: () => void }).unref?.());
+      void Promise.race([done, grace]).then(() => worker.terminate());
     },
   };
 }
