@@ -8,6 +8,7 @@ import { readOtlpEnv, type OtlpExport } from "./lib/otlp-env.ts";
 import type { ProviderId } from "./providers/types.ts";
 import { providers } from "./providers/index.ts";
 import { filePathOf } from "./lib/file-url.ts";
+import { readFileSync } from "node:fs";
 
 export interface Config {
   port: number;
@@ -50,6 +51,10 @@ export interface Config {
   keyCacheTtlMs: number;
   /** A price file (the shape of src/pricing/prices.json) laid over the built-in registry at start. */
   pricesFile: string | undefined;
+  /** LECTR_SECRETS_KEY: 32 bytes (hex or base64) that seal provider admin keys; reconciliation is off without it. */
+  secretsKey: string | undefined;
+  /** Admin keys for the `default` org's reconciliation, sealed into the database at start. */
+  adminKeys: { openai: string | undefined; anthropic: string | undefined };
 }
 
 interface Setting {
@@ -104,6 +109,9 @@ export const settings = {
   serviceName: { env: "OTEL_SERVICE_NAME", flag: "service-name", default: "lectr", help: "service.name on exported spans" },
   spoolDir: { env: "LECTR_SPOOL_DIR", flag: "spool-dir", default: "", help: "where events wait while the database is down (default: next to the database)" },
   pricesFile: { env: "LECTR_PRICES_FILE", flag: "prices-file", default: "", help: "JSON price rows laid over the built-in registry (README: Costs)" },
+  secretsKey: { env: "LECTR_SECRETS_KEY", flag: "secrets-key", default: "", help: "32 random bytes, hex or base64, sealing stored provider admin keys (also _FILE); reconciliation is off without it" },
+  openaiAdminKey: { env: "LECTR_OPENAI_ADMIN_KEY", flag: "openai-admin-key", default: "", help: "OpenAI admin key reconciling the default org (also _FILE)" },
+  anthropicAdminKey: { env: "LECTR_ANTHROPIC_ADMIN_KEY", flag: "anthropic-admin-key", default: "", help: "Anthropic admin key reconciling the default org (also _FILE)" },
 } satisfies Record<string, Setting>;
 
 export class ConfigError extends Error {}
@@ -114,6 +122,10 @@ export const commandFlags: Record<string, readonly string[]> = {
   "keys create": ["org", "scope"],
   "keys list": ["org"],
   prices: ["model"],
+  reconcile: ["org", "provider", "from", "to"],
+  "reconcile set-key": ["org", "provider"],
+  "reconcile sources": ["org", "provider"],
+  "reconcile alerts": ["org", "unseen-usd", "drift-usd"],
 };
 
 /** A setting is a switch when its default is one; a switch takes no value (`--allow-private-upstreams serve`). */
@@ -194,6 +206,17 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
       throw new ConfigError((e as Error).message);
     }
   };
+  // a secret may come from a file named by <VAR>_FILE (container secrets), so it stays out of the environment
+  const secret = (s: Setting): string => {
+    const direct = flags[s.flag] ?? env[s.env];
+    const file = env[`${s.env}_FILE`];
+    if (direct || !file) return direct ?? "";
+    try {
+      return readFileSync(file, "utf8").trim();
+    } catch (e) {
+      throw new ConfigError(`${s.env}_FILE names a file Lectr cannot read: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
+    }
+  };
   const logLevel = get(settings.logLevel).toLowerCase();
   if (!isLogLevel(logLevel)) throw new ConfigError(`LECTR_LOG_LEVEL must be debug, info, warn or error, got ${JSON.stringify(logLevel)}`);
   const port = int(settings.port, 0);
@@ -225,6 +248,8 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     shutdownGraceMs: 30_000,
     keyCacheTtlMs: 5_000,
     pricesFile: get(settings.pricesFile) || undefined,
+    secretsKey: secret(settings.secretsKey) || undefined,
+    adminKeys: { openai: secret(settings.openaiAdminKey) || undefined, anthropic: secret(settings.anthropicAdminKey) || undefined },
   };
 }
 

@@ -13,6 +13,7 @@ import { count, delta, money, percent } from "../format.ts";
 import { bucketFor } from "../period.ts";
 import { href } from "../route.ts";
 import { FirstRun } from "./first-run.tsx";
+import { ReconciledLine } from "../components/reconciled-line.tsx";
 import { Failure, keyOf, scopeOf, type ViewProps } from "./common.tsx";
 
 const totals = "requests errors errorRate costUsd inputTokens cachedInputTokens outputTokens reasoningTokens unpricedRequests";
@@ -74,6 +75,7 @@ export function Overview({ params }: ViewProps) {
   return (
     <>
       <PeriodBar params={params} />
+      <ReconciledLine params={params} />
       {now.unpricedRequests > 0 && (
         <div class="alert" role="alert" data-unpriced={now.unpricedRequests}>
           <strong>
