@@ -32,6 +32,9 @@ export const groq: Provider = {
     exact: ["gemma-7b-it"],
   },
   auth: "bearer",
+  credentials: ["bearer"],
+  // no embeddings (providers.md §3.1); the Responses API: https://console.groq.com/docs/responses-api
+  serves: ["chat_completions", "responses", "other"],
   injectStreamUsage: false,
   chatUsage(body) {
     const usage = asObject(body.usage) ?? asObject(asObject(body.x_groq)?.usage);

@@ -30,6 +30,8 @@ export const openai: Provider = {
     exact: ["whisper-1", "text-moderation-latest", "text-moderation-stable"],
   },
   auth: "bearer",
+  credentials: ["bearer"],
+  serves: ["chat_completions", "completions", "embeddings", "responses", "other"],
   injectStreamUsage: true,
   chatUsage: openAiChatUsage,
   url: appendPath,

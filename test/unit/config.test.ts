@@ -67,7 +67,7 @@ describe("parseArgs", () => {
 
 test("with the default base, Anthropic's native and compatibility paths reach api.anthropic.com/v1/…", () => {
   const base = loadConfig({}).baseUrls.anthropic!;
-  const url = (path: string) => providers.anthropic.url({ base, path, search: "", model: "claude-sonnet-4-5" });
+  const url = (path: string) => providers.anthropic.url({ base, surface: "v1", path, search: "", model: "claude-sonnet-4-5" });
   expect([url("/messages"), url("/chat/completions")]).toEqual(["https://api.anthropic.com/v1/messages", "https://api.anthropic.com/v1/chat/completions"]);
 });
 
