@@ -28,6 +28,8 @@ export interface PathMatch {
   model?: string;
   /** Azure: the deployment the path names. */
   deployment?: string;
+  /** The path, not the body, asks for a stream (Gemini's `:streamGenerateContent`). */
+  stream?: boolean;
 }
 
 /** Gemini native methods → endpoint rows (https://ai.google.dev/api). */
@@ -59,7 +61,8 @@ export function matchPath(path: string): PathMatch | undefined {
   const call = geminiModelCall.exec(path);
   if (call) {
     const endpoint = endpoints[geminiMethods[call[2]!] ?? "gemini_other"];
-    return { surface: "gemini", endpoint, path, only: geminiOnly, fallback: "gemini", pinned: false, model: decoded(call[1]!) };
+    const stream = call[2] === "streamGenerateContent";
+    return { surface: "gemini", endpoint, path, only: geminiOnly, fallback: "gemini", pinned: false, model: decoded(call[1]!), stream };
   }
   if (path.startsWith("/v1beta/") || path.startsWith("/v1alpha/")) {
     return { surface: "gemini", endpoint: endpoints.gemini_other, path, only: geminiOnly, fallback: "gemini", pinned: false };

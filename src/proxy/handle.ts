@@ -176,7 +176,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       const facts = bytes ? inspectBody(bytes) : undefined;
       // a model the path names (Gemini's models/{m}, Azure's deployment) is the request's model
       const model = match.model ?? facts?.model ?? "";
-      req = { ...req, model: clipField(model), streamed: facts?.stream ?? false };
+      req = { ...req, model: clipField(model), streamed: match.stream ?? facts?.stream ?? false };
       // Recorded, logged and labelled: a model id is short, so a long one is refused (and stored cut).
       if (model.length > maxFieldLength) return reject(req, { kind: "invalid_model", length: model.length, limit: maxFieldLength });
 
@@ -184,7 +184,10 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       const choice = chooseForPath(match, request.headers.get("x-lectr-provider"), req.model, request.headers);
       if (!choice.ok) {
         const e = choice.error;
-        return reject(e.kind === "provider_not_served" ? { ...req, provider: e.provider } : req, e.kind === "provider_not_served" ? { ...e, path } : e);
+        if (e.kind === "invalid_provider") return reject(req, e);
+        // recorded under the provider the request named, which is the one refused
+        req = { ...req, provider: e.provider, providerSource: "detected", providerUnknown: false };
+        return reject(req, { ...e, path });
       }
       req = { ...req, provider: choice.value.provider, providerSource: choice.value.source, providerUnknown: choice.value.unknown };
       // The org's rules may send this request to another model (and provider): before anything provider-specific.
