@@ -47,10 +47,7 @@ export interface Provider {
   detect: { prefixes: readonly string[]; exact: readonly string[]; headers?: readonly string[] };
   /** How the provider key travels: as the client sent it (bearer, `x-api-key`), or moved to Azure's `api-key` header. */
   auth: "bearer" | "api-key";
-  /**
-   * The credential forms this provider takes, its own first: every other form is dropped from a
-   * request sent to it, and a bearer is dropped when its own form is present (a second key is someone else's).
-   */
+  /** The credential forms this provider takes: every other form is dropped from a request sent to it. */
   credentials: readonly CredentialForm[];
   /** The endpoint rows this provider is documented to serve; a request for any other gets a 400, not a forward. */
   serves: readonly EndpointId[];

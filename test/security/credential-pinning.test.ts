@@ -123,7 +123,7 @@ describe.each(endpoints)("$name", (e) => {
     }
     expect(got.mocks).toEqual([provider]);
     // Azure's own api-key wins over a bearer beside it; every other provider gets each of its forms as sent
-    const expected = provider === "azure" ? ["api-key"] : takes[provider];
+    const expected: Form[] = provider === "azure" ? ["api-key"] : takes[provider];
     expect(got.canaries.sort()).toEqual([...expected].sort());
   });
 });
