@@ -11,6 +11,8 @@ import { appendPath, type Provider } from "./provider.ts";
  */
 export const anthropic: Provider = {
   id: "anthropic",
+  label: "Anthropic",
+  colour: "#d97757",
   telemetryName: "anthropic",
   upstream: {
     from: "config",

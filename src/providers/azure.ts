@@ -25,6 +25,8 @@ function azureUrl(t: UpstreamTarget): string {
  */
 export const azure: Provider = {
   id: "azure",
+  label: "Azure OpenAI",
+  colour: "#8661c5",
   telemetryName: "az.ai.openai",
   upstream: { from: "org" },
   detect: { prefixes: [], exact: [] },

@@ -8,6 +8,8 @@ import { unwrapArrayError } from "./unwrap-error.ts";
  */
 export const gemini: Provider = {
   id: "gemini",
+  label: "Gemini",
+  colour: "#4285f4",
   telemetryName: "gcp.gemini",
   upstream: { from: "config", defaultBaseUrl: "https://generativelanguage.googleapis.com/v1beta/openai", description: "Gemini OpenAI-compatible base; the native API (/v1beta/models/…) is served from its root" },
   detect: {

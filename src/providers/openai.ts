@@ -7,6 +7,8 @@ import { appendPath, type Provider } from "./provider.ts";
  */
 export const openai: Provider = {
   id: "openai",
+  label: "OpenAI",
+  colour: "#10a37f",
   telemetryName: "openai",
   upstream: { from: "config", defaultBaseUrl: "https://api.openai.com/v1", description: "OpenAI upstream base" },
   detect: {

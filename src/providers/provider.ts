@@ -33,6 +33,10 @@ export interface UpstreamTarget {
 
 export interface Provider {
   id: ProviderId;
+  /** How people name it: the dashboard, error texts. */
+  label: string;
+  /** Its colour in the dashboard's charts and swatches. */
+  colour: string;
   /** OpenTelemetry `gen_ai.system`, from the semantic conventions' well-known list. */
   telemetryName: string;
   /**
