@@ -9,5 +9,9 @@ import { anthropic } from "./anthropic.ts";
 import { groq } from "./groq.ts";
 import { gemini } from "./gemini.ts";
 import { azure } from "./azure.ts";
+import { mistral } from "./mistral.ts";
+import { deepseek } from "./deepseek.ts";
+import { xai } from "./xai.ts";
+import { openrouter } from "./openrouter.ts";
 
-export const providers = { openai, anthropic, groq, gemini, azure } satisfies Record<string, Provider>;
+export const providers = { openai, anthropic, groq, gemini, azure, mistral, deepseek, xai, openrouter } satisfies Record<string, Provider>;

@@ -1,6 +1,7 @@
 /** Starts Lectr wired to one mock upstream per provider, with Azure configured for the test org. */
 import { setAzureSettings } from "../../src/db/orgs.ts";
 import { providerIds, type ProviderId } from "../../src/providers/types.ts";
+import { providers } from "../../src/providers/index.ts";
 import { startLectr, type TestLectr } from "./lectr.ts";
 import { startMockUpstream, type MockUpstream } from "./mock-upstream.ts";
 
@@ -10,6 +11,10 @@ export const providerKeys: Record<ProviderId, string> = {
   groq: "gsk_test_groq",
   gemini: "test-gemini-key",
   azure: "test-azure-key",
+  mistral: "test-mistral-key",
+  deepseek: "sk-test-deepseek",
+  xai: "xai-test-key",
+  openrouter: "sk-or-test-openrouter",
 };
 
 export interface Fixture {
@@ -25,7 +30,8 @@ export async function startFixture(opts: { env?: Record<string, string>; now?: (
   const mocks = Object.fromEntries(entries) as Record<ProviderId, MockUpstream>;
   const lectr = await startLectr({
     env: { LECTR_ALLOW_PRIVATE_UPSTREAMS: "true", ...opts.env },
-    baseUrls: { openai: mocks.openai.baseUrl, anthropic: mocks.anthropic.baseUrl, groq: mocks.groq.baseUrl, gemini: mocks.gemini.baseUrl },
+    // every provider whose upstream comes from configuration points at its mock
+    baseUrls: Object.fromEntries(providerIds.filter((p) => providers[p].upstream.from === "config").map((p) => [p, mocks[p].baseUrl])),
     now: opts.now,
   });
   await setAzureSettings(lectr.lectr.database.db, lectr.orgId, { endpoint: mocks.azure.baseUrl, apiVersion: "2024-10-21" });

@@ -1,5 +1,5 @@
 /**
- * Pinned endpoints, pinned credentials: every credential form × every endpoint × every provider, through
+ * Pinned endpoints, pinned credentials: every credential form × every endpoint × all nine providers, through
  * the real server, asserting what reached each mock upstream. A request goes only to a provider that
  * serves its endpoint and carries only that provider's credential forms; a model of any other provider
  * gets a 400 in the endpoint's own error shape, one event, and nothing forwarded. The expectations are
@@ -34,6 +34,10 @@ const takes: Record<ProviderId, Form[]> = {
   groq: ["bearer"],
   gemini: ["x-goog-api-key", "key-param", "bearer"],
   azure: ["api-key", "bearer"],
+  mistral: ["bearer"],
+  deepseek: ["bearer"],
+  xai: ["bearer"],
+  openrouter: ["bearer"],
 };
 
 const models: Record<ProviderId, string> = {
@@ -42,6 +46,10 @@ const models: Record<ProviderId, string> = {
   groq: "llama-3.3-70b-versatile",
   gemini: "gemini-2.5-flash",
   azure: "prod-gpt4o",
+  mistral: "mistral-large-latest",
+  deepseek: "deepseek-chat",
+  xai: "grok-4",
+  openrouter: "anthropic/claude-sonnet-4",
 };
 
 interface Endpoint {
@@ -56,18 +64,18 @@ interface Endpoint {
 }
 
 const endpoints: Endpoint[] = [
-  { name: "chat completions", path: () => "/v1/chat/completions", method: "POST", servedBy: ["openai", "anthropic", "groq", "gemini", "azure"], shape: "openai" },
-  { name: "completions", path: () => "/v1/completions", method: "POST", servedBy: ["openai", "azure"], shape: "openai" },
-  { name: "embeddings", path: () => "/v1/embeddings", method: "POST", servedBy: ["openai", "gemini", "azure"], shape: "openai" },
-  { name: "responses", path: () => "/v1/responses", method: "POST", servedBy: ["openai", "groq", "azure"], shape: "openai" },
+  { name: "chat completions", path: () => "/v1/chat/completions", method: "POST", servedBy: ["openai", "anthropic", "groq", "gemini", "azure", "mistral", "deepseek", "xai", "openrouter"], shape: "openai" },
+  { name: "completions", path: () => "/v1/completions", method: "POST", servedBy: ["openai", "azure", "openrouter"], shape: "openai" },
+  { name: "embeddings", path: () => "/v1/embeddings", method: "POST", servedBy: ["openai", "gemini", "azure", "mistral", "openrouter"], shape: "openai" },
+  { name: "responses", path: () => "/v1/responses", method: "POST", servedBy: ["openai", "groq", "azure", "xai", "openrouter"], shape: "openai" },
   { name: "messages", path: () => "/v1/messages", method: "POST", servedBy: ["anthropic"], shape: "anthropic" },
-  { name: "models (pass-through)", path: () => "/v1/models", method: "GET", servedBy: ["openai", "anthropic", "groq", "gemini", "azure"], shape: "openai", byHeader: true },
+  { name: "models (pass-through)", path: () => "/v1/models", method: "GET", servedBy: ["openai", "anthropic", "groq", "gemini", "azure", "mistral", "deepseek", "xai", "openrouter"], shape: "openai", byHeader: true },
   { name: "Groq / Azure v1 path", path: () => "/openai/v1/chat/completions", method: "POST", servedBy: ["groq", "azure"], shape: "openai" },
   { name: "Azure deployment path", path: () => "/openai/deployments/prod-gpt4o/chat/completions?api-version=2024-10-21", method: "POST", servedBy: ["azure"], shape: "openai", byHeader: true },
   { name: "Gemini native path", path: (m) => `/v1beta/models/${m}:generateContent`, method: "POST", servedBy: ["gemini"], shape: "google" },
 ];
 
-const providers: ProviderId[] = ["openai", "anthropic", "groq", "gemini", "azure"];
+const providers: ProviderId[] = ["openai", "anthropic", "groq", "gemini", "azure", "mistral", "deepseek", "xai", "openrouter"];
 
 /** Which mocks received anything, and which canaries arrived anywhere (headers, query or body). */
 function reached(): { mocks: ProviderId[]; canaries: Form[] } {
@@ -132,7 +140,8 @@ test("every request of the matrix, forwarded or refused, left exactly one event;
   const events = await f.lectr.events();
   expect(events.length).toBe(sent);
   const refused = events.filter((ev) => ev.error_code === "provider_not_served");
-  // 22 refused cells (endpoint × provider), six requests each
-  expect(refused.length).toBe(22 * 6);
+  // every refused cell (endpoint × provider) sent six requests
+  const refusedCells = endpoints.reduce((n, e) => n + providers.filter((p) => !e.servedBy.includes(p)).length, 0);
+  expect(refused.length).toBe(refusedCells * 6);
   expect(refused.every((ev) => ev.status === 400)).toBe(true);
 });

@@ -18,6 +18,10 @@ describe("loadConfig", () => {
         anthropic: "https://api.anthropic.com/v1",
         groq: "https://api.groq.com/openai/v1",
         gemini: "https://generativelanguage.googleapis.com/v1beta/openai",
+        mistral: "https://api.mistral.ai/v1",
+        deepseek: "https://api.deepseek.com",
+        xai: "https://api.x.ai/v1",
+        openrouter: "https://openrouter.ai/api/v1",
       },
     });
   });
