@@ -76,7 +76,7 @@ export interface Endpoint {
    * How Lectr ends a stream the provider broke off, in a shape the endpoint's SDKs raise as an error:
    * OpenAI's `data: {"error":…}`, or Anthropic's `event: error` with `{"type":"error","error":…}`.
    */
-  streamError: "openai" | "anthropic";
+  streamError: ErrorShape;
 }
 
 const openAiModel = { json: ["model"], sse: { "*": ["model"] } };
@@ -200,8 +200,8 @@ const geminiNative = (id: EndpointId, operation: Endpoint["operation"]): Endpoin
   usage: { fields: geminiTokens, json: ["usageMetadata"], sse: { "*": ["usageMetadata"] } },
   model: { json: ["modelVersion"], sse: { "*": ["modelVersion"] } },
   errorEvents: [],
-  // a broken-off stream ends with `data: {"error":…}`, the frame Google's SDKs raise
-  streamError: "openai",
+  // a broken-off stream ends with `data: {"error":{code,message,status}}`, the frame Google's SDKs raise
+  streamError: "google",
 });
 
 export const endpoints: Record<EndpointId, Endpoint> = {

@@ -125,3 +125,19 @@ test("the key as ?key= reaches Gemini's native API as sent", async () => {
   await res.text();
   expect(f.mocks.gemini.requests[0]!.search).toBe(`?key=${providerKeys.gemini}`);
 });
+
+test("a stream the provider breaks off ends with Google's error frame, which the SDK raises; one event says why", async () => {
+  f.mocks.gemini.reset();
+  f.mocks.gemini.setBehavior({ resetAfterChunks: 2 });
+  const before = (await f.lectr.events()).length;
+  const stream = await ai.models.generateContentStream({ model: "gemini-2.5-flash", contents: "Hi" });
+  let text = "";
+  const err = await (async () => {
+    for await (const chunk of stream) text += chunk.text ?? "";
+  })().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ApiError);
+  expect((err as ApiError).status).toBe(502);
+  expect(text).toBe("Hello from");
+  const ev = await oneEvent(before);
+  expect([ev.streamed, ev.error_code]).toEqual([true, "upstream_unreachable"]);
+});
