@@ -4,18 +4,10 @@ import { providerIds, type ProviderId } from "../../src/providers/types.ts";
 import { providers } from "../../src/providers/index.ts";
 import { startLectr, type TestLectr } from "./lectr.ts";
 import { startMockUpstream, type MockUpstream } from "./mock-upstream.ts";
+import { dialects } from "./mock/dialects/index.ts";
 
-export const providerKeys: Record<ProviderId, string> = {
-  openai: "sk-test-openai",
-  anthropic: "sk-ant-test-anthropic",
-  groq: "gsk_test_groq",
-  gemini: "test-gemini-key",
-  azure: "test-azure-key",
-  mistral: "test-mistral-key",
-  deepseek: "sk-test-deepseek",
-  xai: "xai-test-key",
-  openrouter: "sk-or-test-openrouter",
-};
+/** The key each provider's mock accepts (its dialect's own). */
+export const providerKeys = Object.fromEntries(providerIds.map((p) => [p, dialects[p].defaultApiKey])) as Record<ProviderId, string>;
 
 export interface Fixture {
   lectr: TestLectr;
