@@ -6,7 +6,7 @@ import { appendPath, type Provider } from "./provider.ts";
  * vendors' models, named `vendor/model`; `Authorization: Bearer`. Every response, streamed or not,
  * ends with the usage object (https://openrouter.ai/docs/use-cases/usage-accounting), so the request
  * is left as it is. Vendor prefixes another provider serves under the same name stay that provider's
- * where their prefix is longer (`openai/gpt-oss-*`, `meta-llama/*`, `moonshotai/*` are Groq's):
+ * where their prefix is longer (`openai/gpt-oss-*`, `meta-llama/*`, `moonshotai/*`, `qwen*` are Groq's):
  * send X-Lectr-Provider: openrouter for those.
  */
 export const openrouter: Provider = {
@@ -16,7 +16,7 @@ export const openrouter: Provider = {
   telemetryName: "openrouter",
   upstream: { from: "config", defaultBaseUrl: "https://openrouter.ai/api/v1", description: "OpenRouter upstream base" },
   detect: {
-    prefixes: ["openrouter/", "openai/", "anthropic/", "google/", "mistralai/", "x-ai/", "deepseek/", "cohere/", "perplexity/", "amazon/", "microsoft/", "nvidia/", "nousresearch/", "qwen/"],
+    prefixes: ["openrouter/", "openai/", "anthropic/", "google/", "mistralai/", "x-ai/", "deepseek/", "cohere/", "perplexity/", "amazon/", "microsoft/", "nvidia/", "nousresearch/"],
     exact: [],
   },
   auth: "bearer",

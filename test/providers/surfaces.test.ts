@@ -35,7 +35,7 @@ describe("servingProviders and chooseForPath", () => {
   const at = (path: string) => matchPath(path)!;
   test("each endpoint row lists the providers that serve it; a family narrows them", () => {
     expect(servingProviders(at("/v1/messages"))).toEqual(["anthropic"]);
-    expect(servingProviders(at("/v1/responses"))).toEqual(["openai", "groq", "azure"]);
+    expect(servingProviders(at("/v1/responses"))).toEqual(["openai", "groq", "azure", "xai", "openrouter"]);
     expect(servingProviders(at("/openai/v1/chat/completions"))).toEqual(["groq", "azure"]);
     expect(servingProviders(at("/v1beta/models/x:generateContent"))).toEqual(["gemini"]);
   });
