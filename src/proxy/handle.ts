@@ -9,7 +9,7 @@ import type { Logger } from "../lib/log.ts";
 import { errorResponse, httpError, shapedBody, type ProxyError } from "../http/errors.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import type { PriceBooks } from "../pricing/price-book-cache.ts";
-import { chooseForPath } from "../providers/detect.ts";
+import { chooseForPath, servingProviders } from "../providers/detect.ts";
 import { matchPath } from "../providers/surfaces.ts";
 import { providers } from "../providers/index.ts";
 import type { Authenticator } from "../auth/authenticator.ts";
@@ -193,7 +193,12 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       // The org's rules may send this request to another model (and provider): before anything provider-specific.
       // Only where Lectr may change the body: elsewhere it reaches the provider as the client sent it.
       // A model named by the path stays: the path is what the client called.
-      const routed = endpoint.mayTouchBody && match.model === undefined ? applyRouting(deps.rules.forOrg(req.orgId), req, request.headers) : undefined;
+      let routed = endpoint.mayTouchBody && match.model === undefined ? applyRouting(deps.rules.forOrg(req.orgId), req, request.headers) : undefined;
+      // a rule never moves a request to a provider that does not serve its path: it is sent as asked
+      if (routed && !servingProviders(match).includes(routed.req.provider)) {
+        req = { ...req, routing: { ruleId: routed.req.routing.ruleId, fromModel: null, skipped: "provider_not_served" } };
+        routed = undefined;
+      }
       if (routed) req = routed.req;
       const provider = providers[req.provider];
       // budgets and rate limits, on every route: from memory, never waiting on the database
