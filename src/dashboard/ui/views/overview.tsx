@@ -71,7 +71,7 @@ export function Overview({ params }: ViewProps) {
     .filter((p) => !scope.provider || p === scope.provider)
     .map((p) => ({ label: providerNames[p]!, color: providerColors[p]!, values: (data[p] ?? []).map((x) => x.costUsd) }))
     .filter((s) => s.values.some((v) => v > 0));
-  const times = (data[providers[0]] ?? []).map((x) => Date.parse(x.start));
+  const times = (data[providers[0]!] ?? []).map((x) => Date.parse(x.start));
   return (
     <>
       <PeriodBar params={params} />
