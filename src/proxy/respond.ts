@@ -5,7 +5,7 @@
  */
 import { httpError } from "../http/errors.ts";
 import type { Provider } from "../providers/provider.ts";
-import type { Endpoint } from "../providers/endpoints.ts";
+import type { Endpoint, RequestView } from "../providers/endpoints.ts";
 import type { Outcome } from "./event.ts";
 import type { Deadline } from "./forward.ts";
 import { collectBody } from "./collect.ts";
@@ -17,6 +17,8 @@ const collectCap = 8 * 1024 * 1024;
 export interface RespondContext {
   provider: Provider;
   endpoint: Endpoint;
+  /** What the client sent, for readers that price by it. */
+  request?: RequestView | undefined;
   /** Lectr added include_usage to the request. */
   injected: boolean;
   deadline: Deadline;
@@ -81,7 +83,7 @@ export async function respond(upstream: Response, c: RespondContext): Promise<An
     if (got.kind === "complete") {
       c.deadline.clear();
       let bytes: Uint8Array | string = got.bytes;
-      const seen = upstreamError ? noUsage : readJsonBody({ endpoint: c.endpoint, provider: c.provider.id }, got.bytes);
+      const seen = upstreamError ? noUsage : readJsonBody({ endpoint: c.endpoint, provider: c.provider.id, request: c.request }, got.bytes);
       if (upstreamError && c.provider.unwrapError) {
         bytes = c.provider.unwrapError(new TextDecoder().decode(got.bytes), status);
         c.headers.set("content-type", "application/json");
@@ -95,6 +97,7 @@ export async function respond(upstream: Response, c: RespondContext): Promise<An
   const body = tapBody(source as BodyReader, prefix, {
     endpoint: c.endpoint,
     provider: c.provider.id,
+    request: c.request,
     sse,
     dropInjectedUsage: c.injected,
     deadline: c.deadline,
@@ -106,6 +109,7 @@ export async function respond(upstream: Response, c: RespondContext): Promise<An
         ttfbMs: o.firstByteAt === undefined ? null : o.firstByteAt - c.startedAt,
         usage: o.usage,
         responseModel: o.responseModel,
+        billing: o.billing,
         streamedChunks: o.dataEvents,
       }),
   });
