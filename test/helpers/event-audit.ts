@@ -4,7 +4,8 @@
  * - priced, yet the provider reported no usage (no token counts and no billed images or seconds);
  * - a cost of exactly 0 with nothing reported;
  * - 0 input and 0 output tokens on an answered call: no billed call reports that, it is an unreported count read as 0.
- * A cut stream's estimate (cost_source `estimated`) is a labelled estimate, not a price, and is left out.
+ * Left out: a cut stream's estimate (cost_source `estimated`), a labelled estimate rather than a price;
+ * and $0 on a refused or failed call (status 400 or more, e.g. a budget's 402): nothing was billed, so 0 is the truth there.
  */
 interface Queryable {
   execute(sql: string): Promise<{ rows: ArrayLike<Record<string, unknown>> }>;
@@ -21,7 +22,8 @@ export async function silentZeroViolations(db: Queryable): Promise<string[]> {
   const found: string[] = [];
   for (const [reason, where] of rules) {
     const { rows } = await db.execute(
-      `SELECT id, endpoint, model, input_tokens, output_tokens, billed_units, cost_usd FROM events WHERE (${where}) AND (cost_source IS NULL OR cost_source != 'estimated') LIMIT 20`,
+      `SELECT id, endpoint, model, input_tokens, output_tokens, billed_units, cost_usd FROM events
+       WHERE (${where}) AND (cost_source IS NULL OR cost_source != 'estimated') AND NOT (cost_usd IS NOT NULL AND cost_usd = 0 AND status >= 400) LIMIT 20`,
     );
     for (const r of Array.from(rows)) {
       found.push(`${reason}: event ${r.id} ${r.endpoint} model=${r.model} tokens=${r.input_tokens}/${r.output_tokens} units=${r.billed_units} cost=${r.cost_usd}`);
