@@ -38,7 +38,9 @@ export function readBodyUsage(endpoint: Endpoint, provider: ProviderId, body: un
     const usage = asObject(at(body, endpoint.usage.json));
     reading = { usage: usage && mapTokens(endpoint.usage.fields, usage), responseModel };
   }
-  const billing = claimOf(endpoint, endpoint.claim && at(body, endpoint.claim.json), reading);
+  let billing = claimOf(endpoint, endpoint.claim && at(body, endpoint.claim.json), reading);
+  const state = endpoint.deferred && at(body, endpoint.deferred.json);
+  if (typeof state === "string" && endpoint.deferred!.values.includes(state)) billing = { ...billing, deferred: true };
   return billing ? { ...reading, billing } : reading;
 }
 

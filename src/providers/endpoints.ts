@@ -66,6 +66,13 @@ export interface Endpoint {
   mayTouchBody: boolean;
   /** Streams report usage only when asked with `stream_options.include_usage` (where the provider needs it). */
   streamUsageOption: boolean;
+  /**
+   * A successful call here is billed, so one that reports no usage has an unknown cost (price_known
+   * false), never $0. Not so for reads of an object (its usage is counted once) or pass-through paths.
+   */
+  bills: boolean;
+  /** A body in one of these states reports its usage in a later read (a background response still queued). */
+  deferred?: { json: readonly string[]; values: readonly string[] };
   /** Where a model no detection rule knows is sent. */
   defaultProvider: ProviderId;
   /**
@@ -103,6 +110,9 @@ const responses: Endpoint = {
   id: "responses",
   path: "/responses",
   operation: "chat",
+  bills: true,
+  // https://platform.openai.com/docs/guides/background: a background response answers `queued`, usage comes with a later read
+  deferred: { json: ["status"], values: ["queued", "in_progress"] },
   mayTouchBody: false,
   streamUsageOption: false,
   defaultProvider: "openai",
@@ -143,6 +153,7 @@ const messages: Endpoint = {
   id: "messages",
   path: "/messages",
   operation: "chat",
+  bills: true,
   mayTouchBody: false,
   streamUsageOption: false,
   defaultProvider: "anthropic",
@@ -175,6 +186,7 @@ const openAiShaped = (
   path,
   operation,
   ...touch,
+  bills: id !== "other",
   defaultProvider: "openai",
   usage: "chat",
   model: openAiModel,
@@ -190,7 +202,7 @@ export const endpoints: Record<EndpointId, Endpoint> = {
   responses,
   messages,
   // A response read back or polled (background mode): GET /v1/responses/{id}, and its cancel.
-  response_object: { ...responses, id: "response_object", path: undefined, operation: "other" },
+  response_object: { ...responses, id: "response_object", path: undefined, operation: "other", bills: false },
   ...objectRows,
   // Everything else under /v1 goes through as sent. Its bodies are not read for usage: Lectr cannot tell
   // whether a path it has no row for bills anything, or whether a body is a new call or a stored one read

@@ -5,7 +5,7 @@
 import type { Endpoint, EndpointId } from "./endpoints.ts";
 import { audioTokenFields, readBatch, readImages, readTranscription, responseTokenFields } from "./object-usage.ts";
 
-const row = (id: EndpointId, rest: Pick<Endpoint, "usage" | "read" | "claim"> & { model?: Endpoint["model"] }): Endpoint => ({
+const row = (id: EndpointId, rest: Pick<Endpoint, "usage" | "read" | "claim" | "bills"> & { model?: Endpoint["model"] }): Endpoint => ({
   id,
   path: undefined,
   operation: "other",
@@ -21,6 +21,8 @@ const row = (id: EndpointId, rest: Pick<Endpoint, "usage" | "read" | "claim"> & 
 export const objectRows = {
   /** POST /v1/batches, GET /v1/batches/{id}: the batch's usage once it has ended, at the batch rate, once per batch id. */
   batches: row("batches", {
+    // creating or reading a batch bills nothing; its usage, once ended, is counted once
+    bills: false,
     usage: { fields: responseTokenFields, json: [], sse: {} },
     read: (body) => readBatch(body),
     claim: { kind: "batch", json: ["id"], sse: {} },
@@ -28,6 +30,7 @@ export const objectRows = {
   }),
   /** Images made: tokens (GPT image models) or per image (DALL·E). Streamed partial images end with `image_generation.completed` and its usage. */
   images: row("images", {
+    bills: true,
     usage: { fields: { ...responseTokenFields, imageInput: "input_tokens_details.image_tokens" }, json: [], sse: { "image_generation.completed": ["usage"], "image_edit.completed": ["usage"] } },
     read: (body, request) => readImages(body, request),
   }),
@@ -37,6 +40,7 @@ export const objectRows = {
    * https://platform.openai.com/docs/api-reference/audio/transcript-text-done-event
    */
   audio_transcriptions: row("audio_transcriptions", {
+    bills: true,
     usage: { fields: audioTokenFields, json: [], sse: { "transcript.text.done": ["usage"] } },
     read: (body) => readTranscription(body),
   }),
@@ -46,6 +50,7 @@ export const objectRows = {
    * https://platform.openai.com/docs/api-reference/audio/speech-audio-done-event
    */
   audio_speech: row("audio_speech", {
+    bills: true,
     usage: { fields: audioTokenFields, json: [], sse: { "speech.audio.done": ["usage"] } },
   }),
 } satisfies Partial<Record<EndpointId, Endpoint>>;

@@ -45,4 +45,6 @@ export interface Billing {
   claim?: string;
   /** Billed at the provider's batch rate. */
   batch?: boolean;
+  /** The body is an object still running (a background response queued): a later read reports its usage. */
+  deferred?: boolean;
 }

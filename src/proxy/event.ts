@@ -29,6 +29,8 @@ export interface Outcome {
   responseModel: string | undefined;
   /** Images or seconds billed, the batch rate, the object whose usage this is (src/providers/object-usage.ts). */
   billing?: Billing | undefined;
+  /** The call succeeded on an endpoint that bills it (endpoints.ts `bills`): without usage its cost is unknown. */
+  usageExpected?: boolean;
   /** performance.now() when the provider had sent all Lectr waits for before answering (a body read whole). */
   upstreamDoneAt?: number;
   /** SSE data events the client got (streams only): what a stream cut before its usage still used. */
@@ -43,6 +45,7 @@ export interface ResponseFacts {
   usage: Usage | undefined;
   responseModel: string | undefined;
   billing?: Billing | undefined;
+  usageExpected?: boolean;
   upstreamRequestId?: string | undefined;
 }
 
@@ -56,7 +59,9 @@ export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceB
   const u = res.usage;
   const responseModel = res.responseModel === undefined ? undefined : clipField(res.responseModel);
   const billing = res.billing;
-  const cost = priceCall(prices, { provider: req.provider, model: req.model, responseModel, at: req.createdAt, usage: u, billing });
+  // a billed call that reported nothing to price: its cost is unknown, counted with the unpriced ones, never $0
+  const unreported = res.usageExpected === true && u === undefined && billing?.units === undefined;
+  const cost = unreported ? unknownCost : priceCall(prices, { provider: req.provider, model: req.model, responseModel, at: req.createdAt, usage: u, billing });
   return {
     id: req.id,
     org_id: req.orgId,
@@ -107,5 +112,7 @@ export function priceBasis(usage: Usage | undefined, billing: Billing | undefine
   if (usage?.audioInputTokens != null) return "audio_tokens";
   return null;
 }
+
+const unknownCost = { costUsd: null, priceKnown: false, costSource: "unpriced" } as const;
 
 const round2 = (ms: number) => Math.round(ms * 100) / 100;

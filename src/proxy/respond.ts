@@ -10,6 +10,7 @@ import type { Outcome } from "./event.ts";
 import type { Deadline } from "./forward.ts";
 import { collectBody } from "./collect.ts";
 import { readJsonBody, tapBody, type BodyReader } from "./tap.ts";
+import type { BodyReading } from "../providers/object-usage.ts";
 
 /** Non-streaming bodies up to this size are read whole; larger ones stream through. */
 const collectCap = 8 * 1024 * 1024;
@@ -83,12 +84,13 @@ export async function respond(upstream: Response, c: RespondContext): Promise<An
     if (got.kind === "complete") {
       c.deadline.clear();
       let bytes: Uint8Array | string = got.bytes;
-      const seen = upstreamError ? noUsage : readJsonBody({ endpoint: c.endpoint, provider: c.provider.id, request: c.request }, got.bytes);
+      const seen: BodyReading = upstreamError ? noUsage : readJsonBody({ endpoint: c.endpoint, provider: c.provider.id, request: c.request }, got.bytes);
       if (upstreamError && c.provider.unwrapError) {
         bytes = c.provider.unwrapError(new TextDecoder().decode(got.bytes), status);
         c.headers.set("content-type", "application/json");
       }
-      return settled(new Response(bytes as BodyInit, init), { status, errorCode: upstreamError, ttfbMs: sinceStart(), upstreamDoneAt, ...seen });
+      const usageExpected = c.endpoint.bills && !upstreamError && !seen.billing?.deferred;
+      return settled(new Response(bytes as BodyInit, init), { status, errorCode: upstreamError, ttfbMs: sinceStart(), upstreamDoneAt, ...seen, usageExpected });
     }
     prefix = got.prefix;
   }
@@ -102,16 +104,19 @@ export async function respond(upstream: Response, c: RespondContext): Promise<An
     dropInjectedUsage: c.injected,
     deadline: c.deadline,
     idleTimeoutMs: c.idleTimeoutMs,
-    onEnd: (o) =>
+    onEnd: (o) => {
+      const errorCode = o.failure ?? upstreamError ?? (o.streamError ? "upstream_error" : null);
       resolve({
         status: o.failure === "client_aborted" && o.firstByteAt === undefined ? 499 : status,
-        errorCode: o.failure ?? upstreamError ?? (o.streamError ? "upstream_error" : null),
+        errorCode,
+        usageExpected: c.endpoint.bills && errorCode === null && !o.billing?.deferred,
         ttfbMs: o.firstByteAt === undefined ? null : o.firstByteAt - c.startedAt,
         usage: o.usage,
         responseModel: o.responseModel,
         billing: o.billing,
         streamedChunks: o.dataEvents,
-      }),
+      });
+    },
   });
   return { response: new Response(body, init), outcome: promise, whole: false };
 }

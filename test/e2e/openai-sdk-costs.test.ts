@@ -29,7 +29,7 @@ const miniCost = (input: number, output: number) => (input * 0.15 + output * 0.6
 const eventsOf = async (path: string) => (await lectr.events()).filter((e) => e.endpoint === path).reverse();
 const costs = (events: { cost_usd: number | null }[]) => events.map((e) => e.cost_usd);
 
-test("background response polled with responses.retrieve: the POST and the running polls are unpriced, the first completed read carries the cost, later reads none", async () => {
+test("background response polled with responses.retrieve: the queued POST and the running poll carry no cost, the first completed read carries it, later reads none", async () => {
   const created = await client.responses.create({ model: "gpt-4o-mini", input: "Summarise the report.", background: true });
   expect([created.status, created.usage as unknown]).toEqual(["queued", null]);
   const seen: string[] = [];
@@ -46,7 +46,8 @@ test("background response polled with responses.retrieve: the POST and the runni
   expect(again.usage).toEqual(done.usage);
 
   const [post] = await eventsOf("/v1/responses");
-  expect([post!.status, post!.input_tokens, post!.cost_usd, post!.usage_claim]).toEqual([200, null, null, null]);
+  // queued: not billed by itself, so not an unknown cost either
+  expect([post!.status, post!.input_tokens, post!.cost_usd, post!.price_known, post!.usage_claim]).toEqual([200, null, null, true, null]);
   const reads = await eventsOf(`/v1/responses/${created.id}`);
   expect(reads.map((e) => [e.model, e.response_model, e.input_tokens, e.output_tokens, e.usage_claim])).toEqual([
     ["", "gpt-4o-mini", null, null, null],
@@ -124,9 +125,10 @@ test("Groq's whisper goes to Groq with the Groq key; a short clip is billed Groq
     ["/openai/v1/audio/transcriptions", "Bearer gsk-test-groq"],
   ]);
   const events = (await eventsOf("/v1/audio/transcriptions")).filter((e) => e.model === "whisper-large-v3");
-  expect(events.map((e) => [e.provider, e.billed_units, e.input_tokens, e.price_known])).toEqual([
-    ["groq", groqSeconds, null, true],
-    ["groq", null, null, true],
+  // the plain answer reports no duration: a billed call whose cost is unknown, counted with the unpriced ones
+  expect(events.map((e) => [e.provider, e.billed_units, e.input_tokens, e.price_known, e.cost_source])).toEqual([
+    ["groq", groqSeconds, null, true, "registry"],
+    ["groq", null, null, false, "unpriced"],
   ]);
   expect(events[0]!.cost_usd).toBeCloseTo(10 * (0.111 / 3600), 15);
   expect(events[1]!.cost_usd).toBeNull();
