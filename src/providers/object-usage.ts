@@ -36,7 +36,7 @@ export function readBatch(body: Json): BodyReading {
   const ended = body.object === "batch" && typeof body.status === "string" && batchEnded.has(body.status);
   const reported = asObject(body.usage);
   const usage = ended && id && reported ? mapTokens(responseTokenFields, reported) : undefined;
-  return { usage, responseModel: text(body.model), billing: usage ? { claim: `batch:${id}`, batch: true } : undefined };
+  return { usage, responseModel: text(body.model), billing: usage ? { batch: true } : undefined };
 }
 
 /** Image sizes and qualities as the request asked (https://platform.openai.com/docs/api-reference/images/create). */
