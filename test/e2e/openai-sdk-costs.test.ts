@@ -142,3 +142,43 @@ test("a path Lectr has no row for is passed through and never priced, whatever i
   const [e] = await eventsOf("/v1/unknown/thing");
   expect([e!.input_tokens, e!.output_tokens, e!.cost_usd]).toEqual([null, null, null]);
 });
+
+test("a streamed response is priced once, from response.completed; reading it back afterwards adds nothing", async () => {
+  const stream = await client.responses.create({ model: "gpt-4o-mini", input: "Hi", stream: true });
+  let id = "";
+  let text = "";
+  for await (const event of stream) {
+    if (event.type === "response.output_text.delta") text += event.delta;
+    if (event.type === "response.completed") id = event.response.id;
+  }
+  expect(text).toBe("Done.");
+  const read = await client.responses.retrieve(id);
+  expect(read.usage).toMatchObject({ input_tokens: 2000, output_tokens: 500 });
+  const [post] = (await eventsOf("/v1/responses")).slice(-1);
+  const [get] = await eventsOf(`/v1/responses/${id}`);
+  expect([post!.streamed, post!.input_tokens, post!.cost_usd, post!.usage_claim]).toEqual([true, 2000, miniCost(2000, 500), `response:${id}`]);
+  expect([get!.input_tokens, get!.cost_usd]).toEqual([null, null]);
+});
+
+test("a streamed transcription is priced from transcript.text.done, its audio tokens at the audio rate", async () => {
+  const stream = await client.audio.transcriptions.create({ file: await audio(), model: "gpt-4o-transcribe", stream: true });
+  let text = "";
+  for await (const event of stream) if (event.type === "transcript.text.delta") text += event.delta;
+  expect(text).toBe("Hello there.");
+  const [e] = (await eventsOf("/v1/audio/transcriptions")).slice(-1);
+  expect([e!.streamed, e!.model, e!.input_tokens, e!.output_tokens, e!.price_basis]).toEqual([true, "gpt-4o-transcribe", 120, 30, "audio_tokens"]);
+  expect(e!.cost_usd).toBeCloseTo((120 * 6 + 30 * 10) / 1e6, 15);
+});
+
+test("speech: an audio body reports no usage, so its cost is unknown; a gpt-4o-mini-tts stream is priced from speech.audio.done", async () => {
+  const mp3 = await client.audio.speech.create({ model: "tts-1", voice: "alloy", input: "Hello there." }).withResponse();
+  expect((await mp3.data.arrayBuffer()).byteLength).toBe(512);
+  expect(mp3.response.headers.get("x-lectr-cost-usd")).toBeNull();
+  const streamed = await client.audio.speech.create({ model: "gpt-4o-mini-tts", voice: "alloy", input: "Hello there.", stream_format: "sse" });
+  expect(await streamed.text()).toContain("speech.audio.done");
+  const [binary, tokens] = await eventsOf("/v1/audio/speech");
+  expect([binary!.model, binary!.input_tokens, binary!.cost_usd, binary!.price_known, binary!.cost_source]).toEqual(["tts-1", null, null, false, "unpriced"]);
+  expect([tokens!.model, tokens!.input_tokens, tokens!.output_tokens]).toEqual(["gpt-4o-mini-tts", 12, 340]);
+  // text input $0.60, audio output $12 per 1M tokens
+  expect(tokens!.cost_usd).toBeCloseTo((12 * 0.6 + 340 * 12) / 1e6, 15);
+});

@@ -14,6 +14,7 @@ export const batchUsage = { input_tokens: 2082, input_tokens_details: { cached_t
 export const batchModel = "gpt-4o-mini-2024-07-18";
 export const imageUsage = { input_tokens: 1014, input_tokens_details: { text_tokens: 14, image_tokens: 1000 }, output_tokens: 272, total_tokens: 1286 };
 export const transcribeUsage = { type: "tokens", input_tokens: 120, input_token_details: { text_tokens: 0, audio_tokens: 120 }, output_tokens: 30, total_tokens: 150 };
+export const speechUsage = { input_tokens: 12, output_tokens: 340, total_tokens: 352 };
 export const whisperSeconds = 42;
 export const groqSeconds = 4.2;
 
@@ -34,6 +35,10 @@ export interface ObjectsUpstream {
 
 const keys = { openai: "Bearer sk-test-openai", groq: "Bearer gsk-test-groq" };
 const now = () => Math.floor(Date.now() / 1000);
+const sse = (events: object[]) =>
+  new Response(events.map((e) => `event: ${(e as { type: string }).type}\ndata: ${JSON.stringify(e)}\n\n`).join(""), {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "x-request-id": `req_${hex(32)}` },
+  });
 const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "x-request-id": `req_${hex(32)}` } });
 const notFound = (what: string) => json({ error: { message: `No ${what} found`, type: "invalid_request_error", param: null, code: null } }, 404);
 
@@ -126,6 +131,15 @@ export async function startObjectsUpstream(): Promise<ObjectsUpstream> {
         case "POST /v1/responses": {
           const r: StoredResponse = { id: `resp_${hex(48)}`, model: String(model), background: fields.background === true, polls: 0, created: now() };
           responses.set(r.id, r);
+          if (fields.stream === true) {
+            // https://platform.openai.com/docs/api-reference/responses-streaming: usage only in response.completed
+            const done = responseObject(r, "completed");
+            return sse([
+              { type: "response.created", sequence_number: 0, response: responseObject(r, "in_progress") },
+              { type: "response.output_text.delta", sequence_number: 1, item_id: done.output[0]!.id, output_index: 0, content_index: 0, delta: "Done." },
+              { type: "response.completed", sequence_number: 2, response: done },
+            ]);
+          }
           return json(responseObject(r, r.background ? "queued" : "completed"));
         }
         case "GET /v1/responses/{id}": {
@@ -153,7 +167,25 @@ export async function startObjectsUpstream(): Promise<ObjectsUpstream> {
           }
           return json({ created: now(), data: Array.from({ length: n }, () => ({ url: `https://images.example/${hex(8)}.png`, revised_prompt: String(fields.prompt) })) });
         }
+        case "POST /v1/audio/speech": {
+          // https://platform.openai.com/docs/api-reference/audio/speech-audio-done-event
+          if (fields.stream_format === "sse") {
+            return sse([
+              { type: "speech.audio.delta", audio: btoa("mp3-bytes") },
+              { type: "speech.audio.done", usage: speechUsage },
+            ]);
+          }
+          return new Response(new Uint8Array(512).fill(0xff), { headers: { "content-type": "audio/mpeg" } });
+        }
         case "POST /v1/audio/transcriptions": {
+          if (fields.stream === "true") {
+            // https://platform.openai.com/docs/api-reference/audio/transcript-text-done-event
+            return sse([
+              { type: "transcript.text.delta", delta: "Hello", logprobs: [] },
+              { type: "transcript.text.delta", delta: " there.", logprobs: [] },
+              { type: "transcript.text.done", text: "Hello there.", logprobs: [], usage: transcribeUsage },
+            ]);
+          }
           const usage = model === "whisper-1" ? { type: "duration", seconds: whisperSeconds } : transcribeUsage;
           return json({ text: "Hello there.", usage });
         }
