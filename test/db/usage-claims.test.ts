@@ -84,6 +84,27 @@ describe.each(paths)("%s", (_, pathOf) => {
     expect(await rolledCost(db)).toBe(0.001);
   });
 
+  test("an earlier read written after a later one (replicas flush at their own pace) takes the claim over; the later one gives its usage back, rollups too", async () => {
+    const db = await freshDb();
+    const write = pathOf(db);
+    const later = { ...read("o1", T + 5), feature: "poll" };
+    await insertEvents(write, [later]);
+    expect(await rolledCost(db)).toBe(0.001);
+    await insertEvents(write, [read("o1", T + 1), read("o1", T + 9)]);
+    expect(await stored(db)).toEqual([
+      ["o1", 100, 20, 0.001, "response:resp_1"],
+      ["o1", null, null, null, "response:resp_1"],
+      ["o1", null, null, null, "response:resp_1"],
+    ]);
+    const sums = async (table: string) => (await db.client.execute(`SELECT sum(cost_usd) AS c, sum(input_tokens) AS i, sum(output_tokens) AS o, sum(requests) AS n FROM ${table}`)).rows[0]!;
+    for (const table of ["rollups_hourly", "rollups_daily"]) {
+      const r = await sums(table);
+      expect([r.c, r.i, r.o, r.n]).toEqual([0.001, 100, 20, 3]);
+    }
+    const owner = (await db.client.execute("SELECT event_id FROM usage_claims")).rows.map((r) => r.event_id);
+    expect(owner).toEqual([(await db.client.execute("SELECT id FROM events WHERE cost_usd IS NOT NULL")).rows[0]!.id]);
+  });
+
   test("an event without usage claims nothing: the next one that reports usage counts", async () => {
     const db = await freshDb();
     const running = { ...read("o1", T), input_tokens: null, output_tokens: null, cost_usd: null };

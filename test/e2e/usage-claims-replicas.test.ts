@@ -45,7 +45,7 @@ const priced = async (path: string) =>
   ]);
 const count = async (path: string) => Number((await db.execute({ sql: "SELECT count(*) AS n FROM events WHERE endpoint = ?", args: [path] })).rows[0]!.n);
 
-test("a background response and a batch read through two replicas, alternately, are each priced once", async () => {
+test("a background response and a batch read through two replicas, alternately, are each priced once; a stored response read on the other replica is not priced again", async () => {
   const key = replicas.map((r) => r.key).find(Boolean)!;
   const clients = replicas.map((r) => new OpenAI({ apiKey: "sk-test-openai", baseURL: `${r.url}/v1`, defaultHeaders: { "X-Lectr-Key": key }, maxRetries: 0 }));
   const created = await clients[0]!.responses.create({ model: "gpt-4o-mini", input: "Summarise", background: true });
@@ -64,6 +64,18 @@ test("a background response and a batch read through two replicas, alternately, 
   // the rollups count the cost once too
   const rolled = Number((await db.execute("SELECT sum(cost_usd) AS c FROM rollups_hourly")).rows[0]!.c);
   expect(rolled).toBeCloseTo((2000 * 0.15 + 500 * 0.6) / 1e6 + ((2082 * 0.15 + 1000 * 0.6) / 1e6) * 0.5, 15);
+
+  // a response priced by its POST on one replica is not priced again by a read on the other
+  const stored = await clients[0]!.responses.create({ model: "gpt-4o-mini", input: "Hi" });
+  expect((await clients[1]!.responses.retrieve(stored.id)).usage).toMatchObject({ input_tokens: responseUsage.input_tokens });
+  // whichever replica writes first, the POST (the earlier event) keeps the cost
+  const claimedEvents = async () => (await db.execute({ sql: "SELECT endpoint, cost_usd FROM events WHERE usage_claim = ? ORDER BY created_at", args: [`response:${stored.id}`] })).rows;
+  await waitFor(async () => (await claimedEvents()).length === 2, { timeoutMs: 20_000, message: "the POST and the read stored" });
+  const claimed = await claimedEvents();
+  expect(claimed.map((r) => [r.endpoint, r.cost_usd])).toEqual([
+    ["/v1/responses", (2000 * 0.15 + 500 * 0.6) / 1e6],
+    [`/v1/responses/${stored.id}`, null],
+  ]);
   expect(await silentZeroViolations(db)).toEqual([]);
   await stopAll(replicas);
 }, 60_000);
