@@ -3,7 +3,7 @@
  * have its body touched; each reads its usage with a reader of object-usage.ts.
  */
 import type { Endpoint, EndpointId } from "./endpoints.ts";
-import { audioTokenFields, readBatch, readImages, readTranscription, responseTokenFields } from "./object-usage.ts";
+import { audioTokenFields, imageTokenFields, readBatch, readImages, readTranscription, responseTokenFields } from "./object-usage.ts";
 
 const row = (id: EndpointId, rest: Pick<Endpoint, "usage" | "read" | "claim" | "bills"> & { model?: Endpoint["model"] }): Endpoint => ({
   id,
@@ -31,7 +31,7 @@ export const objectRows = {
   /** Images made: tokens (GPT image models) or per image (DALL·E). Streamed partial images end with `image_generation.completed` and its usage. */
   images: row("images", {
     bills: true,
-    usage: { fields: { ...responseTokenFields, imageInput: "input_tokens_details.image_tokens" }, json: [], sse: { "image_generation.completed": ["usage"], "image_edit.completed": ["usage"] } },
+    usage: { fields: imageTokenFields, json: [], sse: { "image_generation.completed": ["usage"], "image_edit.completed": ["usage"] } },
     read: (body, request) => readImages(body, request),
   }),
   /**

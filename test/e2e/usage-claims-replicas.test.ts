@@ -20,15 +20,16 @@ let sqld: Sqld;
 let mock: ObjectsUpstream;
 let db: Client;
 let cwd: string;
-let replicas: LectrProcess[] = [];
+const replicas: LectrProcess[] = [];
 
 beforeAll(async () => {
   [sqld, mock] = await Promise.all([startSqld(), startObjectsUpstream()]);
   db = createClient({ url: sqld.url, authToken: sqld.token });
   cwd = mkdtempSync(join(tmpdir(), "lectr-claims-"));
   const env = { LECTR_DB_URL: sqld.url, LECTR_DB_AUTH_TOKEN: sqld.token, LECTR_OPENAI_BASE_URL: `${mock.origin}/v1` };
-  replicas = await Promise.all([0, 1].map(() => spawnLectr(env, [process.execPath, join(root, "src/main.ts"), "serve"], cwd)));
-});
+  // one after the other: the first migrates, the second finds the schema (starting both at once is replicas.test.ts's subject)
+  for (let i = 0; i < 2; i++) replicas.push(await spawnLectr(env, [process.execPath, join(root, "src/main.ts"), "serve"], cwd));
+}, 60_000);
 afterAll(async () => {
   for (const r of replicas) if (r.proc.exitCode === null) r.kill("SIGKILL");
   await Promise.all(replicas.map((r) => r.exited));
