@@ -6,6 +6,7 @@ import { eventIsProviderError, events, type EventRow } from "./tables.ts";
 import { touchKeysStatements } from "./orgs.ts";
 import { rollupStatements } from "./rollups.ts";
 import type { WritePath } from "./write-path.ts";
+import { hasClaims, settleClaims } from "./usage-claims.ts";
 import { chunks } from "../lib/chunks.ts";
 import { aggregateEvents, type RollupEvent } from "../stats/aggregate.ts";
 import type { Period } from "../stats/period.ts";
@@ -36,13 +37,18 @@ function withoutRepeats(rows: EventRow[]): EventRow[] {
  * builder cost more than the insert itself at this volume); on a server one
  * statement for all the events. Rollups count only events this call stored: after each
  * insert a guard fails the whole batch if any row was already there (a batch
- * retried after its commit landed), and the batch is rewritten without them.
+ * retried after its commit landed), and the batch is rewritten without them. Events whose usage is
+ * counted once per provider object claim it first, in the same transaction (usage-claims.ts).
  */
 export async function insertEvents(writePath: WritePath, rows: EventRow[]): Promise<void> {
   const unique = withoutRepeats(rows);
   if (unique.length === 0) return;
   try {
-    await writePath.batch(batchStatements(unique, writePath.reusesStatements));
+    if (hasClaims(unique)) {
+      await writePath.transaction(async (tx) => tx.batch(batchStatements(await settleClaims(tx, unique), writePath.reusesStatements)));
+    } else {
+      await writePath.batch(batchStatements(unique, writePath.reusesStatements));
+    }
   } catch (err) {
     if (!String((err as Error)?.message ?? err).includes(guardFailure)) throw err;
     await writeWithoutStored(writePath, unique);
@@ -87,8 +93,9 @@ function writeWithoutStored(writePath: WritePath, rows: EventRow[]): Promise<voi
   return writePath.transaction(async (tx) => {
     const stored = new Set<unknown>();
     for (const r of await tx.batch(chunks(rows, 500).map(storedIdsStatement))) for (const row of r.rows) stored.add(row.id);
-    const fresh = rows.filter((r) => !stored.has(r.id));
-    if (fresh.length === 0) return;
+    const unstored = rows.filter((r) => !stored.has(r.id));
+    if (unstored.length === 0) return;
+    const fresh = await settleClaims(tx, unstored);
     await tx.batch([...chunks(fresh, maxRowsPerStatement).map(insertStatement), ...rollupAndTouchStatements(fresh)]);
   });
 }

@@ -32,7 +32,7 @@ export interface RecostTotals {
 /** Rows per re-costing transaction: a few milliseconds of work on the thread that also serves requests. */
 const recostChunkRows = 250;
 const recostColumns =
-  "id, created_at, provider, model, response_model, feature, task, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, cost_usd, price_known, cost_source";
+  "id, created_at, provider, model, response_model, feature, task, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, cost_usd, price_known, cost_source, price_basis, status, billed_units";
 
 /**
  * Prices an org's events in [from, to) again with `price` (optionally only those naming `model`,
@@ -59,8 +59,11 @@ export async function recostEvents(
       const changes: CostChange[] = [];
       for (const r of rows) {
         const old = { costUsd: numberOrNull(r.cost_usd), priceKnown: Boolean(r.price_known), costSource: r.cost_source == null ? null : String(r.cost_source) };
-        // a cut stream's estimate has no token counts to price again from
-        if (old.costSource === "estimated") continue;
+        // a cut stream's estimate has no token counts to price again from; images, seconds, the batch rate
+        // and image/audio input are not all in the token columns, so those keep the price they were made at
+        if (old.costSource === "estimated" || r.price_basis != null) continue;
+        // a successful call that reported nothing to price stays unknown, whatever the price is now
+        if (!old.priceKnown && Number(r.status) < 400 && r.input_tokens == null && r.billed_units == null) continue;
         const next = price({
           provider: String(r.provider),
           model: String(r.model),

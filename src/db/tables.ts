@@ -104,6 +104,12 @@ export const events = sqliteTable(
     routing_skipped: text("routing_skipped"),
     /** The part of cache_write_tokens written for an hour (Anthropic), billed at its own rate; null when not reported. */
     cache_write_1h_tokens: integer("cache_write_1h_tokens"),
+    /** Images made or seconds of audio, when the call is billed in those rather than tokens (price_basis says which). */
+    billed_units: real("billed_units"),
+    /** What cost_usd was computed from beyond the token columns (src/proxy/event.ts#priceBasis); null for plain token prices. */
+    price_basis: text("price_basis"),
+    /** The provider object this event's usage belongs to (`response:resp_…`, `batch:batch_…`), counted once: see usage_claims. */
+    usage_claim: text("usage_claim"),
   },
   (t) => [
     index("events_org_created").on(t.org_id, t.created_at, t.id),
@@ -112,6 +118,21 @@ export const events = sqliteTable(
     // routingRuleStats compares a rule's routed slice with its unrouted one
     index("events_org_rule").on(t.org_id, t.routing_rule_id, t.created_at).where(sql`routing_rule_id IS NOT NULL`),
   ],
+);
+
+/**
+ * Which event counted a provider object's usage: a response read back or a batch polled reports the
+ * same usage many times, from any replica; the first event written claims it, later ones carry none.
+ */
+export const usageClaims = sqliteTable(
+  "usage_claims",
+  {
+    org_id: text("org_id").notNull(),
+    claim: text("claim").notNull(),
+    event_id: text("event_id").notNull(),
+    created_at: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.org_id, t.claim] })],
 );
 
 /** Per-org routing rules, applied in `position` order (src/routing/rules.ts). */

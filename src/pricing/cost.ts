@@ -25,6 +25,9 @@ export function computeCost(usage: Usage, price: PriceRow | undefined): Cost {
   // The part written for an hour has its own rate (Anthropic: a multiple of input, src/providers/anthropic.ts).
   const written1h = Math.min(tokens(usage.cacheWrite1hTokens ?? null), written);
   const output = tokens(usage.outputTokens);
+  // Image and audio input have their own rates (gpt-image-1, gpt-4o-transcribe); a row without one leaves them unknown.
+  const image = tokens(usage.imageInputTokens ?? null);
+  const audio = tokens(usage.audioInputTokens ?? null);
   // Most providers bill reasoning as output; split it out only for a row with its own rate.
   const reasoning = price.reasoningPerMTok === null ? 0 : tokens(usage.reasoningTokens);
 
@@ -39,7 +42,9 @@ export function computeCost(usage: Usage, price: PriceRow | undefined): Cost {
   };
   const priced =
     // A provider reporting more cached than input tokens gets no uncached part, not a negative one.
-    add(Math.max(0, input - cached - written), price.inputPerMTok) &&
+    add(Math.max(0, input - cached - written - image - audio), price.inputPerMTok) &&
+    add(image, price.imageInputPerMTok ?? null) &&
+    add(audio, price.audioInputPerMTok ?? null) &&
     add(cached, price.cachedInputPerMTok ?? price.inputPerMTok) &&
     add(written - written1h, price.cacheWritePerMTok ?? price.inputPerMTok) &&
     add(written1h, cacheWrite1hRate(price)) &&

@@ -1,4 +1,5 @@
 import { isoDate, type PriceRegistry, type PriceRow } from "./registry.ts";
+import { hasUnitPrice } from "./units.ts";
 
 interface Column {
   readonly title: string;
@@ -10,7 +11,7 @@ interface Column {
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const usd = (perMTok: number | null): string => (perMTok === null ? "-" : String(perMTok));
 
-const columns: readonly Column[] = [
+const tokenColumns: readonly Column[] = [
   { title: "provider", cell: (r) => r.provider, align: "left" },
   { title: "model", cell: (r) => r.model, align: "left" },
   { title: "effective_from", cell: (r) => isoDate(r.effectiveFrom), align: "left" },
@@ -21,6 +22,17 @@ const columns: readonly Column[] = [
   { title: "as_of", cell: (r) => r.asOf, align: "left" },
   { title: "source", cell: (r) => r.source, align: "left" },
 ];
+
+/** Prices in other units, in USD (src/pricing/units.ts); a column shown only when a listed row has one. */
+function otherUnits(r: PriceRow): string {
+  const parts: string[] = [];
+  if (r.imageInputPerMTok != null) parts.push(`image input ${r.imageInputPerMTok}/1M`);
+  if (r.audioInputPerMTok != null) parts.push(`audio input ${r.audioInputPerMTok}/1M`);
+  if (r.perImage) parts.push(`per image ${Object.entries(r.perImage).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  if (r.perSecond !== undefined) parts.push(`per second ${Number(r.perSecond.toPrecision(6))}${r.minSeconds ? ` (at least ${r.minSeconds} s)` : ""}`);
+  return parts.join("; ");
+}
+const unitsColumn: Column = { title: "other units", cell: otherUnits, align: "left" };
 
 /**
  * The `lectr prices [--model M]` table, USD per 1M tokens. `model` keeps rows whose id contains
@@ -35,6 +47,7 @@ export function formatPriceTable(reg: PriceRegistry, opts: { model?: string; at?
     .toSorted((a, b) => compare(a.provider, b.provider) || compare(a.model, b.model) || a.effectiveFrom - b.effectiveFrom);
   if (rows.length === 0) return model === undefined ? "No price rows." : `No price rows match "${model}".`;
 
+  const columns = rows.some((r) => hasUnitPrice(r) || r.imageInputPerMTok != null || r.audioInputPerMTok != null) ? [...tokenColumns.slice(0, -2), unitsColumn, ...tokenColumns.slice(-2)] : tokenColumns;
   const table = [columns.map((c) => c.title), ...rows.map((r) => columns.map((c) => c.cell(r)))];
   const widths = columns.map((_, i) => Math.max(...table.map((line) => line[i]?.length ?? 0)));
   const render = (cells: readonly string[]) =>

@@ -3,8 +3,9 @@
  * for Azure, the deployment → model map when the response names no model.
  * Pure: the proxy and re-costing both price through `priceCall`.
  */
-import { providerIds, type ProviderId, type Usage } from "../providers/types.ts";
+import { providerIds, type Billing, type ProviderId, type Usage } from "../providers/types.ts";
 import { computeCost } from "./cost.ts";
+import { batchMultiple, unitDollars } from "./units.ts";
 import { createPriceRegistry, isoDate, type PriceRegistry, type PriceRow } from "./registry.ts";
 
 /** One org price override (a `model_prices` row), USD per 1M tokens. */
@@ -54,6 +55,8 @@ export interface PricedCall {
   /** When the call was made (epoch ms): the prices in effect then apply. */
   at: number;
   usage: Usage | undefined;
+  /** Images or seconds billed instead of tokens, and whether the batch rate applies. */
+  billing?: Billing | undefined;
 }
 
 const noDeployments: ReadonlyMap<string, string> = new Map();
@@ -135,13 +138,20 @@ function firstRow(prices: PriceRegistry, call: Omit<PricedCall, "usage">, mapped
   );
 }
 
+const unpriced: CallCost = { costUsd: null, priceKnown: false, costSource: "unpriced" };
+
 export function priceCall(book: PriceBook, call: PricedCall): CallCost {
   const found = findPrice(book, call);
-  if (!found) return { costUsd: null, priceKnown: false, costSource: "unpriced" };
+  if (!found) return unpriced;
+  const units = call.billing?.units;
   // Without usage the cost is unknown (null), but whether the model has a price is still known.
-  if (!call.usage) return { costUsd: null, priceKnown: true, costSource: found.source };
-  const cost = computeCost(call.usage, found.row);
-  return cost.priceKnown ? { costUsd: cost.costUsd, priceKnown: true, costSource: found.source } : { costUsd: null, priceKnown: false, costSource: "unpriced" };
+  if (!call.usage && !units) return { costUsd: null, priceKnown: true, costSource: found.source };
+  let usd = call.usage ? computeCost(call.usage, found.row).costUsd : unitDollars(units!, found.row);
+  if (usd !== null && call.billing?.batch) {
+    const multiple = batchMultiple[call.provider];
+    usd = multiple === undefined ? null : usd * multiple;
+  }
+  return usd === null ? unpriced : { costUsd: usd, priceKnown: true, costSource: found.source };
 }
 
 function isProviderId(value: string): value is ProviderId {

@@ -1,6 +1,7 @@
 import { providerIds, type ProviderId } from "../providers/types.ts";
 import { matchModelId, stripVersionSuffix, type KnownModels } from "./model-id.ts";
 import data from "./prices.json" with { type: "json" };
+import { hasUnitPrice, parseUnitPrices, unitPriceFields, type UnitPrices } from "./units.ts";
 
 /**
  * One price of one model from one date on, in USD per 1M tokens. A price change is a new row
@@ -8,7 +9,7 @@ import data from "./prices.json" with { type: "json" };
  * The first known price of a model starts at 1970-01-01: we have no sourced launch dates, and
  * pricing an early call at the first known price beats leaving it unpriced.
  */
-export interface PriceRow {
+export interface PriceRow extends UnitPrices {
   readonly provider: ProviderId;
   readonly model: string;
   /** Epoch ms, UTC midnight of the `effective_from` date. */
@@ -52,7 +53,7 @@ const priceFields = {
 } as const;
 /** Optional: a row without it uses the provider's rule for 1-hour cache writes. */
 const optionalPriceField = "cache_write_1h_per_mtok";
-const rowKeys = new Set(["provider", "model", "effective_from", ...Object.keys(priceFields), optionalPriceField, "source", "as_of"]);
+const rowKeys = new Set(["provider", "model", "effective_from", ...Object.keys(priceFields), optionalPriceField, ...Object.keys(unitPriceFields), "source", "as_of"]);
 
 /** Validates the JSON form of the price rows; throws an Error naming the first bad row. */
 export function loadPriceRows(json: unknown): PriceRow[] {
@@ -199,10 +200,11 @@ function parseRow(raw: unknown, index: number): PriceRow {
     outputPerMTok: price("output_per_mtok"),
     reasoningPerMTok: price("reasoning_per_mtok"),
     ...(optionalPriceField in fields ? { cacheWrite1hPerMTok: price(optionalPriceField) } : {}),
+    ...parseUnitPrices(fields, fail),
     source,
     asOf: as_of,
   };
-  if (Object.values(priceFields).every((field) => row[field] === null)) {
+  if (Object.values(priceFields).every((field) => row[field] === null) && !hasUnitPrice(row)) {
     fail("has no price at all; leave the model out instead");
   }
   return row;

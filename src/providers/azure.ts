@@ -32,7 +32,7 @@ export const azure: Provider = {
   detect: { prefixes: [], exact: [] },
   auth: "api-key",
   credentials: ["api-key", "bearer"],
-  serves: ["chat_completions", "completions", "embeddings", "responses", "other"],
+  serves: ["chat_completions", "completions", "embeddings", "responses", "response_object", "batches", "images", "audio_transcriptions", "audio_speech", "other"],
   injectStreamUsage: true,
   chatUsage: openAiChatUsage,
   url: azureUrl,

@@ -3,76 +3,45 @@
  * OpenAI-shaped endpoints use the provider's chat extractor (usage.ts); the others map their
  * token fields as their row declares.
  */
-import type { Endpoint, TokenFields } from "./endpoints.ts";
-import type { ProviderId, Usage } from "./types.ts";
+import type { Endpoint, RequestView } from "./endpoints.ts";
+import type { Billing, ProviderId, Usage } from "./types.ts";
 import { foldStreamChunk, usageFromBody } from "./usage.ts";
+import { asObject, at, mapTokens, type Json } from "./token-fields.ts";
+import type { BodyReading } from "./object-usage.ts";
 
-type Json = Record<string, unknown>;
-
-const asObject = (value: unknown): Json | undefined =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-
-function at(value: unknown, path: readonly string[]): unknown {
-  let v = value;
-  for (const key of path) {
-    const o = asObject(v);
-    if (o === undefined) return undefined;
-    v = o[key];
-  }
-  return v;
-}
-
-/** A reported count, or undefined for anything missing, negative, fractional or absurd. */
-function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-
-const field = (usage: Json, path: string | undefined): number | undefined => (path === undefined ? undefined : count(at(usage, path.split("."))));
-
-/**
- * A usage object mapped to the event's columns; undefined without input and output counts.
- * A count the endpoint never reports, or this response left out, is null, never 0.
- */
-export function mapTokens(fields: TokenFields, usage: Json): Usage | undefined {
-  const base = field(usage, fields.input);
-  if (base === undefined) return undefined;
-  // where zeros are left out, a usage object with its input count says every missing count is 0
-  const read = (path: string | undefined) => field(usage, path) ?? (fields.omitsZeros && path !== undefined ? 0 : undefined);
-  const sum = (first: number | undefined, more: readonly string[] = []) =>
-    first === undefined ? undefined : more.reduce((total, path) => total + (field(usage, path) ?? 0), first);
-  const input = sum(base, fields.inputAlso);
-  const output = sum(read(fields.output), fields.outputAlso);
-  if (input === undefined || output === undefined) return undefined;
-  const cached = read(fields.cached);
-  const written = read(fields.cacheWrite);
-  const written1h = read(fields.cacheWrite1h);
-  const reasoning = read(fields.reasoning);
-  // Where the input count leaves the cache out, billed input is all three (Anthropic); else the parts are clamped into it.
-  const inputTokens = fields.inputExcludesCache ? input + (cached ?? 0) + (written ?? 0) : input;
-  const cachedInputTokens = cached === undefined ? null : Math.min(cached, inputTokens);
-  const cacheWriteTokens = written === undefined ? null : Math.min(written, inputTokens - (cachedInputTokens ?? 0));
-  const usageOut: Usage = {
-    inputTokens,
-    outputTokens: output,
-    cachedInputTokens,
-    cacheWriteTokens,
-    reasoningTokens: reasoning === undefined ? null : Math.min(reasoning, output),
-  };
-  if (fields.cacheWrite1h !== undefined) usageOut.cacheWrite1hTokens = written1h === undefined ? null : Math.min(written1h, cacheWriteTokens ?? 0);
-  return usageOut;
-}
+export { mapTokens } from "./token-fields.ts";
 
 const modelAt = (value: unknown, path: readonly string[] | undefined): string | undefined => {
   const model = path && at(value, path);
   return typeof model === "string" && model !== "" ? model : undefined;
 };
 
-/** Usage and model of a whole JSON response body. */
-export function readBodyUsage(endpoint: Endpoint, provider: ProviderId, body: unknown): { usage: Usage | undefined; responseModel: string | undefined } {
+/** The claim of a reported usage: the object's kind and id (`response:resp_…`); none without usage or an id. */
+function claimOf(endpoint: Endpoint, id: unknown, reading: BodyReading): Billing | undefined {
+  const reported = reading.usage !== undefined || reading.billing?.units !== undefined;
+  if (!endpoint.claim || !reported) return reading.billing;
+  if (typeof id !== "string" || id === "") return reading.billing;
+  return { ...reading.billing, claim: `${endpoint.claim.kind}:${id}` };
+}
+
+/** Usage, model and billing of a whole JSON response body; `request` is what the client sent (for per-image prices). */
+export function readBodyUsage(endpoint: Endpoint, provider: ProviderId, body: unknown, request?: RequestView): BodyReading {
   const responseModel = modelAt(body, endpoint.model.json);
+  if (endpoint.usage === "none") return { usage: undefined, responseModel };
   if (endpoint.usage === "chat") return { usage: usageFromBody(provider, body), responseModel };
-  const usage = asObject(at(body, endpoint.usage.json));
-  return { usage: usage && mapTokens(endpoint.usage.fields, usage), responseModel };
+  const object = asObject(body);
+  let reading: BodyReading;
+  if (endpoint.read) {
+    reading = object ? endpoint.read(object, request) : { usage: undefined, responseModel: undefined };
+    reading = { ...reading, responseModel: reading.responseModel ?? responseModel };
+  } else {
+    const usage = asObject(at(body, endpoint.usage.json));
+    reading = { usage: usage && mapTokens(endpoint.usage.fields, usage), responseModel };
+  }
+  let billing = claimOf(endpoint, endpoint.claim && at(body, endpoint.claim.json), reading);
+  const state = endpoint.deferred && at(body, endpoint.deferred.json);
+  if (typeof state === "string" && endpoint.deferred!.values.includes(state)) billing = { ...billing, deferred: true };
+  return billing ? { ...reading, billing } : reading;
 }
 
 /** Running state of one stream. `raw` merges the usage objects seen, field by field. */
@@ -82,9 +51,15 @@ export interface StreamState {
   raw: Json | undefined;
   /** An event of the row's `errorEvents` arrived. */
   failed: boolean;
+  /** The id of the object the usage belongs to, for rows with a claim. */
+  objectId?: string;
 }
 
 export const initialStreamState = (): StreamState => ({ usage: undefined, responseModel: undefined, raw: undefined, failed: false });
+
+/** What a finished stream says about its billing besides tokens: the claim of the object it reported. */
+export const streamBilling = (endpoint: Endpoint, state: StreamState): Billing | undefined =>
+  claimOf(endpoint, state.objectId, { usage: state.usage, responseModel: state.responseModel });
 
 /**
  * Folds one parsed SSE data object. The type is the data's own `type` (Responses and Messages
@@ -93,6 +68,7 @@ export const initialStreamState = (): StreamState => ({ usage: undefined, respon
  * object is always whole, so the latest replaces the previous (usage.ts).
  */
 export function foldEvent(endpoint: Endpoint, provider: ProviderId, state: StreamState, eventName: string | undefined, chunk: unknown): StreamState {
+  if (endpoint.usage === "none") return state;
   if (endpoint.usage === "chat") {
     const folded = foldStreamChunk(provider, state, chunk);
     return folded === state ? state : { ...state, usage: folded.usage, responseModel: folded.responseModel };
@@ -105,11 +81,16 @@ export function foldEvent(endpoint: Endpoint, provider: ProviderId, state: Strea
   const path = rule(endpoint.usage.sse);
   const reported = path && asObject(at(chunk, path));
   const failed = state.failed || (type !== undefined && endpoint.errorEvents.includes(type));
-  if (!reported && model === state.responseModel && failed === state.failed) return state;
+  const idPath = type === undefined ? undefined : endpoint.claim?.sse[type];
+  const id = idPath && at(chunk, idPath);
+  const objectId = typeof id === "string" && id !== "" ? id : state.objectId;
+  if (!reported && model === state.responseModel && failed === state.failed && objectId === state.objectId) return state;
   let raw = state.raw;
   if (reported) {
     raw = { ...raw };
     for (const [key, value] of Object.entries(reported)) if (value !== null && value !== undefined) raw[key] = value;
   }
-  return { usage: raw && mapTokens(endpoint.usage.fields, raw), responseModel: model, raw, failed };
+  const next: StreamState = { usage: raw && mapTokens(endpoint.usage.fields, raw), responseModel: model, raw, failed };
+  if (objectId !== undefined) next.objectId = objectId;
+  return next;
 }

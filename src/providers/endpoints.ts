@@ -5,6 +5,9 @@
  * input_tokens / output_tokens / cached_input_tokens / cache_write_tokens / reasoning_tokens.
  */
 import type { ProviderId } from "./types.ts";
+import type { BodyReading } from "./object-usage.ts";
+import type { Json } from "./token-fields.ts";
+import { objectPaths, objectRows } from "./object-endpoints.ts";
 
 /** Dotted paths inside a usage object; a path left out means the endpoint never reports that count. */
 export interface TokenFields {
@@ -19,6 +22,10 @@ export interface TokenFields {
   /** The part of the cache writes kept for an hour (priced apart). */
   cacheWrite1h?: string;
   reasoning?: string;
+  /** Image input tokens inside the input count (gpt-image-1). */
+  imageInput?: string;
+  /** Audio input tokens inside the input count (gpt-4o-transcribe). */
+  audioInput?: string;
   /**
    * The input count leaves out cache reads and writes (Anthropic's `input_tokens`), so the
    * event's input_tokens adds them back: cached and cache-write tokens are always inside it.
@@ -37,6 +44,11 @@ export type EndpointId =
   | "embeddings"
   | "responses"
   | "messages"
+  | "response_object"
+  | "batches"
+  | "images"
+  | "audio_transcriptions"
+  | "audio_speech"
   | "other"
   | "generate_content"
   | "count_tokens"
@@ -45,6 +57,19 @@ export type EndpointId =
 
 /** How Lectr words its own errors on an endpoint: the envelope that endpoint's SDKs read. */
 export type ErrorShape = "openai" | "anthropic" | "google";
+
+/** What a reader knows of the request: its JSON body (undefined for multipart and others) and model. */
+export interface RequestView {
+  json: Json | undefined;
+  model: string;
+}
+
+/** A provider object whose usage is counted once per id (a response read back, a batch), and where its id sits. */
+export interface UsageClaim {
+  kind: string;
+  json: readonly string[];
+  sse: Readonly<Record<string, readonly string[]>>;
+}
 
 export interface Endpoint {
   id: EndpointId;
@@ -57,6 +82,13 @@ export interface Endpoint {
   mayTouchBody: boolean;
   /** Streams report usage only when asked with `stream_options.include_usage` (where the provider needs it). */
   streamUsageOption: boolean;
+  /**
+   * A successful call here is billed, so one that reports no usage has an unknown cost (price_known
+   * false), never $0. Not so for reads of an object (its usage is counted once) or pass-through paths.
+   */
+  bills: boolean;
+  /** A body in one of these states reports its usage in a later read (a background response still queued). */
+  deferred?: { json: readonly string[]; values: readonly string[] };
   /** Where a model no detection rule knows is sent. Which providers serve the row: each provider's `serves`. */
   defaultProvider: ProviderId;
   /** The envelope of Lectr's own errors here (a refusal, a missing key) and of a refused provider. */
@@ -65,7 +97,11 @@ export interface Endpoint {
    * "chat": the OpenAI usage object at `usage`, read by the provider's own extractor (Groq's
    * `x_groq.usage`, Gemini's thinking in total_tokens). Otherwise the mapping below.
    */
-  usage: "chat" | { fields: TokenFields; json: readonly string[]; sse: Readonly<Record<string, readonly string[]>> };
+  usage: "chat" | "none" | { fields: TokenFields; json: readonly string[]; sse: Readonly<Record<string, readonly string[]>> };
+  /** Reads a whole JSON body its own way (batches, images, audio), instead of `usage.json`. */
+  read?: (body: Json, request: RequestView | undefined) => BodyReading;
+  /** The usage reported belongs to this object, counted once per id across replicas (src/db/usage-claims.ts). */
+  claim?: UsageClaim;
   /** Where the response names its model: in a JSON body, and per SSE event type ("*": any chunk). */
   model: { json: readonly string[]; sse: Readonly<Record<string, readonly string[]>> };
   /** OpenTelemetry `gen_ai.operation.name`. */
@@ -92,6 +128,9 @@ const responses: Endpoint = {
   id: "responses",
   path: "/responses",
   operation: "chat",
+  bills: true,
+  // https://platform.openai.com/docs/guides/background: a background response answers `queued`, usage comes with a later read
+  deferred: { json: ["status"], values: ["queued", "in_progress"] },
   mayTouchBody: false,
   streamUsageOption: false,
   defaultProvider: "openai",
@@ -112,6 +151,12 @@ const responses: Endpoint = {
     },
   },
   model: { json: ["model"], sse: { "response.created": ["response", "model"], "response.completed": ["response", "model"] } },
+  // A response can be read back (GET /v1/responses/{id}) with the same usage: counted once, by whichever event reports it first.
+  claim: {
+    kind: "response",
+    json: ["id"],
+    sse: { "response.completed": ["response", "id"], "response.incomplete": ["response", "id"], "response.failed": ["response", "id"] },
+  },
   errorEvents: ["response.failed"],
   streamError: "openai",
 };
@@ -127,6 +172,7 @@ const messages: Endpoint = {
   id: "messages",
   path: "/messages",
   operation: "chat",
+  bills: true,
   mayTouchBody: false,
   streamUsageOption: false,
   defaultProvider: "anthropic",
@@ -160,6 +206,7 @@ const openAiShaped = (
   path,
   operation,
   ...touch,
+  bills: id !== "other",
   defaultProvider: "openai",
   errorShape: "openai",
   usage: "chat",
@@ -188,8 +235,9 @@ const geminiTokens: TokenFields = {
   omitsZeros: true,
 };
 
-const geminiNative = (id: EndpointId, operation: Endpoint["operation"]): Endpoint => ({
+const geminiNative = (id: EndpointId, operation: Endpoint["operation"], bills: boolean): Endpoint => ({
   id,
+  bills,
   path: undefined,
   operation,
   mayTouchBody: false,
@@ -211,17 +259,32 @@ export const endpoints: Record<EndpointId, Endpoint> = {
   embeddings: openAiShaped("embeddings", "/embeddings", "embeddings", { mayTouchBody: true, streamUsageOption: false }),
   responses,
   messages,
-  // Everything else under /v1 goes through as sent.
-  other: openAiShaped("other", undefined, "other", { mayTouchBody: false, streamUsageOption: false }),
-  generate_content: geminiNative("generate_content", "chat"),
-  count_tokens: geminiNative("count_tokens", "other"),
-  embed_content: geminiNative("embed_content", "embeddings"),
-  gemini_other: geminiNative("gemini_other", "other"),
+  // A response read back or polled (background mode): GET /v1/responses/{id}, and its cancel.
+  response_object: { ...responses, id: "response_object", path: undefined, operation: "other", bills: false },
+  ...objectRows,
+  // Everything else under /v1 goes through as sent. Its bodies are not read for usage: Lectr cannot tell
+  // whether a path it has no row for bills anything, or whether a body is a new call or a stored one read
+  // back with its usage (GET /v1/chat/completions/{id}), so its cost is unknown, never a guessed 0.
+  other: { ...openAiShaped("other", undefined, "other", { mayTouchBody: false, streamUsageOption: false }), usage: "none" },
+  generate_content: geminiNative("generate_content", "chat", true),
+  count_tokens: geminiNative("count_tokens", "other", false),
+  embed_content: geminiNative("embed_content", "embeddings", true),
+  gemini_other: geminiNative("gemini_other", "other", false),
 };
 
-const byPath = new Map(Object.values(endpoints).flatMap((e) => (e.path ? [[e.path, e] as const] : [])));
+const byPath = new Map([
+  ...Object.values(endpoints).flatMap((e) => (e.path ? [[e.path, e] as const] : [])),
+  ...Object.entries(objectPaths).map(([path, id]) => [path, endpoints[id]] as const),
+]);
+
+/** Paths with an object id in them. */
+const byPattern: readonly [RegExp, Endpoint][] = [
+  [/^\/responses\/[^/]+(\/cancel)?$/, endpoints.response_object],
+  [/^\/batches\/[^/]+(\/cancel)?$/, endpoints.batches],
+];
 
 /** The row for a path after `/v1` (a trailing slash is the same path); the pass-through row otherwise. */
 export function endpointFor(path: string): Endpoint {
-  return byPath.get(path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path) ?? endpoints.other;
+  const p = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+  return byPath.get(p) ?? byPattern.find(([re]) => re.test(p))?.[1] ?? endpoints.other;
 }

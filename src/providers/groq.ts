@@ -35,8 +35,9 @@ export const groq: Provider = {
   },
   auth: "bearer",
   credentials: ["bearer"],
-  // no embeddings (providers.md §3.1); the Responses API: https://console.groq.com/docs/responses-api
-  serves: ["chat_completions", "responses", "other"],
+  // no embeddings (providers.md §3.1); the Responses API: https://console.groq.com/docs/responses-api;
+  // batches: https://console.groq.com/docs/batch; audio: https://console.groq.com/docs/speech-to-text, /text-to-speech
+  serves: ["chat_completions", "responses", "response_object", "batches", "audio_transcriptions", "audio_speech", "other"],
   injectStreamUsage: false,
   chatUsage(body) {
     const usage = asObject(body.usage) ?? asObject(asObject(body.x_groq)?.usage);

@@ -18,7 +18,8 @@ export const mistral: Provider = {
   },
   auth: "bearer",
   credentials: ["bearer"],
-  serves: ["chat_completions", "embeddings", "other"],
+  // transcriptions: https://docs.mistral.ai/capabilities/audio_transcription
+  serves: ["chat_completions", "embeddings", "audio_transcriptions", "other"],
   injectStreamUsage: false,
   chatUsage: openAiChatUsage,
   url: appendPath,

@@ -33,7 +33,7 @@ export const openai: Provider = {
   },
   auth: "bearer",
   credentials: ["bearer"],
-  serves: ["chat_completions", "completions", "embeddings", "responses", "other"],
+  serves: ["chat_completions", "completions", "embeddings", "responses", "response_object", "batches", "images", "audio_transcriptions", "audio_speech", "other"],
   injectStreamUsage: true,
   chatUsage: openAiChatUsage,
   url: appendPath,

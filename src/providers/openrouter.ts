@@ -22,7 +22,7 @@ export const openrouter: Provider = {
   auth: "bearer",
   credentials: ["bearer"],
   // the Responses API: https://openrouter.ai/docs/api-reference/responses-api/overview
-  serves: ["chat_completions", "completions", "embeddings", "responses", "other"],
+  serves: ["chat_completions", "completions", "embeddings", "responses", "response_object", "other"],
   injectStreamUsage: false,
   chatUsage: openAiChatUsage,
   url: appendPath,

@@ -17,7 +17,8 @@ export const xai: Provider = {
   detect: { prefixes: ["grok-"], exact: [] },
   auth: "bearer",
   credentials: ["bearer"],
-  serves: ["chat_completions", "responses", "other"],
+  // images: https://docs.x.ai/docs/guides/image-generations
+  serves: ["chat_completions", "responses", "response_object", "images", "other"],
   injectStreamUsage: true,
   chatUsage(body) {
     const usage = asObject(body.usage);

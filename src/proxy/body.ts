@@ -1,4 +1,6 @@
 /** Inspecting the client's request body, and rewriting it where Lectr may. */
+import { formBoundary, formFields } from "./multipart.ts";
+
 export interface BodyFacts {
   /** The parsed JSON object, when the body is one. */
   json: Record<string, unknown> | undefined;
@@ -11,9 +13,17 @@ export interface BodyFacts {
 
 const decoder = new TextDecoder();
 
-/** Bodies that are not a JSON object are still forwarded; they just tell Lectr nothing. */
-export function inspectBody(bytes: Uint8Array): BodyFacts {
+/**
+ * Bodies that are not a JSON object are still forwarded; they just tell Lectr nothing, except a
+ * multipart form (audio uploads), whose `model` and `stream` fields are read (multipart.ts).
+ */
+export function inspectBody(bytes: Uint8Array, contentType: string | null = null): BodyFacts {
   const none: BodyFacts = { json: undefined, model: "", stream: false, clientWantsUsage: false };
+  const boundary = formBoundary(contentType);
+  if (boundary !== undefined) {
+    const fields = formFields(bytes, boundary, ["model", "stream"]);
+    return { ...none, model: fields.model?.trim() ?? "", stream: fields.stream?.trim() === "true" };
+  }
   let i = 0;
   while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
   if (bytes[i] !== 0x7b /* { */) return none;

@@ -1,6 +1,6 @@
 /** Builds the one event row of a request from what the request path learned. Pure. */
 import type { EventRow } from "../db/tables.ts";
-import type { ProviderId, Usage } from "../providers/types.ts";
+import type { Billing, ProviderId, Usage } from "../providers/types.ts";
 import type { ProviderSource } from "../providers/detect.ts";
 import { priceCall, type PriceBook } from "../pricing/price-book.ts";
 import type { Tags } from "../lib/tags.ts";
@@ -27,6 +27,10 @@ export interface Outcome {
   ttfbMs: number | null;
   usage: Usage | undefined;
   responseModel: string | undefined;
+  /** Images or seconds billed, the batch rate, the object whose usage this is (src/providers/object-usage.ts). */
+  billing?: Billing | undefined;
+  /** The call succeeded on an endpoint that bills it (endpoints.ts `bills`): without usage its cost is unknown. */
+  usageExpected?: boolean;
   /** performance.now() when the provider had sent all Lectr waits for before answering (a body read whole). */
   upstreamDoneAt?: number;
   /** SSE data events the client got (streams only): what a stream cut before its usage still used. */
@@ -40,6 +44,8 @@ export interface ResponseFacts {
   ttfbMs: number | null;
   usage: Usage | undefined;
   responseModel: string | undefined;
+  billing?: Billing | undefined;
+  usageExpected?: boolean;
   upstreamRequestId?: string | undefined;
 }
 
@@ -52,7 +58,10 @@ export const clipField = (s: string): string => (s.length > maxFieldLength ? s.s
 export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceBook): EventRow {
   const u = res.usage;
   const responseModel = res.responseModel === undefined ? undefined : clipField(res.responseModel);
-  const cost = priceCall(prices, { provider: req.provider, model: req.model, responseModel, at: req.createdAt, usage: u });
+  const billing = res.billing;
+  // a billed call that reported nothing to price: its cost is unknown, counted with the unpriced ones, never $0
+  const unreported = res.usageExpected === true && u === undefined && billing?.units === undefined;
+  const cost = unreported ? unknownCost : priceCall(prices, { provider: req.provider, model: req.model, responseModel, at: req.createdAt, usage: u, billing });
   return {
     id: req.id,
     org_id: req.orgId,
@@ -84,7 +93,26 @@ export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceB
     routing_rule_id: req.routing.ruleId,
     routed_from_model: req.routing.fromModel,
     routing_skipped: req.routing.skipped,
+    billed_units: billing?.units?.count ?? null,
+    price_basis: priceBasis(u, billing),
+    usage_claim: billing?.claim === undefined ? null : clipField(billing.claim),
   };
 }
+
+/**
+ * What the cost was computed from when the token columns alone do not say it (re-costing leaves
+ * such events as they are): `batch`, `image_tokens`, `audio_tokens`, `per_image:<quality/size>`,
+ * `per_second`; null for plain token prices.
+ */
+export function priceBasis(usage: Usage | undefined, billing: Billing | undefined): string | null {
+  const units = billing?.units;
+  if (units) return units.unit === "image" ? clipField(`per_image:${units.variant ?? ""}`) : "per_second";
+  if (billing?.batch && usage) return "batch";
+  if (usage?.imageInputTokens != null) return "image_tokens";
+  if (usage?.audioInputTokens != null) return "audio_tokens";
+  return null;
+}
+
+const unknownCost = { costUsd: null, priceKnown: false, costSource: "unpriced" } as const;
 
 const round2 = (ms: number) => Math.round(ms * 100) / 100;

@@ -29,6 +29,7 @@ import type { Observer } from "../observe/observer.ts";
 import type { FailureLimiter } from "../auth/failure-limiter.ts";
 import type { RulesCache } from "../routing/cache.ts";
 import { applyRouting } from "./routing.ts";
+import { createClaimMemory } from "./claims.ts";
 import { childTraceparent, startContext } from "../observe/trace.ts";
 import type { Budgets } from "../budgets/budgets.ts";
 import type { Admission } from "../budgets/guard.ts";
@@ -57,6 +58,7 @@ export function splitUrl(url: string): { path: string; search: string } {
 
 export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () => string) => Promise<Response> {
   const { config, auth, recorder, prices, log, observer } = deps;
+  const claims = createClaimMemory();
 
   return async function handleProxy(request, clientIp) {
     const startedAt = performance.now();
@@ -114,7 +116,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     const record = (facts: RequestFacts, o: Outcome) => {
       const endAt = performance.now();
       const { upstreamDoneAt, ...res } = o;
-      const built = buildEvent(facts, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices.forOrg(facts.orgId));
+      const built = claims.settle(buildEvent(facts, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices.forOrg(facts.orgId)));
       // a budget's reservation settles to the exact cost (or an estimate, for a stream cut before its usage)
       const event = deps.budgets.settle(held, built, o.streamedChunks);
       recorder.record(event);
@@ -151,8 +153,11 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     const recorded = answer.outcome.then((o) => record(facts, o));
     if (answer.whole) {
       // The whole body was read before answering, so the cost is known before the first byte: say it, when known.
-      const cost = (await recorded).cost_usd;
-      if (typeof cost === "number") answer.response.headers.set("x-lectr-cost-usd", formatUsd(cost));
+      const event = await recorded;
+      // A read of an object counted once (a response or batch read back) is priced only if no other replica counted it
+      // first, which the database decides after the answer: its header would be a guess, so it has none.
+      const decided = event.usage_claim === null || request.method !== "GET";
+      if (typeof event.cost_usd === "number" && decided) answer.response.headers.set("x-lectr-cost-usd", formatUsd(event.cost_usd));
     } else {
       recorded.catch((err: unknown) => log.error("recording failed", { id, error: String(err) }));
     }
@@ -173,7 +178,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
         return reject(req, body.error);
       }
       const bytes = body?.value;
-      const facts = bytes ? inspectBody(bytes) : undefined;
+      const facts = bytes ? inspectBody(bytes, request.headers.get("content-type")) : undefined;
       // a model the path names (Gemini's models/{m}, Azure's deployment) is the request's model
       const model = match.model ?? facts?.model ?? "";
       req = { ...req, model: clipField(model), streamed: match.stream ?? facts?.stream ?? false };
@@ -263,6 +268,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
         idleTimeoutMs: config.streamIdleTimeoutMs,
         headers: clientHeaders(upstream.headers, lectrHeaders(req)),
         startedAt,
+        request: { json: facts?.json, model: req.model },
       });
     }
   };

@@ -5,11 +5,12 @@
  */
 import { httpError, shapedBody } from "../http/errors.ts";
 import type { Provider } from "../providers/provider.ts";
-import type { Endpoint } from "../providers/endpoints.ts";
+import type { Endpoint, RequestView } from "../providers/endpoints.ts";
 import type { Outcome } from "./event.ts";
 import type { Deadline } from "./forward.ts";
 import { collectBody } from "./collect.ts";
 import { readJsonBody, tapBody, type BodyReader } from "./tap.ts";
+import type { BodyReading } from "../providers/object-usage.ts";
 
 /** Non-streaming bodies up to this size are read whole; larger ones stream through. */
 const collectCap = 8 * 1024 * 1024;
@@ -17,6 +18,8 @@ const collectCap = 8 * 1024 * 1024;
 export interface RespondContext {
   provider: Provider;
   endpoint: Endpoint;
+  /** What the client sent, for readers that price by it. */
+  request?: RequestView | undefined;
   /** Lectr added include_usage to the request. */
   injected: boolean;
   deadline: Deadline;
@@ -81,12 +84,13 @@ export async function respond(upstream: Response, c: RespondContext): Promise<An
     if (got.kind === "complete") {
       c.deadline.clear();
       let bytes: Uint8Array | string = got.bytes;
-      const seen = upstreamError ? noUsage : readJsonBody({ endpoint: c.endpoint, provider: c.provider.id }, got.bytes);
+      const seen: BodyReading = upstreamError ? noUsage : readJsonBody({ endpoint: c.endpoint, provider: c.provider.id, request: c.request }, got.bytes);
       if (upstreamError && c.provider.unwrapError) {
         bytes = c.provider.unwrapError(new TextDecoder().decode(got.bytes), status);
         c.headers.set("content-type", "application/json");
       }
-      return settled(new Response(bytes as BodyInit, init), { status, errorCode: upstreamError, ttfbMs: sinceStart(), upstreamDoneAt, ...seen });
+      const usageExpected = c.endpoint.bills && !upstreamError && !seen.billing?.deferred;
+      return settled(new Response(bytes as BodyInit, init), { status, errorCode: upstreamError, ttfbMs: sinceStart(), upstreamDoneAt, ...seen, usageExpected });
     }
     prefix = got.prefix;
   }
@@ -95,19 +99,24 @@ export async function respond(upstream: Response, c: RespondContext): Promise<An
   const body = tapBody(source as BodyReader, prefix, {
     endpoint: c.endpoint,
     provider: c.provider.id,
+    request: c.request,
     sse,
     dropInjectedUsage: c.injected,
     deadline: c.deadline,
     idleTimeoutMs: c.idleTimeoutMs,
-    onEnd: (o) =>
+    onEnd: (o) => {
+      const errorCode = o.failure ?? upstreamError ?? (o.streamError ? "upstream_error" : null);
       resolve({
         status: o.failure === "client_aborted" && o.firstByteAt === undefined ? 499 : status,
-        errorCode: o.failure ?? upstreamError ?? (o.streamError ? "upstream_error" : null),
+        errorCode,
+        usageExpected: c.endpoint.bills && errorCode === null && !o.billing?.deferred,
         ttfbMs: o.firstByteAt === undefined ? null : o.firstByteAt - c.startedAt,
         usage: o.usage,
         responseModel: o.responseModel,
+        billing: o.billing,
         streamedChunks: o.dataEvents,
-      }),
+      });
+    },
   });
   return { response: new Response(body, init), outcome: promise, whole: false };
 }

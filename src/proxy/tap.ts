@@ -5,9 +5,10 @@
  */
 import { createSseParser, defaultMaxEventBytes, type SseEvent } from "./sse.ts";
 import { isUsageOnlyChunk, mayCarryUsage } from "../providers/usage.ts";
-import { foldEvent, initialStreamState, readBodyUsage, type StreamState } from "../providers/endpoint-usage.ts";
-import type { Endpoint } from "../providers/endpoints.ts";
-import type { ProviderId, Usage } from "../providers/types.ts";
+import { foldEvent, initialStreamState, readBodyUsage, streamBilling, type StreamState } from "../providers/endpoint-usage.ts";
+import type { Endpoint, RequestView } from "../providers/endpoints.ts";
+import type { Billing, ProviderId, Usage } from "../providers/types.ts";
+import type { BodyReading } from "../providers/object-usage.ts";
 import { watchIdle, type Deadline, type ForwardFailure } from "./forward.ts";
 import { streamBody } from "../runtime.ts";
 import { concatBytes } from "../lib/bytes.ts";
@@ -15,6 +16,7 @@ import { concatBytes } from "../lib/bytes.ts";
 export interface TapOutcome {
   usage: Usage | undefined;
   responseModel: string | undefined;
+  billing?: Billing | undefined;
   /** performance.now() when the first body byte went to the client. */
   firstByteAt: number | undefined;
   /** Why the body did not complete, if it did not. */
@@ -29,6 +31,8 @@ export interface TapOutcome {
 export interface UsageSource {
   endpoint: Endpoint;
   provider: ProviderId;
+  /** What the client sent, for readers that price by it (images by quality and size). */
+  request?: RequestView | undefined;
 }
 
 export interface TapOptions extends UsageSource {
@@ -138,18 +142,18 @@ interface UsageWatcher {
   push(chunk: Uint8Array): Uint8Array[];
   /** Bytes held back at the end of the stream. */
   flush(): Uint8Array[];
-  finish(): { usage: Usage | undefined; responseModel: string | undefined; streamError: boolean; dataEvents: number };
+  finish(): BodyReading & { streamError: boolean; dataEvents: number };
 }
 
-/** Usage and model from a whole non-streaming body. */
-export function readJsonBody(source: UsageSource, bytes: Uint8Array): { usage: Usage | undefined; responseModel: string | undefined } {
+/** Usage, model and billing from a whole non-streaming body. */
+export function readJsonBody(source: UsageSource, bytes: Uint8Array): BodyReading {
   let body: unknown;
   try {
     body = JSON.parse(decoder.decode(bytes));
   } catch {
     return { usage: undefined, responseModel: undefined };
   }
-  return readBodyUsage(source.endpoint, source.provider, body);
+  return readBodyUsage(source.endpoint, source.provider, body, source.request);
 }
 
 function jsonObserver(source: UsageSource): UsageWatcher {
@@ -178,6 +182,8 @@ function jsonObserver(source: UsageSource): UsageWatcher {
 
 /** Usage is the last top-level object of OpenAI, Responses and Messages bodies: find it by brace matching. */
 export function usageFromTail(source: UsageSource, tail: string): Usage | undefined {
+  // usage counted once per object needs the object's id, which the tail may not hold: unknown rather than counted twice
+  if (source.endpoint.claim) return undefined;
   const at = tail.lastIndexOf('"usage"');
   if (at < 0) return undefined;
   const open = tail.indexOf("{", at);
@@ -188,7 +194,8 @@ export function usageFromTail(source: UsageSource, tail: string): Usage | undefi
     if (c === 0x7b) depth++;
     else if (c === 0x7d && --depth === 0) {
       try {
-        return readBodyUsage(source.endpoint, source.provider, { usage: JSON.parse(tail.slice(open, i + 1)) }).usage;
+        // only the usage object: a reader that needs more of the body (an id to claim, images to count) finds none
+        return readBodyUsage(source.endpoint, source.provider, { usage: JSON.parse(tail.slice(open, i + 1)) }, source.request).usage;
       } catch {
         return undefined;
       }
@@ -282,6 +289,12 @@ function sseObserver(opts: TapOptions): UsageWatcher {
       const dropped = events.filter(droppable);
       return opts.dropInjectedUsage ? release(parser.offset, dropped) : [];
     },
-    finish: () => ({ usage: state.usage, responseModel: state.responseModel, streamError: streamError || state.failed, dataEvents }),
+    finish: () => ({
+      usage: state.usage,
+      responseModel: state.responseModel,
+      billing: streamBilling(opts.endpoint, state),
+      streamError: streamError || state.failed,
+      dataEvents,
+    }),
   };
 }

@@ -209,3 +209,23 @@ test("re-costing keeps the 1-hour part of Anthropic cache writes apart", async (
   // 400 × $3 + 1000 × $0.30 + 200 × $3.75 + 400 × $6 (1 hour: 2 × input) + 50 × $15 = 5400 µ$
   expect((await stored(org))[0]!.cost_usd!).toBeCloseTo(0.0054, 12);
 });
+
+test("re-costing leaves an unknown cost unknown and a price made from more than the token columns as it was", async () => {
+  const { org } = await createOrg(db.db, "recost-kept");
+  const at = T0 + 2000;
+  const kept = [
+    // a successful call that reported no usage: unknown whatever the price now
+    eventRow(org.id, "k", at, { model: "gpt-4o-mini", input_tokens: null, output_tokens: null, cost_usd: null, price_known: false, cost_source: "unpriced" }),
+    // a batch at half the standard rate, and DALL·E per image: their basis is not all in the token columns
+    eventRow(org.id, "k", at + 1, { model: "gpt-4o-mini", input_tokens: 2082, output_tokens: 1000, cost_usd: 0.00045615, cost_source: "registry", price_basis: "batch" }),
+    eventRow(org.id, "k", at + 2, { model: "dall-e-3", input_tokens: null, output_tokens: null, billed_units: 1, cost_usd: 0.12, cost_source: "registry", price_basis: "per_image:hd/1024x1792" }),
+  ];
+  await insertEvents(db.writePath, kept);
+  const totals = await recostEvents(db.writePath, { orgId: org.id, from: T0, to: T0 + dayMs }, asCall(createPriceBook(builtinPrices)));
+  expect(totals).toEqual({ eventsChecked: 3, eventsChanged: 0, deltaUsd: 0 });
+  expect((await stored(org.id)).map((e) => [e.cost_usd, e.price_known])).toEqual([
+    [null, false],
+    [0.00045615, true],
+    [0.12, true],
+  ]);
+});

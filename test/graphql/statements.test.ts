@@ -49,7 +49,7 @@ async function addTraffic(orgId: string, keyId: string, n: number, seed: number)
       id: uuidv7(at), org_id: orgId, key_id: keyId, created_at: at, endpoint: "/v1/chat/completions",
       provider: ["openai", "groq", "gemini"][i % 3]!, provider_source: "detected", provider_unknown: false,
       model: `model-${(i + seed) % 17}`, streamed: false, status: [200, 200, 429, 500, 400][i % 5]!,
-      latency_ms: 50 + (i % 300), cost_usd: 0.001, price_known: true, feature: `f${i % 5}`, task: "chat",
+      latency_ms: 50 + (i % 300), input_tokens: 10, output_tokens: 2, cost_usd: 0.001, price_known: true, feature: `f${i % 5}`, task: "chat",
     };
   });
   await insertEvents(l.lectr.database.writePath, rows);

@@ -11,6 +11,8 @@ import { createLogger } from "../../src/lib/log.ts";
 import { startServer, type Lectr } from "../../src/server.ts";
 import type { ProviderId } from "../../src/providers/types.ts";
 import { recentEvents } from "../../src/db/events.ts";
+import { createClient } from "@libsql/client";
+import { silentZeroViolations } from "./event-audit.ts";
 
 export interface TestLectr {
   lectr: Lectr;
@@ -24,6 +26,7 @@ export interface TestLectr {
   request(path: string, init?: RequestInit): Promise<Response>;
   /** Every event recorded so far (after the recorder settled), newest first. */
   events(orgId?: string): ReturnType<typeof recentEvents>;
+  /** Shuts down, then fails (throws) if any event recorded a silent $0 (helpers/event-audit.ts), then removes the folder. */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -56,7 +59,15 @@ export async function startLectr(
     if (stopped) return;
     stopped = true;
     await lectr.shutdown();
-    rmSync(dir, { recursive: true, force: true });
+    let violations: string[];
+    const db = createClient({ url: `file:${dbPath}` });
+    try {
+      violations = await silentZeroViolations(db);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    if (violations.length > 0) throw new Error(`events recorded a silent $0:\n${violations.join("\n")}`);
   };
   return {
     lectr,

@@ -12,6 +12,7 @@ import { createClient, type Client } from "@libsql/client";
 import { startMockUpstream, type MockUpstream } from "./mock-upstream.ts";
 import { root, spawnLectr, type LectrProcess } from "./process.ts";
 import { startSqld, type Sqld } from "./sqld.ts";
+import { silentZeroViolations } from "./event-audit.ts";
 
 export interface Answer {
   status: number;
@@ -88,9 +89,10 @@ export function replicaHarness(): ReplicaHarness {
   afterAll(async () => {
     for (const r of started) if (r.proc.exitCode === null) r.kill("SIGKILL");
     await Promise.all(started.map((r) => r.exited));
-    h.db.close();
+    const violations = await silentZeroViolations(h.db).finally(() => h.db.close());
     await Promise.all([h.sqld.stop(), h.mock.stop()]);
     rmSync(h.cwd, { recursive: true, force: true });
+    expect(violations).toEqual([]);
   });
   return h;
 }

@@ -56,4 +56,20 @@ describe("formatPriceTable", () => {
   test("the built-in table lists every row once", () => {
     expect(formatPriceTable(builtinPrices).split("\n").length).toBe(builtinPrices.rows.length + 2);
   });
+
+  test("prices in other units get their own column, only when a listed row has one", () => {
+    const lines = (model: string) => formatPriceTable(builtinPrices, { model }).split("\n");
+    expect(lines("gpt-4.1")[0]).not.toContain("other units");
+    const units = (model: string) => {
+      const [header, , ...rows] = lines(model);
+      const from = header!.indexOf("other units");
+      const to = header!.indexOf("as_of");
+      return rows.map((row) => row.slice(from, to).trim());
+    };
+    expect(units("dall-e-3")).toEqual([
+      "per image standard/1024x1024 0.04, standard/1024x1792 0.08, standard/1792x1024 0.08, hd/1024x1024 0.08, hd/1024x1792 0.12, hd/1792x1024 0.12",
+    ]);
+    expect(units("whisper-large-v3-turbo")).toEqual(["per second 0.0000111111 (at least 10 s)"]);
+    expect(units("gpt-image-1")).toEqual(["image input 10/1M"]);
+  });
 });

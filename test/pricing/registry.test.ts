@@ -138,7 +138,7 @@ describe("builtinPrices", () => {
 
   test("rows per provider", () => {
     const counts = Object.fromEntries(providerIds.map((p) => [p, builtinPrices.rows.filter((r) => r.provider === p).length]));
-    expect(counts).toEqual({ openai: 37, anthropic: 15, gemini: 12, groq: 14, azure: 6, mistral: 5, deepseek: 2, xai: 4, openrouter: 3 });
+    expect(counts).toEqual({ openai: 44, anthropic: 15, gemini: 12, groq: 16, azure: 6, mistral: 5, deepseek: 2, xai: 4, openrouter: 3 });
   });
 
   test("cached input is only set where a source states it (Groq: 50% of input)", () => {

@@ -8,8 +8,8 @@ import { responsesStream } from "../helpers/mock/responses.ts";
 import type { ReplyInput } from "../helpers/mock/types.ts";
 
 const { responses, messages } = endpoints;
-const responsesFields = responses.usage === "chat" ? undefined : responses.usage.fields;
-const messagesFields = messages.usage === "chat" ? undefined : messages.usage.fields;
+const responsesFields = typeof responses.usage === "string" ? undefined : responses.usage.fields;
+const messagesFields = typeof messages.usage === "string" ? undefined : messages.usage.fields;
 
 describe("endpointFor", () => {
   test.each([
@@ -19,7 +19,15 @@ describe("endpointFor", () => {
     ["/embeddings", "embeddings"],
     ["/responses", "responses"],
     ["/messages", "messages"],
-    ["/responses/resp_1", "other"],
+    ["/responses/resp_1", "response_object"],
+    ["/responses/resp_1/cancel", "response_object"],
+    ["/responses/resp_1/input_items", "other"],
+    ["/batches/batch_1", "batches"],
+    ["/images/generations", "images"],
+    ["/audio/transcriptions", "audio_transcriptions"],
+    ["/audio/translations", "audio_transcriptions"],
+    ["/audio/speech", "audio_speech"],
+    ["/chat/completions/chatcmpl-1", "other"],
     ["/messages/count_tokens", "other"],
     ["/models", "other"],
   ])("%s → %s", (path, id) => expect(endpointFor(path).id).toBe(id as never));
@@ -32,6 +40,11 @@ describe("endpointFor", () => {
       ["embeddings", true, false],
       ["responses", false, false],
       ["messages", false, false],
+      ["response_object", false, false],
+      ["batches", false, false],
+      ["images", false, false],
+      ["audio_transcriptions", false, false],
+      ["audio_speech", false, false],
       ["other", false, false],
       ["generate_content", false, false],
       ["count_tokens", false, false],

@@ -58,7 +58,7 @@ describe("servingProviders and chooseForPath", () => {
 
 describe("Gemini native usage (usageMetadata)", () => {
   const row = endpoints.generate_content;
-  const fields = row.usage === "chat" ? undefined : row.usage.fields;
+  const fields = typeof row.usage === "string" ? undefined : row.usage.fields;
 
   test("thoughts and tool-use prompt tokens are billed; cached content is inside the prompt count", () => {
     const usage = { promptTokenCount: 1200, cachedContentTokenCount: 1000, toolUsePromptTokenCount: 30, candidatesTokenCount: 40, thoughtsTokenCount: 300, totalTokenCount: 1570 };

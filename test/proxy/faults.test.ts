@@ -37,12 +37,12 @@ test("an invalid JSON body from the provider reaches the client as sent", async 
   expect([e.status, e.input_tokens, e.response_model]).toEqual([200, null, null]);
 });
 
-test("a body without usage: recorded with unknown tokens and cost, never $0", async () => {
+test("a body without usage: recorded with unknown tokens and cost, counted with the unpriced calls, never $0", async () => {
   f.mocks.openai.reset();
   f.mocks.openai.setBehavior({ rawBody: JSON.stringify({ id: "c1", object: "chat.completion", model: "gpt-4o-2024-08-06", choices: [] }) });
   await (await f.post("/v1/chat/completions", chat)).text();
   const e = await last();
-  expect([e.input_tokens, e.output_tokens, e.cost_usd, e.price_known, e.response_model]).toEqual([null, null, null, true, "gpt-4o-2024-08-06"]);
+  expect([e.input_tokens, e.output_tokens, e.cost_usd, e.price_known, e.cost_source, e.response_model]).toEqual([null, null, null, false, "unpriced", "gpt-4o-2024-08-06"]);
 });
 
 test("a non-streaming body cut off mid-way: the client gets a clean 502, the event says upstream_unreachable", async () => {

@@ -47,7 +47,7 @@ export const Event = builder.objectRef<StoredEvent>("Event").implement({
     costUsd: t.exposeFloat("cost_usd", { nullable: true }),
     feature: t.exposeString("feature", { nullable: true }),
     task: t.exposeString("task", { nullable: true }),
-    priceKnown: t.exposeBoolean("price_known", { description: "Whether Lectr knows the model's price." }),
+    priceKnown: t.exposeBoolean("price_known", { description: "Whether Lectr knows the model's price; false also for a successful, billed call that reported no usage to price (its cost is unknown)." }),
     cacheWriteTokens: t.exposeInt("cache_write_tokens", { nullable: true, description: "Cache writes, a part of inputTokens." }),
     cacheWrite1hTokens: t.exposeInt("cache_write_1h_tokens", { nullable: true, description: "Of cacheWriteTokens, the writes to Anthropic's 1-hour cache, priced at their own rate." }),
     keyId: t.exposeID("key_id", { description: "The org key that sent it (ApiKey.id)." }),
@@ -56,6 +56,15 @@ export const Event = builder.objectRef<StoredEvent>("Event").implement({
     routedFromModel: t.exposeString("routed_from_model", { nullable: true, description: "The model the client asked for, when a routing rule changed it." }),
     routingSkipped: t.exposeString("routing_skipped", { nullable: true, description: "Why a matching rule was not applied, e.g. missing_provider_key." }),
     costSource: t.exposeString("cost_source", { nullable: true, description: "Where costUsd's price came from: registry, org_override or unpriced." }),
+    billedUnits: t.exposeFloat("billed_units", { nullable: true, description: "Images made or seconds of audio, when the call is billed in those rather than tokens (priceBasis says which)." }),
+    priceBasis: t.exposeString("price_basis", {
+      nullable: true,
+      description: "What costUsd was computed from beyond the token counts: batch, image_tokens, audio_tokens, per_image:<quality>/<size> or per_second; null for plain token prices.",
+    }),
+    usageClaim: t.exposeString("usage_claim", {
+      nullable: true,
+      description: "The provider object this call's usage belongs to (response:<id>, batch:<id>): one event per object carries its usage and cost, the others none.",
+    }),
   }),
 });
 

@@ -6,7 +6,7 @@ import { count, millis, money, time } from "../format.ts";
 import { orNone } from "./common.tsx";
 
 export const eventFields =
-  "id createdAt provider providerSource providerUnknown model responseModel endpoint streamed status errorCode latencyMs ttfbMs inputTokens outputTokens cachedInputTokens reasoningTokens cacheWriteTokens cacheWrite1hTokens costUsd costSource priceKnown feature task keyId upstreamRequestId routingRuleId routedFromModel routingSkipped";
+  "id createdAt provider providerSource providerUnknown model responseModel endpoint streamed status errorCode latencyMs ttfbMs inputTokens outputTokens cachedInputTokens reasoningTokens cacheWriteTokens cacheWrite1hTokens costUsd costSource priceKnown feature task keyId upstreamRequestId routingRuleId routedFromModel routingSkipped billedUnits priceBasis usageClaim";
 
 export type EventNode = Record<string, string | number | boolean | null> & {
   id: string;
