@@ -7,6 +7,7 @@
  */
 import type { ProxyError } from "../http/errors.ts";
 import type { Estimate } from "./estimate.ts";
+import { exempts, unmeasurable } from "./unmeasurable.ts";
 import { budgetVerdict, newLedger, newWindow, rateLimitHeaders, windowAdmits, windowMs, type BudgetLedger, type LimitWindow } from "./ledger.ts";
 import { periodBounds } from "./period.ts";
 import { inScope, limitApplies } from "./scope.ts";
@@ -44,6 +45,12 @@ export interface BudgetGuard {
   apply(state: SyncState, now: number): void;
   /** A round failed: it may have published leases this thread never got, so none is trusted until the next one. */
   dropLeases(): void;
+  /**
+   * A round soon would help: a caller was asked to retry within the last
+   * second (room may come free any round), or a reservation another replica
+   * was waiting for was just released.
+   */
+  urgent(now: number): boolean;
   /** This replica's reservations and counts, for the other replicas. */
   shares(now: number): Share[];
   status(orgId: string, now: number): BudgetStatus[];
@@ -69,6 +76,14 @@ const pendingTtlMs = 10 * 60_000;
 const maxPending = 200_000;
 /** Without a round for this long (database down), leases stop applying: each replica goes by what it knows. */
 const leaseStaleMs = 5_000;
+/**
+ * What a caller asked to retry is told to wait: a round (tens of ms) gives the
+ * asking replica the free room; another replica's settled call shows within
+ * its next round, which runs at once while callers wait (`urgent`).
+ */
+export const contendedRetryMs = 200;
+/** How long after a refusal for room the rounds stay frequent. */
+const urgentForMs = 1_000;
 
 /** `onStarved`: a lease ran short; a round now (instead of at the next tick) hands out the room left. */
 export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard {
@@ -79,6 +94,8 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
   let replicas = 1;
   let p95 = new Map<string, number>();
   let syncedAt = 0;
+  let contendedAt = -Infinity;
+  let releasedForOthers = false;
   /** What each ledger and window had admitted when the round in flight took its snapshot. */
   let snapshot = new Map<object, { usd: number; requests: number; tokens: number }>();
 
@@ -135,11 +152,21 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
       for (const b of rules.budgets) {
         if (!inScope(b.scope, facts)) continue;
         const l = ledgerOf(b, now);
+        if (b.action === "block" && estimate.unknown && !exempts(b, facts)) {
+          const headers: Record<string, string> = { "x-should-retry": "false", "x-lectr-budget-id": b.id };
+          return { ok: false, error: unmeasurable(b, estimate.unknown, facts.route), headers };
+        }
         l.demandUsd += estimate.usd;
         const verdict = b.action === "block" ? budgetVerdict(l, estimate.usd, leased) : "ok";
         if (verdict === "contended") {
+          contendedAt = now;
           onStarved();
-          const headers: Record<string, string> = { "retry-after": "1", "retry-after-ms": "250", "x-should-retry": "true", "x-lectr-budget-id": b.id };
+          const headers: Record<string, string> = {
+            "retry-after": "1",
+            "retry-after-ms": String(contendedRetryMs),
+            "x-should-retry": "true",
+            "x-lectr-budget-id": b.id,
+          };
           return { ok: false, error: { kind: "budget_contended", budget: b.name }, headers };
         }
         if (verdict === "exceeded") {
@@ -167,6 +194,7 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
     settle(a, eventId, costUsd, tokens, now) {
       // what was reserved but not used goes back to the lease (use plus lease stays what the round published)
       for (const l of a.ledgers) {
+        if (l.remoteDemand) releasedForOthers = true;
         l.reservedUsd = Math.max(0, l.reservedUsd - a.estimate.usd);
         l.pendingUsd += costUsd;
         l.leaseUsd += a.estimate.usd - costUsd;
@@ -234,9 +262,13 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
           const r = remote.get(holdKey(b.id, l.start));
           l.remoteUsd = r ? r.reservedUsd + r.leaseUsd : 0;
           l.remoteReservedUsd = r ? r.reservedUsd : 0;
+          l.remoteDemand = r ? r.demand > 0 : false;
           const lease = leases.get(holdKey(b.id, l.start));
           // what was reserved while the round ran comes out of the lease it granted
-          if (lease) l.leaseUsd = lease.usd - (l.admittedUsd - (snapshot.get(l)?.usd ?? 0));
+          if (lease) {
+            l.leaseUsd = lease.usd - (l.admittedUsd - (snapshot.get(l)?.usd ?? 0));
+            l.idleLeaseUsd = lease.idleUsd;
+          }
         }
         for (const limit of rules.limits) {
           const w = windowOf(limit, now);
@@ -261,12 +293,17 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
       }
     },
 
+    urgent: (now) => releasedForOthers || now - contendedAt < urgentForMs,
+
     shares(now) {
       const out: Share[] = [];
       snapshot = new Map();
+      releasedForOthers = false;
       for (const l of ledgers.values()) {
         snapshot.set(l, { usd: l.admittedUsd, requests: 0, tokens: 0 });
         if (now >= l.end) continue;
+        // asked for nothing since the last round: what it holds beyond its idle lease goes back, published by this round
+        if (l.demandUsd === 0) l.leaseUsd = Math.min(l.leaseUsd, l.idleLeaseUsd);
         const usd = l.reservedUsd + l.pendingUsd;
         out.push({ subjectId: l.budget.id, windowStart: l.start, reservedUsd: usd, requests: 0, tokens: 0, demand: l.demandUsd, leftUsd: Math.max(0, l.leaseUsd), leftRequests: 0, leftTokens: 0, pendingUsd: l.pendingUsd });
         l.demandUsd = 0;

@@ -25,6 +25,8 @@ export interface Lease {
   usd: number;
   requests: number;
   tokens: number;
+  /** The budget lease this replica keeps while it asks for nothing: an unused larger one is cut back to it. */
+  idleUsd: number;
 }
 
 /** Another replica's (or the others' summed) use and unused lease. */

@@ -23,7 +23,7 @@ import { uuidv7 } from "../lib/uuid.ts";
 import { p95 } from "./estimate.ts";
 import { crossedThresholds, forecastIsMeaningful, forecastSpend } from "./forecast.ts";
 import type { Hold, Lease, Share, SyncState } from "./messages.ts";
-import { grantLease, windowMs } from "./ledger.ts";
+import { grantLease, idleLease, windowMs, type LeaseInput } from "./ledger.ts";
 import { periodBounds } from "./period.ts";
 import { inScope } from "./scope.ts";
 import type { AlertFacts } from "./webhook.ts";
@@ -170,17 +170,18 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
           const u = used.get(key);
           const o = others.get(key);
           const mine = u?.reservedUsd ?? 0;
-          const usd = grantLease({
+          const input: LeaseInput = {
             limit: t.budget.amountUsd,
             spent: t.spentUsd,
             mine,
             myDemand: u?.demand ?? 0,
             othersHeld: o ? o.reservedUsd + o.leaseUsd : 0,
-            othersDemand: o?.demand ?? 0,
+            othersUsed: o?.reservedUsd ?? 0,
             othersWithRow: o?.replicas ?? 0,
             replicas: n,
-          });
-          leases.push({ subjectId: t.budget.id, windowStart: t.start, usd, requests: 0, tokens: 0 });
+          };
+          const usd = grantLease(input);
+          leases.push({ subjectId: t.budget.id, windowStart: t.start, usd, requests: 0, tokens: 0, idleUsd: Math.min(usd, idleLease(input)) });
           // until the answer arrives the request thread may still use the lease it had: publish whichever is larger
           // costs settled but not yet written go with the lease, not the reservations: they may already be in the
           // events another replica reads, and only what is in flight decides that a budget is used up (402)
@@ -203,15 +204,16 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
           const key = holdKey(l.id, minute);
           const u = used.get(key);
           const o = others.get(key);
-          const share = (limit: number | null, mine: number, theirs: number) =>
+          // demand is counted in requests: the token lease follows it in proportion to the tokens a request used
+          const share = (limit: number | null, mine: number, theirs: number, used: number, demand: number) =>
             limit === null
               ? Infinity
-              : Math.floor(
-                  grantLease({ limit, spent: 0, mine, myDemand: u?.demand ?? 0, othersHeld: theirs, othersDemand: o?.demand ?? 0, othersWithRow: o?.replicas ?? 0, replicas: n }),
-                );
-          const requests = share(l.requestsPerMinute, u?.requests ?? 0, o ? o.requests + o.leaseRequests : 0);
-          const tokens = share(l.tokensPerMinute, u?.tokens ?? 0, o ? o.tokens + o.leaseTokens : 0);
-          leases.push({ subjectId: l.id, windowStart: minute, usd: 0, requests, tokens });
+              : Math.floor(grantLease({ limit, spent: 0, mine, myDemand: demand, othersHeld: theirs, othersUsed: used, othersWithRow: o?.replicas ?? 0, replicas: n }));
+          const demand = u?.demand ?? 0;
+          const tokensPerRequest = u && u.requests > 0 ? u.tokens / u.requests : 0;
+          const requests = share(l.requestsPerMinute, u?.requests ?? 0, o ? o.requests + o.leaseRequests : 0, o?.requests ?? 0, demand);
+          const tokens = share(l.tokensPerMinute, u?.tokens ?? 0, o ? o.tokens + o.leaseTokens : 0, o?.tokens ?? 0, demand * tokensPerRequest);
+          leases.push({ subjectId: l.id, windowStart: minute, usd: 0, requests, tokens, idleUsd: 0 });
           rows.push({
             subjectId: l.id,
             windowStart: minute,

@@ -27,6 +27,7 @@ export type ProxyError =
   | { kind: "method_not_allowed"; method: string; path: string }
   | { kind: "budget_exceeded"; budget: string; resetsAt: number }
   | { kind: "budget_contended"; budget: string }
+  | { kind: "budget_unmeasurable"; budget: string; why: string; exempt: string }
   | { kind: "rate_limited"; limit: string; exhausted: "requests" | "tokens"; retryAfterS: number };
 
 export interface HttpError {
@@ -131,6 +132,15 @@ function describe(error: ProxyError): { status: number; type: string; message: s
         status: 429,
         type: "rate_limit_error",
         message: `Budget ${JSON.stringify(error.budget)} is nearly used up and its remaining room is being shared between replicas; retry shortly.`,
+      };
+    case "budget_unmeasurable":
+      // 402 like budget_exceeded: retrying cannot help until the price is set or the budget exempts the call
+      return {
+        status: 402,
+        type: "insufficient_quota",
+        message:
+          `Budget ${JSON.stringify(error.budget)} blocks calls whose cost Lectr cannot estimate before they run, and this one's cannot: ${error.why}. ` +
+          `To let such calls through, add ${JSON.stringify(error.exempt)} to the budget's exempt list (updateBudget, exempt).`,
       };
     case "rate_limited":
       return {

@@ -6,7 +6,7 @@ import { formatDuration } from "../../src/budgets/ledger.ts";
 import { httpError } from "../../src/http/errors.ts";
 
 const t0 = Date.parse("2026-03-14T23:59:00Z");
-const facts = (over: Partial<CallFacts> = {}): CallFacts => ({ orgId: "o1", keyId: "k1", feature: null, task: null, provider: "openai", model: "gpt-4o-mini", ...over });
+const facts = (over: Partial<CallFacts> = {}): CallFacts => ({ orgId: "o1", keyId: "k1", feature: null, task: null, provider: "openai", model: "gpt-4o-mini", route: "/v1/chat/completions", ...over });
 const budget = (over: Partial<Budget> = {}): Budget => ({
   id: "b1",
   orgId: "o1",
@@ -17,6 +17,7 @@ const budget = (over: Partial<Budget> = {}): Budget => ({
   amountUsd: 1,
   thresholds: [50, 80, 100],
   action: "block",
+  exempt: [],
   ...over,
 });
 const limit = (over: Partial<RateLimit> = {}): RateLimit => ({ id: "l1", orgId: "o1", name: "rpm", keyId: null, feature: null, requestsPerMinute: 3, tokensPerMinute: null, ...over });
@@ -92,23 +93,27 @@ describe("budget admission", () => {
         definitions: { budgets: [budget()], limits: [] },
         replicas: 2,
         remote: [hold("b1", start, { reservedUsd: 0.3, leaseUsd: 0.2 })],
-        leases: [{ subjectId: "b1", windowStart: start, usd: 0.25, requests: 0, tokens: 0 }],
+        leases: [{ subjectId: "b1", windowStart: start, usd: 0.25, requests: 0, tokens: 0, idleUsd: 0 }],
       }),
       t0,
     );
     expect([g.admit(facts(), est(0.1), t0).ok, g.admit(facts(), est(0.1), t0).ok]).toEqual([true, true]);
     const third = g.admit(facts(), est(0.1), t0);
-    expect([third.ok, !third.ok && third.error.kind, !third.ok && third.headers["retry-after-ms"]]).toEqual([false, "budget_contended", "250"]);
+    expect([third.ok, !third.ok && third.error.kind, !third.ok && third.headers["retry-after-ms"]]).toEqual([false, "budget_contended", "200"]);
     // the round takes its snapshot; one more is reserved while it runs (lease left: 0.05)
     expect(g.shares(t0)).toEqual([
       { subjectId: "b1", windowStart: start, reservedUsd: expect.closeTo(0.2, 9), requests: 0, tokens: 0, demand: expect.closeTo(0.3, 9), leftUsd: expect.closeTo(0.05, 9), leftRequests: 0, leftTokens: 0, pendingUsd: 0 },
     ]);
     expect(g.admit(facts(), est(0.04), t0).ok).toBe(true);
     // the round granted 0.2 more from its snapshot: what was reserved meanwhile comes out of it
-    g.apply(state({ replicas: 2, remote: [hold("b1", start, { reservedUsd: 0.3, leaseUsd: 0.2 })], leases: [{ subjectId: "b1", windowStart: start, usd: 0.2, requests: 0, tokens: 0 }] }), t0);
+    g.apply(state({ replicas: 2, remote: [hold("b1", start, { reservedUsd: 0.3, leaseUsd: 0.2 })], leases: [{ subjectId: "b1", windowStart: start, usd: 0.2, requests: 0, tokens: 0, idleUsd: 0 }] }), t0);
     expect([1, 2, 3].map(() => g.admit(facts(), est(0.1), t0).ok)).toEqual([true, false, false]);
-    // what the other replica has in flight counts as used: then the budget is exceeded, not just contended
-    g.apply(state({ replicas: 2, remote: [hold("b1", start, { reservedUsd: 0.7 })], leases: [{ subjectId: "b1", windowStart: start, usd: 1, requests: 0, tokens: 0 }] }), t0);
+    // what the other replica had in flight at its last round may have settled since: retry, never a final 402 on it
+    g.apply(state({ replicas: 2, remote: [hold("b1", start, { reservedUsd: 0.7 })], leases: [{ subjectId: "b1", windowStart: start, usd: 1, requests: 0, tokens: 0, idleUsd: 0 }] }), t0);
+    const held = g.admit(facts(), est(0.01), t0);
+    expect([!held.ok && held.error.kind, !held.ok && held.headers["x-should-retry"]]).toEqual(["budget_contended", "true"]);
+    // once it is recorded, the room is certainly gone: 402
+    g.apply(state({ replicas: 2, spent: [{ budgetId: "b1", start, usd: 0.7, forecastUsd: 0.7 }], leases: [{ subjectId: "b1", windowStart: start, usd: 1, requests: 0, tokens: 0, idleUsd: 0 }] }), t0);
     const full = g.admit(facts(), est(0.01), t0);
     expect(!full.ok && full.error.kind).toBe("budget_exceeded");
   });
@@ -116,7 +121,7 @@ describe("budget admission", () => {
   test("without a round for 5 s (database down), leases stop applying and the replica goes by what it knows", () => {
     const g = createBudgetGuard();
     const start = Date.parse("2026-03-14T00:00:00Z");
-    g.apply(state({ definitions: { budgets: [budget()], limits: [] }, replicas: 2, leases: [{ subjectId: "b1", windowStart: start, usd: 0, requests: 0, tokens: 0 }] }), t0 - 10_000);
+    g.apply(state({ definitions: { budgets: [budget()], limits: [] }, replicas: 2, leases: [{ subjectId: "b1", windowStart: start, usd: 0, requests: 0, tokens: 0, idleUsd: 0 }] }), t0 - 10_000);
     expect(g.admit(facts(), est(0.1), t0 - 10_000).ok).toBe(false);
     expect(g.admit(facts(), est(0.1), t0).ok).toBe(true);
   });

@@ -39,7 +39,7 @@ test("two replicas: spend from the events, leases within the room left, alerts o
   const budget = (await insertBudget(
     database.client,
     org.id,
-    { name: "daily", feature: null, task: null, keyId: null, provider: null, model: null, period: "day", timeZone: "UTC", amountUsd: 1, thresholds: [50, 100], action: "block" },
+    { name: "daily", feature: null, task: null, keyId: null, provider: null, model: null, period: "day", timeZone: "UTC", amountUsd: 1, thresholds: [50, 100], action: "block", exempt: [] },
     100,
     now,
   ))!;

@@ -90,6 +90,9 @@ const Budget = builder.objectRef<BudgetView>("Budget").implement({
     amountUsd: t.exposeFloat("amountUsd"),
     thresholds: t.exposeIntList("thresholds", { description: "Percents of the amount that send an alert, once per period each." }),
     action: t.field({ type: BudgetAction, resolve: (b) => b.action }),
+    exempt: t.exposeStringList("exempt", {
+      description: "Routes (\"/v1/batches\", \"/v1/images/*\") and models (exact, or a prefix ending in *) a BLOCK budget lets through although their cost cannot be estimated before they run.",
+    }),
     periodStart: t.expose("periodStart", { type: "DateTime" }),
     resetsAt: t.expose("periodEnd", { type: "DateTime", description: "When the current period ends and the budget starts again from zero." }),
     spentUsd: t.exposeFloat("spentUsd", { description: "Recorded cost of the period's events." }),
@@ -176,6 +179,10 @@ const BudgetInput = builder.inputType("BudgetInput", {
     amountUsd: t.float({ required: true }),
     thresholds: t.intList({ description: "Alert percents; 50, 80 and 100 when left out." }),
     action: t.field({ type: BudgetAction, required: true }),
+    exempt: t.stringList({
+      description:
+        "Routes (starting with /, a trailing * matches a prefix) and models a BLOCK budget admits although their cost cannot be estimated at admission (otherwise 402 budget_unmeasurable). None when left out.",
+    }),
   }),
 });
 
