@@ -171,7 +171,10 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
         }
         if (verdict === "exceeded") {
           const headers: Record<string, string> = { "x-should-retry": "false", "x-lectr-budget-id": b.id, "x-lectr-budget-resets-at": new Date(l.end).toISOString() };
-          return { ok: false, error: { kind: "budget_exceeded", budget: b.name, resetsAt: l.end }, headers };
+          // room the call does not fit in is named: a client can ask for less
+          const leftUsd = b.amountUsd - l.spentUsd - l.reservedUsd - l.pendingUsd;
+          const room = leftUsd > 0 ? { room: { leftUsd, callUsd: estimate.usd } } : {};
+          return { ok: false, error: { kind: "budget_exceeded", budget: b.name, resetsAt: l.end, ...room }, headers };
         }
         held.ledgers.push(l);
       }

@@ -25,7 +25,7 @@ export type ProxyError =
   | { kind: "invalid_model"; length: number; limit: number }
   | { kind: "not_found"; path: string }
   | { kind: "method_not_allowed"; method: string; path: string }
-  | { kind: "budget_exceeded"; budget: string; resetsAt: number }
+  | { kind: "budget_exceeded"; budget: string; resetsAt: number; room?: { leftUsd: number; callUsd: number } }
   | { kind: "budget_contended"; budget: string }
   | { kind: "budget_unmeasurable"; budget: string; why: string; exempt: string }
   | { kind: "rate_limited"; limit: string; exhausted: "requests" | "tokens"; retryAfterS: number };
@@ -124,7 +124,10 @@ function describe(error: ProxyError): { status: number; type: string; message: s
       return {
         status: 402,
         type: "insufficient_quota",
-        message: `Budget ${JSON.stringify(error.budget)} is used up for this period; it resets at ${new Date(error.resetsAt).toISOString()}.`,
+        message: error.room
+          ? `Budget ${JSON.stringify(error.budget)} has $${error.room.leftUsd.toPrecision(3)} left for this period, less than this call may cost ($${error.room.callUsd.toPrecision(3)}; ` +
+            `a lower max_tokens reserves less); it resets at ${new Date(error.resetsAt).toISOString()}.`
+          : `Budget ${JSON.stringify(error.budget)} is used up for this period; it resets at ${new Date(error.resetsAt).toISOString()}.`,
       };
     case "budget_contended":
       // room is left, but other replicas hold it until the next sync round (a fraction of a second): retry, as SDKs do on 429

@@ -52,13 +52,13 @@ describe("budget admission", () => {
     const c = g.admit(facts(), est(0.4), t0);
     expect([a.ok, b.ok, c.ok]).toEqual([true, true, false]);
     if (!c.ok) {
-      expect(c.error).toEqual({ kind: "budget_exceeded", budget: "daily", resetsAt: Date.parse("2026-03-15T00:00:00Z") });
+      expect(c.error).toEqual({ kind: "budget_exceeded", budget: "daily", resetsAt: Date.parse("2026-03-15T00:00:00Z"), room: { leftUsd: expect.closeTo(0.2, 9), callUsd: 0.4 } });
       expect(c.headers["x-should-retry"]).toBe("false");
       const e = httpError(c.error);
       expect({ status: e.status, code: e.code, message: e.body.error.message }).toEqual({
         status: 402,
         code: "budget_exceeded",
-        message: 'Budget "daily" is used up for this period; it resets at 2026-03-15T00:00:00.000Z.',
+        message: 'Budget "daily" has $0.200 left for this period, less than this call may cost ($0.400; a lower max_tokens reserves less); it resets at 2026-03-15T00:00:00.000Z.',
       });
     }
     // the first call cost less than reserved: room for one more
