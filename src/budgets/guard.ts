@@ -160,6 +160,8 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
         const verdict = b.action === "block" ? budgetVerdict(l, estimate.usd, leased) : "ok";
         if (verdict === "contended") {
           contendedAt = now;
+          l.wantUsd = Math.max(l.wantUsd, estimate.usd);
+          l.wantAt = now;
           onStarved();
           const headers: Record<string, string> = {
             "retry-after": "1",
@@ -187,6 +189,7 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
         w.leaseTokens -= tokens;
       }
       for (const l of held.ledgers) {
+        l.wantUsd = 0;
         l.reservedUsd += estimate.usd;
         l.admittedUsd += estimate.usd;
         l.leaseUsd -= estimate.usd;
@@ -305,10 +308,13 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
       for (const l of ledgers.values()) {
         snapshot.set(l, { usd: l.admittedUsd, requests: 0, tokens: 0 });
         if (now >= l.end) continue;
+        // a caller asked to retry comes back: its call stays asked for until admitted (or gone for a while)
+        if (now - l.wantAt > urgentForMs) l.wantUsd = 0;
+        const demand = Math.max(l.demandUsd, l.wantUsd);
         // asked for nothing since the last round: what it holds beyond its idle lease goes back, published by this round
-        if (l.demandUsd === 0) l.leaseUsd = Math.min(l.leaseUsd, l.idleLeaseUsd);
+        if (demand === 0) l.leaseUsd = Math.min(l.leaseUsd, l.idleLeaseUsd);
         const usd = l.reservedUsd + l.pendingUsd;
-        out.push({ subjectId: l.budget.id, windowStart: l.start, reservedUsd: usd, requests: 0, tokens: 0, demand: l.demandUsd, leftUsd: Math.max(0, l.leaseUsd), leftRequests: 0, leftTokens: 0, pendingUsd: l.pendingUsd });
+        out.push({ subjectId: l.budget.id, windowStart: l.start, reservedUsd: usd, requests: 0, tokens: 0, demand, leftUsd: Math.max(0, l.leaseUsd), leftRequests: 0, leftTokens: 0, pendingUsd: l.pendingUsd });
         l.demandUsd = 0;
       }
       for (const w of windows.values()) {

@@ -34,6 +34,9 @@ export interface BudgetLedger {
   admittedUsd: number;
   /** Asked for here since the last round (admitted or not). */
   demandUsd: number;
+  /** The largest call asked to retry for lack of lease and not admitted since: its caller is coming back. */
+  wantUsd: number;
+  wantAt: number;
   /** What the last round would lease this replica if it asked for nothing: an idle lease is cut back to it. */
   idleLeaseUsd: number;
   /** Other replicas asked for room of this budget in their last round. */
@@ -73,6 +76,8 @@ export function newLedger(budget: Budget, start: number, end: number, replicas: 
     leaseUsd: budget.amountUsd / replicas,
     admittedUsd: 0,
     demandUsd: 0,
+    wantUsd: 0,
+    wantAt: 0,
     idleLeaseUsd: budget.amountUsd / replicas,
     remoteDemand: false,
   };

@@ -136,6 +136,19 @@ export async function exchangeHolds(
   }
 }
 
+/**
+ * This replica is alive, with nothing to share: without it, the first round
+ * after the first budget is made would find no other replica and lease the
+ * whole budget to this one.
+ */
+export async function heartbeat(client: Client, replicaId: string, now: number): Promise<void> {
+  await client.execute({
+    sql: `INSERT INTO budget_shares (replica_id, subject_id, window_start, reserved_usd, requests, tokens, lease_usd, lease_requests, lease_tokens, demand, updated_at)
+      VALUES (?, '', 0, 0, 0, 0, 0, 0, 0, 0, ?) ON CONFLICT (replica_id, subject_id) DO UPDATE SET updated_at = excluded.updated_at`,
+    args: [replicaId, now],
+  });
+}
+
 /** An unlimited dimension leases "everything": stored as a large number, not Infinity. */
 const finite = (n: number) => (Number.isFinite(n) ? n : 1e15);
 

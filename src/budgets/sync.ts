@@ -11,6 +11,7 @@ import {
   claimAlert,
   claimedAlerts,
   exchangeHolds,
+  heartbeat,
   holdKey,
   lastEventRowid,
   readEventsAfter,
@@ -54,6 +55,8 @@ const maxPagesPerRound = 20;
 const outputSample = 200;
 const maxSampledModels = 10_000;
 const hourMs = 3_600_000;
+/** Without budgets, how often a replica says it is alive (well within replicaStaleMs). */
+const heartbeatMs = 1_000;
 
 export interface BudgetSync {
   round(shares: readonly Share[]): Promise<SyncState>;
@@ -68,6 +71,7 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
   let trackers = new Map<string, Tracker>();
   const outputs = new Map<string, number[]>();
   let outputsChanged = false;
+  let beatAt = -Infinity;
 
   const loadDefinitions = async (): Promise<boolean> => {
     const [b, l] = await Promise.all([listAllBudgets(client), listAllLimits(client)]);
@@ -139,6 +143,10 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
       const written: string[] = [];
       if (budgets.length === 0 && limits.length === 0) {
         cursor = await lastEventRowid(client);
+        if (now - beatAt >= heartbeatMs) {
+          await heartbeat(client, deps.replicaId, now);
+          beatAt = now;
+        }
         return { ...(changed ? { definitions: { budgets, limits } } : {}), replicas: 1, spent: [], remote: [], leases: [], written };
       }
       const watched = new Set([...budgets.map((b) => b.orgId), ...limits.map((l) => l.orgId)]);
