@@ -34,6 +34,8 @@ export interface BudgetStatus {
   /** In flight or not yet written, on every replica. */
   reservedUsd: number;
   forecastUsd: number;
+  /** Calls of the period that succeeded without a known cost: spentUsd leaves them out. */
+  unknownCostCalls: number;
 }
 
 export interface BudgetGuard {
@@ -264,6 +266,7 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
           if (s && s.start === l.start) {
             l.spentUsd = s.usd;
             l.forecastUsd = s.forecastUsd;
+            l.unknownCostCalls = s.unknownCostCalls ?? 0;
           }
           const r = remote.get(holdKey(b.id, l.start));
           l.remoteUsd = r ? r.reservedUsd + r.leaseUsd : 0;
@@ -347,6 +350,7 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
           spentUsd: l.spentUsd,
           reservedUsd: l.reservedUsd + l.pendingUsd + l.remoteReservedUsd,
           forecastUsd: Math.max(l.forecastUsd, l.spentUsd),
+          unknownCostCalls: l.unknownCostCalls,
         };
       });
     },

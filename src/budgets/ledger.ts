@@ -20,6 +20,8 @@ export interface BudgetLedger {
   /** Recorded in the database for this period. */
   spentUsd: number;
   forecastUsd: number;
+  /** Recorded calls that succeeded without a known cost: not in spentUsd. */
+  unknownCostCalls: number;
   /** Other replicas' reservations, unwritten costs and unused leases. */
   remoteUsd: number;
   /** The part of remoteUsd that is in flight. */
@@ -69,6 +71,7 @@ export function newLedger(budget: Budget, start: number, end: number, replicas: 
     end,
     spentUsd: 0,
     forecastUsd: 0,
+    unknownCostCalls: 0,
     remoteUsd: 0,
     remoteReservedUsd: 0,
     reservedUsd: 0,

@@ -44,7 +44,7 @@ export interface SyncState {
   /** Live replicas sharing the database, this one included. */
   replicas: number;
   /** Recorded spend of each budget's current period. */
-  spent: { budgetId: string; start: number; usd: number; forecastUsd: number }[];
+  spent: { budgetId: string; start: number; usd: number; forecastUsd: number; unknownCostCalls?: number }[];
   /** The other replicas' holds, summed per subject and window. */
   remote: Hold[];
   /** This replica's leases, granted and published in this round. */

@@ -20,6 +20,8 @@ export interface FeedRow {
   feature: string | null;
   task: string | null;
   costUsd: number;
+  /** A call that succeeded without a known cost (no price, or no usage reported): shown, never counted as $0. */
+  unknownCost: boolean;
   outputTokens: number | null;
 }
 
@@ -33,7 +35,7 @@ export type Reader = Pick<Client, "execute">;
 /** Events written after `rowid`, oldest first. */
 export async function readEventsAfter(client: Reader, rowid: number, limit: number): Promise<FeedRow[]> {
   const res = await client.execute({
-    sql: `SELECT rowid, id, org_id, key_id, created_at, provider, model, feature, task, cost_usd, output_tokens
+    sql: `SELECT rowid, id, org_id, key_id, created_at, provider, model, feature, task, cost_usd, status, output_tokens
       FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
     args: [rowid, limit],
   });
@@ -48,6 +50,7 @@ export async function readEventsAfter(client: Reader, rowid: number, limit: numb
     feature: r.feature === null ? null : String(r.feature),
     task: r.task === null ? null : String(r.task),
     costUsd: r.cost_usd === null ? 0 : Number(r.cost_usd),
+    unknownCost: r.cost_usd === null && Number(r.status) < 400,
     outputTokens: r.output_tokens === null ? null : Number(r.output_tokens),
   }));
 }
@@ -57,7 +60,20 @@ export async function readEventsAfter(client: Reader, rowid: number, limit: numb
  * `uptoRowid` (the feed adds the ones after it).
  */
 export async function budgetSpendByHour(client: Client, b: Budget, start: number, end: number, uptoRowid: number): Promise<Map<number, number>> {
-  let where = "org_id = ? AND created_at >= ? AND created_at < ? AND rowid <= ? AND cost_usd IS NOT NULL";
+  const { where, args } = budgetWhere(b, start, end, uptoRowid);
+  const res = await client.execute({ sql: `SELECT created_at - (created_at % 3600000) AS hour, sum(cost_usd) AS usd FROM events WHERE ${where} AND cost_usd IS NOT NULL GROUP BY hour`, args });
+  return new Map(res.rows.map((r) => [Number(r.hour), Number(r.usd)]));
+}
+
+/** The budget's calls in [start, end) up to `uptoRowid` that succeeded without a known cost. */
+export async function budgetUnknownCostCalls(client: Client, b: Budget, start: number, end: number, uptoRowid: number): Promise<number> {
+  const { where, args } = budgetWhere(b, start, end, uptoRowid);
+  const res = await client.execute({ sql: `SELECT count(*) AS n FROM events WHERE ${where} AND cost_usd IS NULL AND status < 400`, args });
+  return Number(res.rows[0]!.n);
+}
+
+function budgetWhere(b: Budget, start: number, end: number, uptoRowid: number): { where: string; args: InValue[] } {
+  let where = "org_id = ? AND created_at >= ? AND created_at < ? AND rowid <= ?";
   const args: InValue[] = [b.orgId, start, end, uptoRowid];
   const eq = (column: string, value: string | null) => {
     if (value === null) return;
@@ -74,8 +90,7 @@ export async function budgetSpendByHour(client: Client, b: Budget, start: number
       args.push(b.scope.model.length - 1, b.scope.model.slice(0, -1));
     } else eq("model", b.scope.model);
   }
-  const res = await client.execute({ sql: `SELECT created_at - (created_at % 3600000) AS hour, sum(cost_usd) AS usd FROM events WHERE ${where} GROUP BY hour`, args });
-  return new Map(res.rows.map((r) => [Number(r.hour), Number(r.usd)]));
+  return { where, args };
 }
 
 /** A replica whose shares are older than this is gone: its reservations no longer count. */

@@ -8,6 +8,7 @@
 import type { Client } from "@libsql/client";
 import {
   budgetSpendByHour,
+  budgetUnknownCostCalls,
   claimAlert,
   claimedAlerts,
   exchangeHolds,
@@ -45,6 +46,7 @@ interface Tracker {
   end: number;
   loaded: boolean;
   spentUsd: number;
+  unknownCostCalls: number;
   hourly: Map<number, number>;
   /** `kind:threshold` already claimed this period, by any replica. */
   claimed: Set<string>;
@@ -85,7 +87,7 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
       const old = trackers.get(budget.id);
       // a changed scope or period counts again from the database; a changed amount keeps the sums
       const same = old && JSON.stringify([old.budget.scope, old.budget.period, old.budget.timeZone]) === JSON.stringify([budget.scope, budget.period, budget.timeZone]);
-      kept.set(budget.id, same ? { ...old!, budget } : { budget, start: 0, end: 0, loaded: false, spentUsd: 0, hourly: new Map(), claimed: new Set() });
+      kept.set(budget.id, same ? { ...old!, budget } : { budget, start: 0, end: 0, loaded: false, spentUsd: 0, unknownCostCalls: 0, hourly: new Map(), claimed: new Set() });
     }
     trackers = kept;
     return true;
@@ -97,8 +99,12 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
       written.push(r.id);
       if (r.outputTokens !== null && r.model !== "") sampleOutput(`${r.orgId}\u0000${r.model}`, r.outputTokens);
       for (const t of trackers.values()) {
-        if (!t.loaded || t.budget.orgId !== r.orgId || r.costUsd === 0 || r.createdAt < t.start || r.createdAt >= t.end) continue;
+        if (!t.loaded || t.budget.orgId !== r.orgId || (r.costUsd === 0 && !r.unknownCost) || r.createdAt < t.start || r.createdAt >= t.end) continue;
         if (!inScope(t.budget.scope, r)) continue;
+        if (r.unknownCost) {
+          t.unknownCostCalls += 1;
+          continue;
+        }
         t.spentUsd += r.costUsd;
         const hour = r.createdAt - (r.createdAt % hourMs);
         t.hourly.set(hour, (t.hourly.get(hour) ?? 0) + r.costUsd);
@@ -158,6 +164,7 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
         // events up to the cursor from the database, later ones from the feed
         t.hourly = await budgetSpendByHour(client, t.budget, t.start, t.end, cursor);
         t.spentUsd = [...t.hourly.values()].reduce((a, b) => a + b, 0);
+        t.unknownCostCalls = await budgetUnknownCostCalls(client, t.budget, t.start, t.end, cursor);
         for (const c of await claimedAlerts(client, t.budget.id, t.start)) t.claimed.add(`${c.kind}:${c.threshold}`);
         t.loaded = true;
       }
@@ -240,7 +247,7 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
       const spent: SyncState["spent"] = [];
       for (const t of trackers.values()) {
         const forecastUsd = forecastSpend({ spentUsd: t.spentUsd, hourly: t.hourly, start: t.start, end: t.end, now });
-        spent.push({ budgetId: t.budget.id, start: t.start, usd: t.spentUsd, forecastUsd });
+        spent.push({ budgetId: t.budget.id, start: t.start, usd: t.spentUsd, forecastUsd, unknownCostCalls: t.unknownCostCalls });
         // after the commit nothing may throw: the request thread must get the leases this round published
         try {
           for (const threshold of crossedThresholds(t.budget.thresholds, t.spentUsd, t.budget.amountUsd)) await alert(t, "threshold", threshold, forecastUsd, now);

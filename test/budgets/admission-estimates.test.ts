@@ -141,14 +141,23 @@ describe("costs that cannot be estimated at admission", () => {
     const azure = await post(key, "/v1/chat/completions", { model: "unmapped-deployment", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }, { "x-lectr-provider": "azure", "api-key": "test-azure-key" });
     expect([azure.status, azure.error?.code]).toEqual([402, "budget_unmeasurable"]);
     // a price makes the model measurable
-    const priced = await gql(`mutation { setModelPrice(provider: OPENAI, model: "my-own-model", inputPerMTok: 1, outputPerMTok: 2) { model } }`);
-    expect(priced.errors).toBeUndefined();
+    const setPrice = await gql(`mutation { setModelPrice(provider: OPENAI, model: "my-own-model", inputPerMTok: 1, outputPerMTok: 2) { model } }`);
+    expect(setPrice.errors).toBeUndefined();
     expect((await post(key, "/v1/chat/completions", { model: "my-own-model", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })).status).toBe(200);
     // a model exempt by prefix passes unpriced
     await gql(`mutation($id: ID!, $input: BudgetInput!) { updateBudget(id: $id, input: $input) { id } }`, {
       id: budget.id,
-      input: { name: "priced only", period: "DAY", amountUsd: 1, action: "BLOCK", exempt: ["unmapped-*"] },
+      input: { name: "priced only", period: "DAY", amountUsd: 1, action: "BLOCK", exempt: ["unmapped-*", "local-*"] },
     });
+    // an exempt unpriced call passes, and the budget shows it as a call of unknown cost, never as $0
+    expect((await post(key, "/v1/chat/completions", { model: "local-llm", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })).status).toBe(200);
+    const shown = await waitFor(async () => {
+      const all = (await gql(`{ budgets { name unknownCostCalls spentUsd } }`)).data.budgets as { name: string; unknownCostCalls: number; spentUsd: number }[];
+      const b = all.find((x) => x.name === "priced only")!;
+      return b.unknownCostCalls === 1 ? b : undefined;
+    });
+    const priced = (await f.lectr.events(orgId)).filter((e) => e.status === 200 && e.cost_usd !== null).reduce((s, e) => s + e.cost_usd!, 0);
+    expect(shown.spentUsd).toBeCloseTo(priced, 12);
     f.mocks.azure.reset();
     const exempt = await post(key, "/v1/chat/completions", { model: "unmapped-deployment", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }, { "x-lectr-provider": "azure", "api-key": "test-azure-key" });
     // forwarded: whatever the deployment answers, the budget did not refuse it

@@ -49,7 +49,7 @@ test("two replicas: spend from the events, leases within the room left, alerts o
   await spend(day1 - 48 * 3_600_000, 5); // two days ago: another period
   const first = await a.round([]);
   expect(first.definitions?.budgets.map((x) => x.id)).toEqual([budget.id]);
-  expect(first.spent).toEqual([{ budgetId: budget.id, start: Date.parse("2026-03-14T00:00:00Z"), usd: 0.3, forecastUsd: expect.any(Number) }]);
+  expect(first.spent).toEqual([{ budgetId: budget.id, start: Date.parse("2026-03-14T00:00:00Z"), usd: 0.3, forecastUsd: expect.any(Number), unknownCostCalls: 0 }]);
 
   // b sees a's hold (use 0.2 + lease); both leases together stay within 1 − 0.3
   const start = first.spent[0]!.start;
@@ -89,7 +89,7 @@ test("two replicas: spend from the events, leases within the room left, alerts o
   // midnight: the new day starts from zero and may alert again
   now = midnight;
   const after = await a.round([]);
-  expect(after.spent).toEqual([{ budgetId: budget.id, start: midnight, usd: 0, forecastUsd: 0 }]);
+  expect(after.spent).toEqual([{ budgetId: budget.id, start: midnight, usd: 0, forecastUsd: 0, unknownCostCalls: 0 }]);
   await spend(midnight + 5, 0.55);
   await b.round([]);
   expect(alerts.map((x) => [x.alert.kind, x.alert.threshold, x.alert.periodStart])).toEqual([

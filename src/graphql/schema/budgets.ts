@@ -66,6 +66,7 @@ interface BudgetView extends BudgetRow {
   spentUsd: number;
   reservedUsd: number;
   forecastUsd: number;
+  unknownCostCalls: number;
 }
 
 function stateOf(b: BudgetView): "ok" | "warning" | "exceeded" {
@@ -99,6 +100,9 @@ const Budget = builder.objectRef<BudgetView>("Budget").implement({
     reservedUsd: t.exposeFloat("reservedUsd", { description: "Held for requests in flight and costs not yet written, on every replica." }),
     remainingUsd: t.float({ resolve: (b) => Math.max(0, b.amountUsd - b.spentUsd - b.reservedUsd) }),
     forecastUsd: t.exposeFloat("forecastUsd", { description: "Projected spend at the period's end, from the budget's own hourly spend." }),
+    unknownCostCalls: t.exposeInt("unknownCostCalls", {
+      description: "Calls of the period that succeeded without a known cost (an unpriced or exempt model, usage not reported): spentUsd leaves them out, so the real spend is higher by an unknown amount.",
+    }),
     state: t.field({ type: BudgetState, resolve: stateOf }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
@@ -210,7 +214,7 @@ async function budgetViews(ctx: GraphqlContext, orgId: string): Promise<BudgetVi
     const s = live.get(r.id);
     // made on another replica within the last round: its period is known, its figures come with the next round
     const bounds = s ?? periodBounds(r.period, r.timeZone, ctx.now);
-    return { ...r, periodStart: bounds.start, periodEnd: bounds.end, spentUsd: s?.spentUsd ?? 0, reservedUsd: s?.reservedUsd ?? 0, forecastUsd: s?.forecastUsd ?? 0 };
+    return { ...r, periodStart: bounds.start, periodEnd: bounds.end, spentUsd: s?.spentUsd ?? 0, reservedUsd: s?.reservedUsd ?? 0, forecastUsd: s?.forecastUsd ?? 0, unknownCostCalls: s?.unknownCostCalls ?? 0 };
   });
 }
 
