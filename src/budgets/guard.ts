@@ -257,11 +257,13 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
         release(p);
       }
       const spent = new Map(state.spent.map((s) => [s.budgetId, s]));
+      const loading = new Set(state.loading);
       const remote = new Map(state.remote.map((r) => [holdKey(r.subjectId, r.windowStart), r]));
       const leases = new Map(state.leases.map((r) => [holdKey(r.subjectId, r.windowStart), r]));
       for (const rules of byOrg.values()) {
         for (const b of rules.budgets) {
           const l = ledgerOf(b, now);
+          l.spentKnown = !loading.has(b.id);
           const s = spent.get(b.id);
           if (s && s.start === l.start) {
             l.spentUsd = s.usd;

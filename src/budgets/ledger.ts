@@ -20,6 +20,8 @@ export interface BudgetLedger {
   /** Recorded in the database for this period. */
   spentUsd: number;
   forecastUsd: number;
+  /** False while the sync thread is still summing the period's recorded spend. */
+  spentKnown: boolean;
   /** Recorded calls that succeeded without a known cost: not in spentUsd. */
   unknownCostCalls: number;
   /** Other replicas' reservations, unwritten costs and unused leases. */
@@ -71,6 +73,7 @@ export function newLedger(budget: Budget, start: number, end: number, replicas: 
     end,
     spentUsd: 0,
     forecastUsd: 0,
+    spentKnown: true,
     unknownCostCalls: 0,
     remoteUsd: 0,
     remoteReservedUsd: 0,
@@ -117,6 +120,8 @@ export function committedUsd(l: BudgetLedger): number {
  * round.
  */
 export function budgetVerdict(l: BudgetLedger, usd: number, leased: boolean): "ok" | "exceeded" | "contended" {
+  // the recorded spend is still being summed (a new scope or period): nothing is certain yet
+  if (!l.spentKnown) return "contended";
   const certain = l.spentUsd + l.reservedUsd + l.pendingUsd;
   const amount = l.budget.amountUsd;
   if (certain >= amount || certain + usd > amount) return "exceeded";

@@ -49,6 +49,8 @@ export interface SyncState {
   remote: Hold[];
   /** This replica's leases, granted and published in this round. */
   leases: Lease[];
+  /** Budgets whose recorded spend is still being summed (re-scoped, new period): no figures yet. */
+  loading?: string[];
   /** Ids of events newly seen in the database. */
   written: string[];
   /** `orgId\0model` → p95 output tokens, when it changed. */

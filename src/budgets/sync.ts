@@ -7,10 +7,7 @@
  */
 import type { Client } from "@libsql/client";
 import {
-  budgetSpendByHour,
-  budgetUnknownCostCalls,
   claimAlert,
-  claimedAlerts,
   exchangeHolds,
   heartbeat,
   holdKey,
@@ -26,7 +23,7 @@ import { p95 } from "./estimate.ts";
 import { crossedThresholds, forecastIsMeaningful, forecastSpend } from "./forecast.ts";
 import type { Hold, Lease, Share, SyncState } from "./messages.ts";
 import { grantLease, idleLease, windowMs, type LeaseInput } from "./ledger.ts";
-import { periodBounds } from "./period.ts";
+import { loadBudgetMs, loadOrder, loadTrackers, newTracker, type Tracker } from "./tracker-load.ts";
 import { inScope } from "./scope.ts";
 import type { AlertFacts } from "./webhook.ts";
 
@@ -38,18 +35,6 @@ export interface SyncDeps {
   onAlert(facts: AlertFacts): void;
   /** A claim failed; the round still returns (its leases are already published). */
   onError?(e: unknown): void;
-}
-
-interface Tracker {
-  budget: BudgetRow;
-  start: number;
-  end: number;
-  loaded: boolean;
-  spentUsd: number;
-  unknownCostCalls: number;
-  hourly: Map<number, number>;
-  /** `kind:threshold` already claimed this period, by any replica. */
-  claimed: Set<string>;
 }
 
 const feedPage = 5_000;
@@ -71,6 +56,9 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
   let budgets: BudgetRow[] = [];
   let limits: LimitRow[] = [];
   let trackers = new Map<string, Tracker>();
+  /** The loaded trackers of each org, for the feed. */
+  let trackersByOrg = new Map<string, Tracker[]>();
+  let rounds = 0;
   const outputs = new Map<string, number[]>();
   let outputsChanged = false;
   let beatAt = -Infinity;
@@ -87,9 +75,15 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
       const old = trackers.get(budget.id);
       // a changed scope or period counts again from the database; a changed amount keeps the sums
       const same = old && JSON.stringify([old.budget.scope, old.budget.period, old.budget.timeZone]) === JSON.stringify([budget.scope, budget.period, budget.timeZone]);
-      kept.set(budget.id, same ? { ...old!, budget } : { budget, start: 0, end: 0, loaded: false, spentUsd: 0, unknownCostCalls: 0, hourly: new Map(), claimed: new Set() });
+      kept.set(budget.id, same ? { ...old!, budget } : newTracker(budget));
     }
     trackers = kept;
+    trackersByOrg = new Map();
+    for (const t of kept.values()) {
+      const list = trackersByOrg.get(t.budget.orgId);
+      if (list) list.push(t);
+      else trackersByOrg.set(t.budget.orgId, [t]);
+    }
     return true;
   };
 
@@ -98,8 +92,9 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
       if (!watched.has(r.orgId)) continue;
       written.push(r.id);
       if (r.outputTokens !== null && r.model !== "") sampleOutput(`${r.orgId}\u0000${r.model}`, r.outputTokens);
-      for (const t of trackers.values()) {
-        if (!t.loaded || t.budget.orgId !== r.orgId || (r.costUsd === 0 && !r.unknownCost) || r.createdAt < t.start || r.createdAt >= t.end) continue;
+      if (r.costUsd === 0 && !r.unknownCost) continue;
+      for (const t of trackersByOrg.get(r.orgId) ?? []) {
+        if (!t.loaded || r.createdAt < t.start || r.createdAt >= t.end) continue;
         if (!inScope(t.budget.scope, r)) continue;
         if (r.unknownCost) {
           t.unknownCostCalls += 1;
@@ -156,18 +151,12 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
         return { ...(changed ? { definitions: { budgets, limits } } : {}), replicas: 1, spent: [], remote: [], leases: [], written };
       }
       const watched = new Set([...budgets.map((b) => b.orgId), ...limits.map((l) => l.orgId)]);
-      for (const t of trackers.values()) {
-        if (t.loaded && now < t.end && now >= t.start) continue;
-        const bounds = periodBounds(t.budget.period, t.budget.timeZone, now);
-        if (bounds.start !== t.start) t.claimed = new Set();
-        Object.assign(t, bounds);
-        // events up to the cursor from the database, later ones from the feed
-        t.hourly = await budgetSpendByHour(client, t.budget, t.start, t.end, cursor);
-        t.spentUsd = [...t.hourly.values()].reduce((a, b) => a + b, 0);
-        t.unknownCostCalls = await budgetUnknownCostCalls(client, t.budget, t.start, t.end, cursor);
-        for (const c of await claimedAlerts(client, t.budget.id, t.start)) t.claimed.add(`${c.kind}:${c.threshold}`);
-        t.loaded = true;
-      }
+      // events up to the cursor from the database, later ones from the feed; in turns between orgs, within a time budget
+      for (const t of trackers.values()) if (t.loaded && (now >= t.end || now < t.start)) t.loaded = false;
+      await loadTrackers(client, loadOrder(trackers.values(), now, rounds), cursor, now, rounds === 0 ? Infinity : loadBudgetMs);
+      rounds++;
+      // a budget still waiting for its sum has no figures, lease or alerts this round
+      const ready = [...trackers.values()].filter((t) => t.loaded);
       const used = new Map(shares.map((s) => [holdKey(s.subjectId, s.windowStart), s]));
       const leases: Lease[] = [];
       const { remote, replicas } = await exchangeHolds(client, deps.replicaId, now, async (others, n, tx) => {
@@ -180,7 +169,7 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
           if (rows.length < feedPage) break;
         }
         const rows: Hold[] = [];
-        for (const t of trackers.values()) {
+        for (const t of ready) {
           const key = holdKey(t.budget.id, t.start);
           const u = used.get(key);
           const o = others.get(key);
@@ -245,7 +234,7 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
         return rows;
       });
       const spent: SyncState["spent"] = [];
-      for (const t of trackers.values()) {
+      for (const t of ready) {
         const forecastUsd = forecastSpend({ spentUsd: t.spentUsd, hourly: t.hourly, start: t.start, end: t.end, now });
         spent.push({ budgetId: t.budget.id, start: t.start, usd: t.spentUsd, forecastUsd, unknownCostCalls: t.unknownCostCalls });
         // after the commit nothing may throw: the request thread must get the leases this round published
@@ -265,7 +254,8 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
         outputsChanged = false;
         outputP95 = [...outputs].map(([k, s]) => [k, p95(s)!]);
       }
-      return { ...(changed ? { definitions: { budgets, limits } } : {}), replicas, spent, remote, leases, written, ...(outputP95 ? { outputP95 } : {}) };
+      const loading = ready.length < trackers.size ? [...trackers.values()].filter((t) => !t.loaded).map((t) => t.budget.id) : undefined;
+      return { ...(changed ? { definitions: { budgets, limits } } : {}), replicas, spent, remote, leases, written, ...(loading ? { loading } : {}), ...(outputP95 ? { outputP95 } : {}) };
     },
   };
 }

@@ -29,6 +29,8 @@ import { budgetFields, limitFields, maxBudgetsPerOrg, maxLimitsPerOrg, maxWebhoo
 import { checkEndpoint } from "../../egress/azure-endpoint.ts";
 import type { ProviderId } from "../../providers/types.ts";
 import { periodBounds } from "../../budgets/period.ts";
+import { createChangeLimiter, maxChangesPerMinute } from "../../budgets/change-limit.ts";
+import { GraphQLError } from "graphql";
 import type { GraphqlContext } from "../context.ts";
 
 const BudgetPeriod = builder.enumType("BudgetPeriod", {
@@ -265,6 +267,20 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/** Each change of a budget or limit costs every replica a sum of its period: bounded per org and minute. */
+const changes = createChangeLimiter();
+
+async function changingOrg(ctx: GraphqlContext, orgId: string | null | undefined): Promise<string> {
+  const id = await orgScope(ctx, orgId);
+  const taken = changes.take(id, ctx.now);
+  if (!taken.ok) {
+    throw new GraphQLError(`At most ${maxChangesPerMinute} budget and rate-limit changes a minute per org; try again in ${taken.retryAfterS} s.`, {
+      extensions: { code: "RATE_LIMITED" },
+    });
+  }
+  return id;
+}
+
 const clampLimit = (n: number | null | undefined) => Math.max(1, Math.min(1000, n ?? 100));
 
 builder.mutationFields((t) => ({
@@ -272,7 +288,7 @@ builder.mutationFields((t) => ({
     type: Budget,
     args: { input: t.arg({ type: BudgetInput, required: true }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      const orgId = await orgScope(ctx, args.orgId);
+      const orgId = await changingOrg(ctx, args.orgId);
       const row = await named("budget", () => insertBudget(ctx.deps.db.$client, orgId, fieldsOrThrow(args.input), maxBudgetsPerOrg));
       if (!row) throw badInput(`An org can have at most ${maxBudgetsPerOrg} budgets.`);
       await ctx.deps.budgets.refresh();
@@ -284,7 +300,7 @@ builder.mutationFields((t) => ({
     description: "Replaces the budget's settings; what its current period spent stays.",
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: BudgetInput, required: true }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      const orgId = await orgScope(ctx, args.orgId);
+      const orgId = await changingOrg(ctx, args.orgId);
       const row = await named("budget", () => updateBudget(ctx.deps.db.$client, orgId, args.id, fieldsOrThrow(args.input)));
       if (!row) throw badInput(`No budget with id ${args.id}.`);
       await ctx.deps.budgets.refresh();
@@ -294,7 +310,7 @@ builder.mutationFields((t) => ({
   deleteBudget: t.boolean({
     args: { id: t.arg.id({ required: true }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      const gone = await deleteBudget(ctx.deps.db.$client, await orgScope(ctx, args.orgId), args.id);
+      const gone = await deleteBudget(ctx.deps.db.$client, await changingOrg(ctx, args.orgId), args.id);
       if (gone) await ctx.deps.budgets.refresh();
       return gone;
     },
@@ -303,7 +319,7 @@ builder.mutationFields((t) => ({
     type: RateLimit,
     args: { input: t.arg({ type: RateLimitInput, required: true }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      const orgId = await orgScope(ctx, args.orgId);
+      const orgId = await changingOrg(ctx, args.orgId);
       const f = limitFields(args.input);
       if (!f.ok) throw badInput(f.error);
       const row = await named("rate limit", () => insertLimit(ctx.deps.db.$client, orgId, f.value, maxLimitsPerOrg));
@@ -316,7 +332,7 @@ builder.mutationFields((t) => ({
     type: RateLimit,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: RateLimitInput, required: true }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      const orgId = await orgScope(ctx, args.orgId);
+      const orgId = await changingOrg(ctx, args.orgId);
       const f = limitFields(args.input);
       if (!f.ok) throw badInput(f.error);
       const row = await named("rate limit", () => updateLimit(ctx.deps.db.$client, orgId, args.id, f.value));
@@ -328,7 +344,7 @@ builder.mutationFields((t) => ({
   deleteRateLimit: t.boolean({
     args: { id: t.arg.id({ required: true }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      const gone = await deleteLimit(ctx.deps.db.$client, await orgScope(ctx, args.orgId), args.id);
+      const gone = await deleteLimit(ctx.deps.db.$client, await changingOrg(ctx, args.orgId), args.id);
       if (gone) await ctx.deps.budgets.refresh();
       return gone;
     },
