@@ -7,12 +7,13 @@
  */
 import type { ProxyError } from "../http/errors.ts";
 import type { Estimate } from "./estimate.ts";
-import { exempts, unmeasurable } from "./unmeasurable.ts";
+import { contended, exceeded, exempts, unmeasurableRefusal } from "./refusals.ts";
 import { budgetVerdict, newLedger, newWindow, rateLimitHeaders, windowAdmits, windowMs, type BudgetLedger, type LimitWindow } from "./ledger.ts";
 import { periodBounds } from "./period.ts";
 import { inScope, limitApplies } from "./scope.ts";
 import type { Share, SyncState } from "./messages.ts";
 import { holdKey } from "./sync-store.ts";
+import { takeShares } from "./shares.ts";
 import type { Budget, CallFacts, RateLimit } from "./types.ts";
 
 /** What one admitted request holds until its event is built. */
@@ -78,12 +79,6 @@ const pendingTtlMs = 10 * 60_000;
 const maxPending = 200_000;
 /** Without a round for this long (database down), leases stop applying: each replica goes by what it knows. */
 const leaseStaleMs = 5_000;
-/**
- * What a caller asked to retry is told to wait: a round (tens of ms) gives the
- * asking replica the free room; another replica's settled call shows within
- * its next round, which runs at once while callers wait (`urgent`).
- */
-export const contendedRetryMs = 200;
 /** How long after a refusal for room the rounds stay frequent. */
 const urgentForMs = 1_000;
 
@@ -154,10 +149,7 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
       for (const b of rules.budgets) {
         if (!inScope(b.scope, facts)) continue;
         const l = ledgerOf(b, now);
-        if (b.action === "block" && estimate.unknown && !exempts(b, facts)) {
-          const headers: Record<string, string> = { "x-should-retry": "false", "x-lectr-budget-id": b.id };
-          return { ok: false, error: unmeasurable(b, estimate.unknown, facts.route), headers };
-        }
+        if (b.action === "block" && estimate.unknown && !exempts(b, facts)) return { ok: false, ...unmeasurableRefusal(b, estimate.unknown, facts.route) };
         l.demandUsd += estimate.usd;
         const verdict = b.action === "block" ? budgetVerdict(l, estimate.usd, leased) : "ok";
         if (verdict === "contended") {
@@ -165,21 +157,9 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
           l.wantUsd = Math.max(l.wantUsd, estimate.usd);
           l.wantAt = now;
           onStarved();
-          const headers: Record<string, string> = {
-            "retry-after": "1",
-            "retry-after-ms": String(contendedRetryMs),
-            "x-should-retry": "true",
-            "x-lectr-budget-id": b.id,
-          };
-          return { ok: false, error: { kind: "budget_contended", budget: b.name }, headers };
+          return { ok: false, ...contended(b) };
         }
-        if (verdict === "exceeded") {
-          const headers: Record<string, string> = { "x-should-retry": "false", "x-lectr-budget-id": b.id, "x-lectr-budget-resets-at": new Date(l.end).toISOString() };
-          // room the call does not fit in is named: a client can ask for less
-          const leftUsd = b.amountUsd - l.spentUsd - l.reservedUsd - l.pendingUsd;
-          const room = leftUsd > 0 ? { room: { leftUsd, callUsd: estimate.usd } } : {};
-          return { ok: false, error: { kind: "budget_exceeded", budget: b.name, resetsAt: l.end, ...room }, headers };
-        }
+        if (verdict === "exceeded") return { ok: false, ...exceeded(l, estimate.usd) };
         held.ledgers.push(l);
       }
       for (const w of held.windows) {
@@ -307,39 +287,9 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
     urgent: (now) => releasedForOthers || now - contendedAt < urgentForMs,
 
     shares(now) {
-      const out: Share[] = [];
       snapshot = new Map();
       releasedForOthers = false;
-      for (const l of ledgers.values()) {
-        snapshot.set(l, { usd: l.admittedUsd, requests: 0, tokens: 0 });
-        if (now >= l.end) continue;
-        // a caller asked to retry comes back: its call stays asked for until admitted (or gone for a while)
-        if (now - l.wantAt > urgentForMs) l.wantUsd = 0;
-        const demand = Math.max(l.demandUsd, l.wantUsd);
-        // asked for nothing since the last round: what it holds beyond its idle lease goes back, published by this round
-        if (demand === 0) l.leaseUsd = Math.min(l.leaseUsd, l.idleLeaseUsd);
-        const usd = l.reservedUsd + l.pendingUsd;
-        out.push({ subjectId: l.budget.id, windowStart: l.start, reservedUsd: usd, requests: 0, tokens: 0, demand, leftUsd: Math.max(0, l.leaseUsd), leftRequests: 0, leftTokens: 0, pendingUsd: l.pendingUsd });
-        l.demandUsd = 0;
-      }
-      for (const w of windows.values()) {
-        snapshot.set(w, { usd: 0, requests: w.admittedRequests, tokens: w.admittedTokens });
-        if (now >= w.start + windowMs) continue;
-        out.push({
-          subjectId: w.limit.id,
-          windowStart: w.start,
-          reservedUsd: 0,
-          requests: w.requests,
-          tokens: w.tokens,
-          demand: w.demandRequests,
-          leftUsd: 0,
-          leftRequests: Math.max(0, w.leaseRequests),
-          leftTokens: Math.max(0, w.leaseTokens),
-          pendingUsd: 0,
-        });
-        w.demandRequests = 0;
-      }
-      return out;
+      return takeShares(ledgers.values(), windows.values(), snapshot, now, urgentForMs);
     },
 
     status(orgId, now) {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { createBudgetGuard } from "../../src/budgets/guard.ts";
 import type { Hold, SyncState } from "../../src/budgets/messages.ts";
 import type { Budget, CallFacts, RateLimit } from "../../src/budgets/types.ts";
-import { formatDuration } from "../../src/budgets/ledger.ts";
+import { formatDuration, grantLease } from "../../src/budgets/ledger.ts";
 import { httpError } from "../../src/http/errors.ts";
 
 const t0 = Date.parse("2026-03-14T23:59:00Z");
@@ -185,5 +185,37 @@ describe("rate limits", () => {
 
   test("durations read like OpenAI's", () => {
     expect([250, 1000, 1001, 59_000, 60_000, 361_000].map(formatDuration)).toEqual(["250ms", "1s", "2s", "59s", "1m0s", "6m1s"]);
+  });
+});
+
+describe("room follows demand", () => {
+  const start = Date.parse("2026-03-14T00:00:00Z");
+  const lease = (usd: number, idleUsd: number) => ({ subjectId: "b1", windowStart: start, usd, requests: 0, tokens: 0, idleUsd });
+
+  test("leases: alone, all the free room; with others, twice the demand or an idle 2n-th of the free room, within the headroom", () => {
+    const base = { limit: 1, spent: 0.2, mine: 0, myDemand: 0, othersHeld: 0, othersUsed: 0, othersWithRow: 0, replicas: 1 };
+    expect([
+      grantLease(base),
+      grantLease({ ...base, replicas: 2, othersWithRow: 1, othersHeld: 0.1, othersUsed: 0.1 }),
+      grantLease({ ...base, replicas: 2, othersWithRow: 1, othersHeld: 0.1, othersUsed: 0.1, myDemand: 0.3 }),
+      grantLease({ ...base, replicas: 2, othersWithRow: 1, othersHeld: 0.7, othersUsed: 0.1, myDemand: 0.3 }),
+    ].map((x) => Number(x.toFixed(9)))).toEqual([0.8, 0.175, 0.6, 0.1]);
+  });
+
+  test("an unused lease goes back to the idle share at the next round; a caller told to retry stays asked for until admitted", () => {
+    const g = createBudgetGuard();
+    g.apply(state({ definitions: { budgets: [budget()], limits: [] }, replicas: 2, leases: [lease(0.5, 0.1)] }), t0);
+    expect(g.shares(t0)[0]).toMatchObject({ demand: 0, leftUsd: 0.1 });
+    const refused = g.admit(facts(), est(0.3), t0);
+    expect([refused.ok, !refused.ok && refused.error.kind, g.urgent(t0 + 10)]).toEqual([false, "budget_contended", true]);
+    // rounds come and go while the caller waits: its call is still asked for, and the lease it was given is not cut back
+    expect(g.shares(t0 + 10)[0]).toMatchObject({ demand: 0.3 });
+    g.apply(state({ replicas: 2, leases: [lease(0.6, 0.1)] }), t0 + 20);
+    expect(g.shares(t0 + 30)[0]).toMatchObject({ demand: 0.3, leftUsd: 0.6 });
+    expect(g.admit(facts(), est(0.3), t0 + 200).ok).toBe(true);
+    expect(g.shares(t0 + 210)[0]).toMatchObject({ demand: 0.3 });
+    // then idle again: back to its share
+    expect(g.shares(t0 + 460)[0]).toMatchObject({ demand: 0, leftUsd: 0.1 });
+    expect(g.urgent(t0 + 2_000)).toBe(false);
   });
 });

@@ -1,12 +1,48 @@
 /**
- * A block budget and a call whose cost cannot be estimated before it runs:
- * whether the budget exempts it, and the refusal that says how to price the
- * call or exempt it. Pure.
+ * What a block budget answers a call it does not admit, as data: retry
+ * shortly (429 budget_contended), used up for the call (402
+ * budget_exceeded), or a cost it cannot estimate and does not exempt (402
+ * budget_unmeasurable, saying how to price the call or exempt it). Pure.
  */
 import type { ProxyError } from "../http/errors.ts";
 import type { UnknownCost } from "./estimate.ts";
+import type { BudgetLedger } from "./ledger.ts";
 import { matchesModel } from "./scope.ts";
 import type { Budget, CallFacts } from "./types.ts";
+
+export interface Refusal {
+  error: ProxyError;
+  headers: Record<string, string>;
+}
+
+/**
+ * What a caller asked to retry is told to wait: a round (tens of ms) gives the
+ * asking replica the free room; another replica's settled call shows within
+ * its next round, which runs at once while callers wait (guard `urgent`).
+ */
+export const contendedRetryMs = 200;
+
+export function contended(b: Budget): Refusal {
+  return {
+    error: { kind: "budget_contended", budget: b.name },
+    headers: { "retry-after": "1", "retry-after-ms": String(contendedRetryMs), "x-should-retry": "true", "x-lectr-budget-id": b.id },
+  };
+}
+
+/** Room the call does not fit in is named (what is certainly left, what the call reserves): a client can ask for less. */
+export function exceeded(l: BudgetLedger, callUsd: number): Refusal {
+  const b = l.budget;
+  const leftUsd = b.amountUsd - l.spentUsd - l.reservedUsd - l.pendingUsd;
+  const room = leftUsd > 0 ? { room: { leftUsd, callUsd } } : {};
+  return {
+    error: { kind: "budget_exceeded", budget: b.name, resetsAt: l.end, ...room },
+    headers: { "x-should-retry": "false", "x-lectr-budget-id": b.id, "x-lectr-budget-resets-at": new Date(l.end).toISOString() },
+  };
+}
+
+export function unmeasurableRefusal(b: Budget, u: UnknownCost, route: string): Refusal {
+  return { error: unmeasurable(b, u, route), headers: { "x-should-retry": "false", "x-lectr-budget-id": b.id } };
+}
 
 /** Routes start with "/"; anything else names a model. Both match exactly, or as a prefix ending in `*`. */
 export function exempts(b: Budget, c: Pick<CallFacts, "route" | "model">): boolean {
