@@ -65,7 +65,9 @@ export function estimateCall(book: PriceBook, e: EstimateInput): Estimate {
   const route = routeCost(e.method, e.endpoint);
   if (route === "free") return { inputTokens: 0, outputTokens: 0, usd: 0 };
   const inputTokens = Math.ceil(e.bodyBytes / bytesPerToken);
-  const outputTokens = e.endpoint.endsWith("/embeddings") || e.bodyBytes === 0 ? 0 : outputTokensOf(e.json, e.recentOutputP95);
+  // embeddings answer no tokens; a route Lectr cannot estimate answers in units it cannot count before (images, audio, jobs)
+  const noOutput = route === "unmeasurable" || e.endpoint.endsWith("/embeddings") || e.bodyBytes === 0;
+  const outputTokens = noOutput ? 0 : outputTokensOf(e.json, e.recentOutputP95);
   const unknown = unknownCost(route, e);
   if (e.model === "") return { inputTokens, outputTokens, usd: 0, unknown: unknown ?? { reason: "no_model" } };
   const found = findPrice(book, { provider: e.provider, model: e.model, responseModel: undefined, at: e.at });

@@ -39,7 +39,7 @@ describe("reservation estimate", () => {
       { inputTokens: 100, outputTokens: 10, usd: mini(100, 10), unknown: { reason: "hidden_input", field: "previous_response_id" } },
     ],
     ["a background response", { endpoint: "/v1/responses", json: { max_output_tokens: 10, background: true } }, { inputTokens: 100, outputTokens: 10, usd: mini(100, 10), unknown: { reason: "background" } }],
-    ["a batch: not estimable at admission", { endpoint: "/v1/batches", model: "", json: {} }, { inputTokens: 100, outputTokens: noCapOutputFloor, usd: 0, unknown: { reason: "route", route: "/v1/batches" } }],
+    ["a batch: not estimable at admission", { endpoint: "/v1/batches", model: "", json: {} }, { inputTokens: 100, outputTokens: 0, usd: 0, unknown: { reason: "route", route: "/v1/batches" } }],
     ["a free route (moderations) reserves nothing", { endpoint: "/v1/moderations", json: {} }, { inputTokens: 0, outputTokens: 0, usd: 0 }],
     ["embeddings produce no output", { endpoint: "/v1/embeddings", json: {} }, { inputTokens: 100, outputTokens: 0, usd: mini(100, 0) }],
     ["an unpriced model: unknown", { model: "my-own-model", json: { max_tokens: 10 } }, { inputTokens: 100, outputTokens: 10, usd: 0, unknown: { reason: "unpriced_model", model: "my-own-model" } }],
