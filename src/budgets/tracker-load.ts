@@ -54,14 +54,18 @@ export function loadOrder(trackers: Iterable<Tracker>, now: number, offset: numb
 
 /**
  * Loads trackers in `order` up to `cursor` (later events come from the
- * feed) until `budgetMs` is spent (Infinity: all). Returns how many loaded.
+ * feed) until `budgetMs` is spent (Infinity: all). A period that rolled over
+ * is loaded whatever the time: its sum covers only the new period's first
+ * moments, and its budget must not wait. Returns how many loaded.
  */
 export async function loadTrackers(client: Client, order: readonly Tracker[], cursor: number, now: number, budgetMs: number, clock: () => number = () => performance.now()): Promise<number> {
   const startedAt = clock();
   const sums = new Map<string, { hourly: Map<number, number>; unknown: number }>();
   let loaded = 0;
+  let spent = false;
   for (const t of order) {
-    if (loaded > 0 && clock() - startedAt >= budgetMs) break;
+    const rolledOver = t.start !== 0;
+    if (!rolledOver && loaded > 0 && (spent ||= clock() - startedAt >= budgetMs)) continue;
     const bounds = periodBounds(t.budget.period, t.budget.timeZone, now);
     if (bounds.start !== t.start) t.claimed = new Set();
     Object.assign(t, bounds);
