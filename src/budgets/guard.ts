@@ -254,6 +254,9 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
           l.remoteUsd = r ? r.reservedUsd + r.leaseUsd : 0;
           l.remoteReservedUsd = r ? r.reservedUsd : 0;
           l.remoteDemand = r ? r.demand > 0 : false;
+          l.remoteWant = r ? r.want > 0 : false;
+          // callers wait on another replica while this one holds more than it needs: its next round gives it back
+          if (l.remoteWant && l.demandUsd === 0 && l.leaseUsd > l.idleLeaseUsd) releasedForOthers = true;
           const lease = leases.get(holdKey(b.id, l.start));
           // what was reserved while the round ran comes out of the lease it granted
           if (lease) {

@@ -45,6 +45,8 @@ export interface BudgetLedger {
   idleLeaseUsd: number;
   /** Other replicas asked for room of this budget in their last round. */
   remoteDemand: boolean;
+  /** Other replicas have callers waiting for room of this budget. */
+  remoteWant: boolean;
 }
 
 export interface LimitWindow {
@@ -86,6 +88,7 @@ export function newLedger(budget: Budget, start: number, end: number, replicas: 
     wantAt: 0,
     idleLeaseUsd: budget.amountUsd / replicas,
     remoteDemand: false,
+    remoteWant: false,
   };
 }
 
@@ -174,6 +177,9 @@ export interface LeaseInput {
   /** The other replicas' holds (use plus unused lease), their use alone, their demand and how many published a row. */
   othersHeld: number;
   othersUsed: number;
+  /** Callers waiting for room here, and on the other replicas (budgets; 0 for limits). */
+  myWant?: number;
+  othersWant?: number;
   othersWithRow: number;
   /** Live replicas, this one included. */
   replicas: number;
@@ -197,7 +203,11 @@ export function grantLease(i: LeaseInput): number {
   const missing = Math.max(0, n - 1 - i.othersWithRow);
   const others = i.othersHeld + (missing * i.limit) / n;
   const headroom = Math.max(0, i.limit - i.spent - others - i.mine);
-  return Math.min(headroom, Math.max(2 * i.myDemand, idleLease(i)));
+  const lease = Math.min(headroom, Math.max(2 * i.myDemand, idleLease(i)));
+  // callers waiting elsewhere come first: what this replica was asked for before is only a forecast
+  const othersWant = i.othersWant ?? 0;
+  if (othersWant <= 0) return lease;
+  return Math.max(Math.min(headroom, i.myWant ?? 0), Math.min(lease, headroom - othersWant));
 }
 
 /** An idle replica's lease: alone, all the room nobody uses; else a 2n-th of it, so half stays free for whoever is asked. */

@@ -10,6 +10,8 @@ export interface Share {
   tokens: number;
   /** What was asked for since the last round (USD for a budget, requests for a limit): leases follow demand. */
   demand: number;
+  /** A budget's calls asked to retry here and not admitted since (USD): their callers are coming back. */
+  want: number;
   /** The lease left when the round took its snapshot: the replica may use it until the round's answer arrives. */
   leftUsd: number;
   leftRequests: number;

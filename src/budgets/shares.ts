@@ -24,7 +24,7 @@ export function takeShares(
     // asked for nothing since the last round: what it holds beyond its idle lease goes back, published by this round
     if (demand === 0) l.leaseUsd = Math.min(l.leaseUsd, l.idleLeaseUsd);
     const usd = l.reservedUsd + l.pendingUsd;
-    out.push({ subjectId: l.budget.id, windowStart: l.start, reservedUsd: usd, requests: 0, tokens: 0, demand, leftUsd: Math.max(0, l.leaseUsd), leftRequests: 0, leftTokens: 0, pendingUsd: l.pendingUsd });
+    out.push({ subjectId: l.budget.id, windowStart: l.start, reservedUsd: usd, requests: 0, tokens: 0, demand, want: l.wantUsd, leftUsd: Math.max(0, l.leaseUsd), leftRequests: 0, leftTokens: 0, pendingUsd: l.pendingUsd });
     l.demandUsd = 0;
   }
   for (const w of windows) {
@@ -37,6 +37,7 @@ export function takeShares(
       requests: w.requests,
       tokens: w.tokens,
       demand: w.demandRequests,
+      want: 0,
       leftUsd: 0,
       leftRequests: Math.max(0, w.leaseRequests),
       leftTokens: Math.max(0, w.leaseTokens),

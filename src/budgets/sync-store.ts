@@ -113,7 +113,7 @@ export async function exchangeHolds(
   try {
     const res = await tx.execute({
       sql: `SELECT subject_id, window_start, sum(reserved_usd) AS usd, sum(requests) AS requests, sum(tokens) AS tokens,
-          sum(lease_usd) AS lease_usd, sum(lease_requests) AS lease_requests, sum(lease_tokens) AS lease_tokens, sum(demand) AS demand, count(*) AS n
+          sum(lease_usd) AS lease_usd, sum(lease_requests) AS lease_requests, sum(lease_tokens) AS lease_tokens, sum(demand) AS demand, sum(want_usd) AS want, count(*) AS n
         FROM budget_shares WHERE replica_id <> ? AND updated_at >= ? GROUP BY subject_id, window_start`,
       args: [replicaId, now - replicaStaleMs],
     });
@@ -132,16 +132,17 @@ export async function exchangeHolds(
           leaseRequests: Number(r.lease_requests),
           leaseTokens: Number(r.lease_tokens),
           demand: Number(r.demand),
+          want: Number(r.want),
           replicas: Number(r.n),
         });
     }
     const mine = await decide(new Map(remote.map((h) => [holdKey(h.subjectId, h.windowStart), h])), replicas, tx);
     await tx.batch([
       { sql: "DELETE FROM budget_shares WHERE replica_id = ? OR updated_at < ?", args: [replicaId, now - 60_000] },
-      ...[{ subjectId: "", windowStart: 0, reservedUsd: 0, requests: 0, tokens: 0, leaseUsd: 0, leaseRequests: 0, leaseTokens: 0, demand: 0, replicas: 1 }, ...mine].map((h) => ({
-        sql: `INSERT INTO budget_shares (replica_id, subject_id, window_start, reserved_usd, requests, tokens, lease_usd, lease_requests, lease_tokens, demand, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        args: [replicaId, h.subjectId, h.windowStart, h.reservedUsd, h.requests, h.tokens, finite(h.leaseUsd), finite(h.leaseRequests), finite(h.leaseTokens), h.demand, now],
+      ...[{ subjectId: "", windowStart: 0, reservedUsd: 0, requests: 0, tokens: 0, leaseUsd: 0, leaseRequests: 0, leaseTokens: 0, demand: 0, want: 0, replicas: 1 }, ...mine].map((h) => ({
+        sql: `INSERT INTO budget_shares (replica_id, subject_id, window_start, reserved_usd, requests, tokens, lease_usd, lease_requests, lease_tokens, demand, want_usd, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        args: [replicaId, h.subjectId, h.windowStart, h.reservedUsd, h.requests, h.tokens, finite(h.leaseUsd), finite(h.leaseRequests), finite(h.leaseTokens), h.demand, h.want, now],
       })),
     ]);
     await tx.commit();

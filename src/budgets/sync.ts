@@ -181,6 +181,8 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
             myDemand: u?.demand ?? 0,
             othersHeld: o ? o.reservedUsd + o.leaseUsd : 0,
             othersUsed: o?.reservedUsd ?? 0,
+            myWant: u?.want ?? 0,
+            othersWant: o?.want ?? 0,
             othersWithRow: o?.replicas ?? 0,
             replicas: n,
           };
@@ -200,6 +202,7 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
             leaseRequests: 0,
             leaseTokens: 0,
             demand: u?.demand ?? 0,
+            want: u?.want ?? 0,
             replicas: 1,
           });
         }
@@ -228,6 +231,7 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
             leaseRequests: Math.max(requests, u?.leftRequests ?? 0),
             leaseTokens: Math.max(tokens, u?.leftTokens ?? 0),
             demand: u?.demand ?? 0,
+            want: 0,
             replicas: 1,
           });
         }

@@ -32,6 +32,7 @@ const hold = (subjectId: string, windowStart: number, over: Partial<Hold> = {}):
   leaseRequests: 0,
   leaseTokens: 0,
   demand: 0,
+  want: 0,
   replicas: 1,
   ...over,
 });
@@ -102,7 +103,7 @@ describe("budget admission", () => {
     expect([third.ok, !third.ok && third.error.kind, !third.ok && third.headers["retry-after-ms"]]).toEqual([false, "budget_contended", "200"]);
     // the round takes its snapshot; one more is reserved while it runs (lease left: 0.05)
     expect(g.shares(t0)).toEqual([
-      { subjectId: "b1", windowStart: start, reservedUsd: expect.closeTo(0.2, 9), requests: 0, tokens: 0, demand: expect.closeTo(0.3, 9), leftUsd: expect.closeTo(0.05, 9), leftRequests: 0, leftTokens: 0, pendingUsd: 0 },
+      { subjectId: "b1", windowStart: start, reservedUsd: expect.closeTo(0.2, 9), requests: 0, tokens: 0, demand: expect.closeTo(0.3, 9), want: expect.closeTo(0.1, 9), leftUsd: expect.closeTo(0.05, 9), leftRequests: 0, leftTokens: 0, pendingUsd: 0 },
     ]);
     expect(g.admit(facts(), est(0.04), t0).ok).toBe(true);
     // the round granted 0.2 more from its snapshot: what was reserved meanwhile comes out of it
@@ -200,6 +201,13 @@ describe("room follows demand", () => {
       grantLease({ ...base, replicas: 2, othersWithRow: 1, othersHeld: 0.1, othersUsed: 0.1, myDemand: 0.3 }),
       grantLease({ ...base, replicas: 2, othersWithRow: 1, othersHeld: 0.7, othersUsed: 0.1, myDemand: 0.3 }),
     ].map((x) => Number(x.toFixed(9)))).toEqual([0.8, 0.175, 0.6, 0.1]);
+  });
+
+  test("a caller waiting on another replica comes first: a replica keeps only what is left after it, unless its own caller waits too", () => {
+    const two = { limit: 1, spent: 0.7, mine: 0, myDemand: 0.1, othersHeld: 0, othersUsed: 0, othersWithRow: 1, replicas: 2 };
+    expect([grantLease(two), grantLease({ ...two, othersWant: 0.25 }), grantLease({ ...two, othersWant: 0.25, myWant: 0.1 }), grantLease({ ...two, othersWant: 0.4 })].map((x) => Number(x.toFixed(9)))).toEqual([
+      0.2, 0.05, 0.1, 0,
+    ]);
   });
 
   test("an unused lease goes back to the idle share at the next round; a caller told to retry stays asked for until admitted", () => {

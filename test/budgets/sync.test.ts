@@ -53,8 +53,8 @@ test("two replicas: spend from the events, leases within the room left, alerts o
 
   // b sees a's hold (use 0.2 + lease); both leases together stay within 1 − 0.3
   const start = first.spent[0]!.start;
-  const r1 = await a.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0.2, requests: 0, tokens: 0, demand: 0.2, leftUsd: 0, leftRequests: 0, leftTokens: 0, pendingUsd: 0 }]);
-  const r2 = await b.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0, requests: 0, tokens: 0, demand: 0.1, leftUsd: 0, leftRequests: 0, leftTokens: 0, pendingUsd: 0 }]);
+  const r1 = await a.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0.2, requests: 0, tokens: 0, demand: 0.2, want: 0, leftUsd: 0, leftRequests: 0, leftTokens: 0, pendingUsd: 0 }]);
+  const r2 = await b.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0, requests: 0, tokens: 0, demand: 0.1, want: 0, leftUsd: 0, leftRequests: 0, leftTokens: 0, pendingUsd: 0 }]);
   const leaseA = r1.leases[0]!.usd;
   const leaseB = r2.leases[0]!.usd;
   expect(r2.replicas).toBe(2);
@@ -67,7 +67,7 @@ test("two replicas: spend from the events, leases within the room left, alerts o
   expect(alerts.map((x) => [x.alert.kind, x.alert.threshold])).toEqual([["forecast", 100]]);
   // a's lease shrinks as b asks more, but until a's request thread has the answer it may still use what it had:
   // a's published hold covers that, with its unwritten costs beside the lease
-  const r3 = await a.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0.25, requests: 0, tokens: 0, demand: 0, leftUsd: 0.3, leftRequests: 0, leftTokens: 0, pendingUsd: 0.05 }]);
+  const r3 = await a.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0.25, requests: 0, tokens: 0, demand: 0, want: 0, leftUsd: 0.3, leftRequests: 0, leftTokens: 0, pendingUsd: 0.05 }]);
   const holdA = (await database.client.execute({ sql: "SELECT reserved_usd, lease_usd FROM budget_shares WHERE replica_id = 'a' AND subject_id = ?", args: [budget.id] })).rows[0]!;
   expect(r3.leases[0]!.usd).toBeLessThan(0.3);
   expect([Number(holdA.reserved_usd), Number(holdA.lease_usd)]).toEqual([0.2, 0.3 + 0.05]);
