@@ -45,6 +45,7 @@ function budgets(orgId: string): Budget[] {
       amountUsd: 1e9,
       thresholds: [50, 80, 100],
       action: i % 2 ? "block" : "alert",
+      exempt: [],
     };
   });
 }
@@ -59,10 +60,10 @@ export function runBudgetBench(iterations = 200_000, rounds = 5): BudgetBenchRes
   const defs = { budgets: budgets("org"), limits: limits("org") };
   const now = Date.now();
   guard.apply({ definitions: defs, replicas: 1, spent: [], remote: [], leases: [], written: [] }, now);
-  const facts: CallFacts = { orgId: "org", keyId: "key-1", feature: "feature-1", task: "chat", provider: "openai", model: "gpt-4o-mini" };
+  const facts: CallFacts = { orgId: "org", keyId: "key-1", feature: "feature-1", task: "chat", provider: "openai", model: "gpt-4o-mini", route: "/v1/chat/completions" };
   const other: CallFacts = { ...facts, orgId: "no-budgets" };
   const json = { model: "gpt-4o-mini", max_tokens: 200, messages: [{ role: "user", content: "hello" }] };
-  const estimate = () => estimateCall(book, { provider: "openai", model: "gpt-4o-mini", endpoint: "/v1/chat/completions", at: now, bodyBytes: 900, json, recentOutputP95: guard.outputP95("org", "gpt-4o-mini") });
+  const estimate = () => estimateCall(book, { provider: "openai", model: "gpt-4o-mini", endpoint: "/v1/chat/completions", method: "POST", at: now, bodyBytes: 900, json, recentOutputP95: guard.outputP95("org", "gpt-4o-mini") });
   const first = guard.admit(facts, estimate, now);
   const matched = first.ok && first.value ? first.value.ledgers.length : 0;
 

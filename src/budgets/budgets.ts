@@ -29,7 +29,7 @@ export interface AdmitFacts {
 export interface Budgets {
   guard: BudgetGuard;
   /** Checks and reserves; `value` is what `settle` releases (undefined: nothing held). */
-  admit(req: AdmitFacts, json: Record<string, unknown> | undefined, bodyBytes: number): AdmitResult;
+  admit(req: AdmitFacts, json: Record<string, unknown> | undefined, bodyBytes: number, method: string): AdmitResult;
   /**
    * Settles what `admit` held to the event's cost. A stream cut before the
    * provider reported usage still used tokens: its event gets an estimated
@@ -54,12 +54,16 @@ export interface BudgetOptions {
   intervalMs?: number;
 }
 
+/** How often rounds run while callers wait for room. */
+const urgentMs = 50;
+
 export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
   // a starved lease asks for a round now; `tick` skips it while one runs
   const guard = createBudgetGuard(() => tick());
   const worker = new Worker(new URL("./budget-worker.ts", import.meta.url).href, { type: "module" });
   const send = (m: ToSync) => worker.postMessage(m);
   let busy = false;
+  let lastTick = 0;
   let closed: (() => void) | undefined;
   let firstState: (() => void) | undefined;
   /** Waiting for the round after the one in flight, and for the one in flight. */
@@ -89,6 +93,7 @@ export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
   function tick() {
     if (busy) return;
     busy = true;
+    lastTick = Date.now();
     send({ t: "tick", shares: guard.shares(Date.now()) });
   }
   // budgets hold from the first request: wait for the first state
@@ -97,14 +102,19 @@ export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
     tick();
   });
   firstState = undefined;
-  const timer = setInterval(tick, o.intervalMs ?? 250);
+  // a round every interval, and every urgentMs while callers wait for room (see guard.urgent)
+  const intervalMs = o.intervalMs ?? 250;
+  const timer = setInterval(() => {
+    const now = Date.now();
+    if (now - lastTick >= intervalMs || guard.urgent(now)) tick();
+  }, Math.min(urgentMs, intervalMs));
   (timer as { unref?: () => void }).unref?.();
 
   return {
     guard,
-    admit(req, json, bodyBytes) {
+    admit(req, json, bodyBytes, method) {
       if (!guard.watches(req.orgId)) return { ok: true, value: undefined };
-      const facts = { orgId: req.orgId, keyId: req.keyId, feature: req.tags.feature, task: req.tags.task, provider: req.provider, model: req.model };
+      const facts = { orgId: req.orgId, keyId: req.keyId, feature: req.tags.feature, task: req.tags.task, provider: req.provider, model: req.model, route: req.endpoint };
       return guard.admit(
         facts,
         () =>
@@ -112,6 +122,7 @@ export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
             provider: req.provider,
             model: req.model,
             endpoint: req.endpoint,
+            method,
             at: req.createdAt,
             bodyBytes,
             json,
@@ -122,7 +133,7 @@ export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
     },
     settle(held, event, streamedChunks) {
       // refused here: nothing was sent, nothing is owed
-      if (event.error_code === "budget_exceeded" || event.error_code === "budget_contended" || event.error_code === "rate_limit_exceeded") event.cost_usd = 0;
+      if (event.error_code === "budget_exceeded" || event.error_code === "budget_contended" || event.error_code === "budget_unmeasurable" || event.error_code === "rate_limit_exceeded") event.cost_usd = 0;
       if (!held) return event;
       if (event.cost_usd == null && event.input_tokens == null && event.streamed && event.status < 400 && streamedChunks !== undefined) {
         const cut = estimateCutStream(o.prices(event.org_id), event, held.estimate.inputTokens, streamedChunks);

@@ -7,11 +7,13 @@
  */
 import type { ProxyError } from "../http/errors.ts";
 import type { Estimate } from "./estimate.ts";
+import { contended, exceeded, exempts, unmeasurableRefusal } from "./refusals.ts";
 import { budgetVerdict, newLedger, newWindow, rateLimitHeaders, windowAdmits, windowMs, type BudgetLedger, type LimitWindow } from "./ledger.ts";
 import { periodBounds } from "./period.ts";
 import { inScope, limitApplies } from "./scope.ts";
 import type { Share, SyncState } from "./messages.ts";
 import { holdKey } from "./sync-store.ts";
+import { takeShares } from "./shares.ts";
 import type { Budget, CallFacts, RateLimit } from "./types.ts";
 
 /** What one admitted request holds until its event is built. */
@@ -33,6 +35,8 @@ export interface BudgetStatus {
   /** In flight or not yet written, on every replica. */
   reservedUsd: number;
   forecastUsd: number;
+  /** Calls of the period that succeeded without a known cost: spentUsd leaves them out. */
+  unknownCostCalls: number;
 }
 
 export interface BudgetGuard {
@@ -44,6 +48,12 @@ export interface BudgetGuard {
   apply(state: SyncState, now: number): void;
   /** A round failed: it may have published leases this thread never got, so none is trusted until the next one. */
   dropLeases(): void;
+  /**
+   * A round soon would help: a caller was asked to retry within the last
+   * second (room may come free any round), or a reservation another replica
+   * was waiting for was just released.
+   */
+  urgent(now: number): boolean;
   /** This replica's reservations and counts, for the other replicas. */
   shares(now: number): Share[];
   status(orgId: string, now: number): BudgetStatus[];
@@ -69,6 +79,8 @@ const pendingTtlMs = 10 * 60_000;
 const maxPending = 200_000;
 /** Without a round for this long (database down), leases stop applying: each replica goes by what it knows. */
 const leaseStaleMs = 5_000;
+/** How long after a refusal for room the rounds stay frequent. */
+const urgentForMs = 1_000;
 
 /** `onStarved`: a lease ran short; a round now (instead of at the next tick) hands out the room left. */
 export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard {
@@ -79,6 +91,8 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
   let replicas = 1;
   let p95 = new Map<string, number>();
   let syncedAt = 0;
+  let contendedAt = -Infinity;
+  let releasedForOthers = false;
   /** What each ledger and window had admitted when the round in flight took its snapshot. */
   let snapshot = new Map<object, { usd: number; requests: number; tokens: number }>();
 
@@ -135,17 +149,17 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
       for (const b of rules.budgets) {
         if (!inScope(b.scope, facts)) continue;
         const l = ledgerOf(b, now);
+        if (b.action === "block" && estimate.unknown && !exempts(b, facts)) return { ok: false, ...unmeasurableRefusal(b, estimate.unknown, facts.route) };
         l.demandUsd += estimate.usd;
         const verdict = b.action === "block" ? budgetVerdict(l, estimate.usd, leased) : "ok";
         if (verdict === "contended") {
+          contendedAt = now;
+          l.wantUsd = Math.max(l.wantUsd, estimate.usd);
+          l.wantAt = now;
           onStarved();
-          const headers: Record<string, string> = { "retry-after": "1", "retry-after-ms": "250", "x-should-retry": "true", "x-lectr-budget-id": b.id };
-          return { ok: false, error: { kind: "budget_contended", budget: b.name }, headers };
+          return { ok: false, ...contended(b) };
         }
-        if (verdict === "exceeded") {
-          const headers: Record<string, string> = { "x-should-retry": "false", "x-lectr-budget-id": b.id, "x-lectr-budget-resets-at": new Date(l.end).toISOString() };
-          return { ok: false, error: { kind: "budget_exceeded", budget: b.name, resetsAt: l.end }, headers };
-        }
+        if (verdict === "exceeded") return { ok: false, ...exceeded(l, estimate.usd) };
         held.ledgers.push(l);
       }
       for (const w of held.windows) {
@@ -157,6 +171,7 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
         w.leaseTokens -= tokens;
       }
       for (const l of held.ledgers) {
+        l.wantUsd = 0;
         l.reservedUsd += estimate.usd;
         l.admittedUsd += estimate.usd;
         l.leaseUsd -= estimate.usd;
@@ -167,6 +182,7 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
     settle(a, eventId, costUsd, tokens, now) {
       // what was reserved but not used goes back to the lease (use plus lease stays what the round published)
       for (const l of a.ledgers) {
+        if (l.remoteDemand) releasedForOthers = true;
         l.reservedUsd = Math.max(0, l.reservedUsd - a.estimate.usd);
         l.pendingUsd += costUsd;
         l.leaseUsd += a.estimate.usd - costUsd;
@@ -221,22 +237,32 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
         release(p);
       }
       const spent = new Map(state.spent.map((s) => [s.budgetId, s]));
+      const loading = new Set(state.loading);
       const remote = new Map(state.remote.map((r) => [holdKey(r.subjectId, r.windowStart), r]));
       const leases = new Map(state.leases.map((r) => [holdKey(r.subjectId, r.windowStart), r]));
       for (const rules of byOrg.values()) {
         for (const b of rules.budgets) {
           const l = ledgerOf(b, now);
+          l.spentKnown = !loading.has(b.id);
           const s = spent.get(b.id);
           if (s && s.start === l.start) {
             l.spentUsd = s.usd;
             l.forecastUsd = s.forecastUsd;
+            l.unknownCostCalls = s.unknownCostCalls ?? 0;
           }
           const r = remote.get(holdKey(b.id, l.start));
           l.remoteUsd = r ? r.reservedUsd + r.leaseUsd : 0;
           l.remoteReservedUsd = r ? r.reservedUsd : 0;
+          l.remoteDemand = r ? r.demand > 0 : false;
+          l.remoteWant = r ? r.want > 0 : false;
+          // callers wait on another replica while this one holds more than it needs: its next round gives it back
+          if (l.remoteWant && l.demandUsd === 0 && l.leaseUsd > l.idleLeaseUsd) releasedForOthers = true;
           const lease = leases.get(holdKey(b.id, l.start));
           // what was reserved while the round ran comes out of the lease it granted
-          if (lease) l.leaseUsd = lease.usd - (l.admittedUsd - (snapshot.get(l)?.usd ?? 0));
+          if (lease) {
+            l.leaseUsd = lease.usd - (l.admittedUsd - (snapshot.get(l)?.usd ?? 0));
+            l.idleLeaseUsd = lease.idleUsd;
+          }
         }
         for (const limit of rules.limits) {
           const w = windowOf(limit, now);
@@ -261,34 +287,12 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
       }
     },
 
+    urgent: (now) => releasedForOthers || now - contendedAt < urgentForMs,
+
     shares(now) {
-      const out: Share[] = [];
       snapshot = new Map();
-      for (const l of ledgers.values()) {
-        snapshot.set(l, { usd: l.admittedUsd, requests: 0, tokens: 0 });
-        if (now >= l.end) continue;
-        const usd = l.reservedUsd + l.pendingUsd;
-        out.push({ subjectId: l.budget.id, windowStart: l.start, reservedUsd: usd, requests: 0, tokens: 0, demand: l.demandUsd, leftUsd: Math.max(0, l.leaseUsd), leftRequests: 0, leftTokens: 0, pendingUsd: l.pendingUsd });
-        l.demandUsd = 0;
-      }
-      for (const w of windows.values()) {
-        snapshot.set(w, { usd: 0, requests: w.admittedRequests, tokens: w.admittedTokens });
-        if (now >= w.start + windowMs) continue;
-        out.push({
-          subjectId: w.limit.id,
-          windowStart: w.start,
-          reservedUsd: 0,
-          requests: w.requests,
-          tokens: w.tokens,
-          demand: w.demandRequests,
-          leftUsd: 0,
-          leftRequests: Math.max(0, w.leaseRequests),
-          leftTokens: Math.max(0, w.leaseTokens),
-          pendingUsd: 0,
-        });
-        w.demandRequests = 0;
-      }
-      return out;
+      releasedForOthers = false;
+      return takeShares(ledgers.values(), windows.values(), snapshot, now, urgentForMs);
     },
 
     status(orgId, now) {
@@ -301,6 +305,7 @@ export function createBudgetGuard(onStarved: () => void = () => {}): BudgetGuard
           spentUsd: l.spentUsd,
           reservedUsd: l.reservedUsd + l.pendingUsd + l.remoteReservedUsd,
           forecastUsd: Math.max(l.forecastUsd, l.spentUsd),
+          unknownCostCalls: l.unknownCostCalls,
         };
       });
     },

@@ -20,6 +20,10 @@ export interface BudgetLedger {
   /** Recorded in the database for this period. */
   spentUsd: number;
   forecastUsd: number;
+  /** False while the sync thread is still summing the period's recorded spend. */
+  spentKnown: boolean;
+  /** Recorded calls that succeeded without a known cost: not in spentUsd. */
+  unknownCostCalls: number;
   /** Other replicas' reservations, unwritten costs and unused leases. */
   remoteUsd: number;
   /** The part of remoteUsd that is in flight. */
@@ -34,6 +38,15 @@ export interface BudgetLedger {
   admittedUsd: number;
   /** Asked for here since the last round (admitted or not). */
   demandUsd: number;
+  /** The largest call asked to retry for lack of lease and not admitted since: its caller is coming back. */
+  wantUsd: number;
+  wantAt: number;
+  /** What the last round would lease this replica if it asked for nothing: an idle lease is cut back to it. */
+  idleLeaseUsd: number;
+  /** Other replicas asked for room of this budget in their last round. */
+  remoteDemand: boolean;
+  /** Other replicas have callers waiting for room of this budget. */
+  remoteWant: boolean;
 }
 
 export interface LimitWindow {
@@ -62,6 +75,8 @@ export function newLedger(budget: Budget, start: number, end: number, replicas: 
     end,
     spentUsd: 0,
     forecastUsd: 0,
+    spentKnown: true,
+    unknownCostCalls: 0,
     remoteUsd: 0,
     remoteReservedUsd: 0,
     reservedUsd: 0,
@@ -69,6 +84,11 @@ export function newLedger(budget: Budget, start: number, end: number, replicas: 
     leaseUsd: budget.amountUsd / replicas,
     admittedUsd: 0,
     demandUsd: 0,
+    wantUsd: 0,
+    wantAt: 0,
+    idleLeaseUsd: budget.amountUsd / replicas,
+    remoteDemand: false,
+    remoteWant: false,
   };
 }
 
@@ -93,15 +113,22 @@ export function committedUsd(l: BudgetLedger): number {
 }
 
 /**
- * Whether a block budget can take `usd` more now: `exceeded` when what is
- * spent and in flight everywhere leaves no room; `contended` when room is
- * left but this replica's lease (applied while the sync is live) does not
- * cover it until the next round.
+ * Whether a block budget can take `usd` more now. `exceeded` (final) only
+ * when what is certain leaves no room: the recorded spend plus this
+ * replica's own calls in flight and costs not yet written. The other
+ * replicas' reservations are as of their last round and may have settled
+ * since, so when only they fill the room the answer is `contended`
+ * (retry shortly), as it is when room is left but this replica's lease
+ * (applied while the sync is live) does not cover the call until the next
+ * round.
  */
 export function budgetVerdict(l: BudgetLedger, usd: number, leased: boolean): "ok" | "exceeded" | "contended" {
-  const used = l.spentUsd + l.remoteReservedUsd + l.reservedUsd + l.pendingUsd;
+  // the recorded spend is still being summed (a new scope or period): nothing is certain yet
+  if (!l.spentKnown) return "contended";
+  const certain = l.spentUsd + l.reservedUsd + l.pendingUsd;
   const amount = l.budget.amountUsd;
-  if (used >= amount || used + usd > amount) return "exceeded";
+  if (certain >= amount || certain + usd > amount) return "exceeded";
+  if (certain + l.remoteReservedUsd + usd > amount) return "contended";
   if (leased ? usd > l.leaseUsd : committedUsd(l) + usd > amount) return "contended";
   return "ok";
 }
@@ -147,32 +174,45 @@ export interface LeaseInput {
   /** This replica's use and its demand since the last round. */
   mine: number;
   myDemand: number;
-  /** The other replicas' holds (use plus unused lease), their demand and how many published a row. */
+  /** The other replicas' holds (use plus unused lease), their use alone, their demand and how many published a row. */
   othersHeld: number;
-  othersDemand: number;
+  othersUsed: number;
+  /** Callers waiting for room here, and on the other replicas (budgets; 0 for limits). */
+  myWant?: number;
+  othersWant?: number;
   othersWithRow: number;
   /** Live replicas, this one included. */
   replicas: number;
 }
 
 /**
- * The lease a round grants: a share of what nobody holds, in proportion to
- * demand (an idle replica keeps a small floor). Every other replica's
- * published hold is an upper bound on what it can use until its own next
- * round, and rounds run one at a time (a write transaction), so each lease
- * fits in the headroom left by all the others, whatever the shares. A live
- * replica that has not published a row for this period or minute yet may be
- * using its provisional share (limit / replicas). Pure.
+ * The lease a round grants: what this replica's demand since its last round
+ * needs (twice over, for the round to come), or at least its idle share of
+ * the unused room (`idleLease`), within the headroom nobody holds. Unused
+ * room is not handed out beyond that: it stays free, so the replica that is
+ * asked next takes what it needs in its own round, without waiting for an
+ * idle replica to give its lease back. Every other replica's published hold
+ * is an upper bound on what it can use until its own next round, and rounds
+ * run one at a time (a write transaction), so each lease fits in the
+ * headroom left by all the others. A live replica that has not published a
+ * row for this period or minute yet may be using its provisional share
+ * (limit / replicas). Pure.
  */
 export function grantLease(i: LeaseInput): number {
   const n = Math.max(1, i.replicas);
   const missing = Math.max(0, n - 1 - i.othersWithRow);
   const others = i.othersHeld + (missing * i.limit) / n;
   const headroom = Math.max(0, i.limit - i.spent - others - i.mine);
-  const demand = i.myDemand + i.othersDemand;
-  const fraction = demand > 0 ? Math.max(i.myDemand / demand, 0.1 / n) : 1 / n;
-  const share = headroom * Math.min(1, fraction);
-  // the last crumbs: split in shares, no replica could take one more call; the one asking most gets what it asked for
-  if (share < i.myDemand && i.myDemand >= i.othersDemand) return Math.min(headroom, i.myDemand);
-  return share;
+  const lease = Math.min(headroom, Math.max(2 * i.myDemand, idleLease(i)));
+  // callers waiting elsewhere come first: what this replica was asked for before is only a forecast
+  const othersWant = i.othersWant ?? 0;
+  if (othersWant <= 0) return lease;
+  return Math.max(Math.min(headroom, i.myWant ?? 0), Math.min(lease, headroom - othersWant));
+}
+
+/** An idle replica's lease: alone, all the room nobody uses; else a 2n-th of it, so half stays free for whoever is asked. */
+export function idleLease(i: LeaseInput): number {
+  const n = Math.max(1, i.replicas);
+  const free = Math.max(0, i.limit - i.spent - i.othersUsed - i.mine);
+  return n === 1 ? free : free / (2 * n);
 }

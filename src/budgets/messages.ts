@@ -10,6 +10,8 @@ export interface Share {
   tokens: number;
   /** What was asked for since the last round (USD for a budget, requests for a limit): leases follow demand. */
   demand: number;
+  /** A budget's calls asked to retry here and not admitted since (USD): their callers are coming back. */
+  want: number;
   /** The lease left when the round took its snapshot: the replica may use it until the round's answer arrives. */
   leftUsd: number;
   leftRequests: number;
@@ -25,6 +27,8 @@ export interface Lease {
   usd: number;
   requests: number;
   tokens: number;
+  /** The budget lease this replica keeps while it asks for nothing: an unused larger one is cut back to it. */
+  idleUsd: number;
 }
 
 /** Another replica's (or the others' summed) use and unused lease. */
@@ -42,11 +46,13 @@ export interface SyncState {
   /** Live replicas sharing the database, this one included. */
   replicas: number;
   /** Recorded spend of each budget's current period. */
-  spent: { budgetId: string; start: number; usd: number; forecastUsd: number }[];
+  spent: { budgetId: string; start: number; usd: number; forecastUsd: number; unknownCostCalls?: number }[];
   /** The other replicas' holds, summed per subject and window. */
   remote: Hold[];
   /** This replica's leases, granted and published in this round. */
   leases: Lease[];
+  /** Budgets whose recorded spend is still being summed (re-scoped, new period): no figures yet. */
+  loading?: string[];
   /** Ids of events newly seen in the database. */
   written: string[];
   /** `orgId\0model` → p95 output tokens, when it changed. */

@@ -6,7 +6,7 @@ export function matchesModel(pattern: string, model: string): boolean {
   return pattern.endsWith("*") ? model.startsWith(pattern.slice(0, -1)) : pattern === model;
 }
 
-export function inScope(scope: BudgetScope, c: CallFacts): boolean {
+export function inScope(scope: BudgetScope, c: Omit<CallFacts, "route">): boolean {
   return (
     (scope.feature === null || scope.feature === c.feature) &&
     (scope.task === null || scope.task === c.task) &&

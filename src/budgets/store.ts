@@ -20,6 +20,7 @@ export interface BudgetFields {
   amountUsd: number;
   thresholds: number[];
   action: BudgetAction;
+  exempt: string[];
 }
 
 export interface BudgetRow extends Budget {
@@ -66,6 +67,7 @@ function toBudget(r: Row): BudgetRow {
     amountUsd: Number(r.amount_usd),
     thresholds: (JSON.parse(String(r.thresholds)) as number[]).map(Number),
     action: String(r.action) as BudgetAction,
+    exempt: (JSON.parse(String(r.exempt ?? "[]")) as unknown[]).map(String),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -89,7 +91,7 @@ function toWebhook(r: Row): WebhookRow {
   return { id: String(r.id), orgId: String(r.org_id), url: String(r.url), format: String(r.format) as WebhookFormat, secret: String(r.secret), createdAt: Number(r.created_at) };
 }
 
-const budgetColumns = "id, org_id, name, feature, task, key_id, provider, model, period, time_zone, amount_usd, thresholds, action, created_at, updated_at";
+const budgetColumns = "id, org_id, name, feature, task, key_id, provider, model, period, time_zone, amount_usd, thresholds, action, exempt, created_at, updated_at";
 
 /** Every org's budgets; the table is small (budgets are written by people). */
 export async function listAllBudgets(client: Client): Promise<BudgetRow[]> {
@@ -101,13 +103,13 @@ export async function listBudgets(client: Client, orgId: string): Promise<Budget
 }
 
 function budgetArgs(f: BudgetFields): InValue[] {
-  return [f.name, f.feature, f.task, f.keyId, f.provider, f.model, f.period, f.timeZone, f.amountUsd, JSON.stringify(f.thresholds), f.action];
+  return [f.name, f.feature, f.task, f.keyId, f.provider, f.model, f.period, f.timeZone, f.amountUsd, JSON.stringify(f.thresholds), f.action, JSON.stringify(f.exempt)];
 }
 
 /** Undefined when the org already has `max` budgets; throws on a duplicate name (UNIQUE). */
 export async function insertBudget(client: Client, orgId: string, f: BudgetFields, max: number, now = Date.now()): Promise<BudgetRow | undefined> {
   const res = await client.execute({
-    sql: `INSERT INTO budgets (${budgetColumns}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+    sql: `INSERT INTO budgets (${budgetColumns}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
       WHERE (SELECT count(*) FROM budgets WHERE org_id = ?) < ? RETURNING ${budgetColumns}`,
     args: [uuidv7(now), orgId, ...budgetArgs(f), now, now, orgId, max],
   });
@@ -116,7 +118,7 @@ export async function insertBudget(client: Client, orgId: string, f: BudgetField
 
 export async function updateBudget(client: Client, orgId: string, id: string, f: BudgetFields, now = Date.now()): Promise<BudgetRow | undefined> {
   const res = await client.execute({
-    sql: `UPDATE budgets SET name = ?, feature = ?, task = ?, key_id = ?, provider = ?, model = ?, period = ?, time_zone = ?, amount_usd = ?, thresholds = ?, action = ?, updated_at = ?
+    sql: `UPDATE budgets SET name = ?, feature = ?, task = ?, key_id = ?, provider = ?, model = ?, period = ?, time_zone = ?, amount_usd = ?, thresholds = ?, action = ?, exempt = ?, updated_at = ?
       WHERE org_id = ? AND id = ? RETURNING ${budgetColumns}`,
     args: [...budgetArgs(f), now, orgId, id],
   });

@@ -20,6 +20,8 @@ export interface FeedRow {
   feature: string | null;
   task: string | null;
   costUsd: number;
+  /** A call that succeeded without a known cost (no price, or no usage reported): shown, never counted as $0. */
+  unknownCost: boolean;
   outputTokens: number | null;
 }
 
@@ -33,7 +35,7 @@ export type Reader = Pick<Client, "execute">;
 /** Events written after `rowid`, oldest first. */
 export async function readEventsAfter(client: Reader, rowid: number, limit: number): Promise<FeedRow[]> {
   const res = await client.execute({
-    sql: `SELECT rowid, id, org_id, key_id, created_at, provider, model, feature, task, cost_usd, output_tokens
+    sql: `SELECT rowid, id, org_id, key_id, created_at, provider, model, feature, task, cost_usd, status, output_tokens
       FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
     args: [rowid, limit],
   });
@@ -48,6 +50,7 @@ export async function readEventsAfter(client: Reader, rowid: number, limit: numb
     feature: r.feature === null ? null : String(r.feature),
     task: r.task === null ? null : String(r.task),
     costUsd: r.cost_usd === null ? 0 : Number(r.cost_usd),
+    unknownCost: r.cost_usd === null && Number(r.status) < 400,
     outputTokens: r.output_tokens === null ? null : Number(r.output_tokens),
   }));
 }
@@ -57,7 +60,20 @@ export async function readEventsAfter(client: Reader, rowid: number, limit: numb
  * `uptoRowid` (the feed adds the ones after it).
  */
 export async function budgetSpendByHour(client: Client, b: Budget, start: number, end: number, uptoRowid: number): Promise<Map<number, number>> {
-  let where = "org_id = ? AND created_at >= ? AND created_at < ? AND rowid <= ? AND cost_usd IS NOT NULL";
+  const { where, args } = budgetWhere(b, start, end, uptoRowid);
+  const res = await client.execute({ sql: `SELECT created_at - (created_at % 3600000) AS hour, sum(cost_usd) AS usd FROM events WHERE ${where} AND cost_usd IS NOT NULL GROUP BY hour`, args });
+  return new Map(res.rows.map((r) => [Number(r.hour), Number(r.usd)]));
+}
+
+/** The budget's calls in [start, end) up to `uptoRowid` that succeeded without a known cost. */
+export async function budgetUnknownCostCalls(client: Client, b: Budget, start: number, end: number, uptoRowid: number): Promise<number> {
+  const { where, args } = budgetWhere(b, start, end, uptoRowid);
+  const res = await client.execute({ sql: `SELECT count(*) AS n FROM events WHERE ${where} AND cost_usd IS NULL AND status < 400`, args });
+  return Number(res.rows[0]!.n);
+}
+
+function budgetWhere(b: Budget, start: number, end: number, uptoRowid: number): { where: string; args: InValue[] } {
+  let where = "org_id = ? AND created_at >= ? AND created_at < ? AND rowid <= ?";
   const args: InValue[] = [b.orgId, start, end, uptoRowid];
   const eq = (column: string, value: string | null) => {
     if (value === null) return;
@@ -74,8 +90,7 @@ export async function budgetSpendByHour(client: Client, b: Budget, start: number
       args.push(b.scope.model.length - 1, b.scope.model.slice(0, -1));
     } else eq("model", b.scope.model);
   }
-  const res = await client.execute({ sql: `SELECT created_at - (created_at % 3600000) AS hour, sum(cost_usd) AS usd FROM events WHERE ${where} GROUP BY hour`, args });
-  return new Map(res.rows.map((r) => [Number(r.hour), Number(r.usd)]));
+  return { where, args };
 }
 
 /** A replica whose shares are older than this is gone: its reservations no longer count. */
@@ -98,7 +113,7 @@ export async function exchangeHolds(
   try {
     const res = await tx.execute({
       sql: `SELECT subject_id, window_start, sum(reserved_usd) AS usd, sum(requests) AS requests, sum(tokens) AS tokens,
-          sum(lease_usd) AS lease_usd, sum(lease_requests) AS lease_requests, sum(lease_tokens) AS lease_tokens, sum(demand) AS demand, count(*) AS n
+          sum(lease_usd) AS lease_usd, sum(lease_requests) AS lease_requests, sum(lease_tokens) AS lease_tokens, sum(demand) AS demand, sum(want_usd) AS want, count(*) AS n
         FROM budget_shares WHERE replica_id <> ? AND updated_at >= ? GROUP BY subject_id, window_start`,
       args: [replicaId, now - replicaStaleMs],
     });
@@ -117,16 +132,17 @@ export async function exchangeHolds(
           leaseRequests: Number(r.lease_requests),
           leaseTokens: Number(r.lease_tokens),
           demand: Number(r.demand),
+          want: Number(r.want),
           replicas: Number(r.n),
         });
     }
     const mine = await decide(new Map(remote.map((h) => [holdKey(h.subjectId, h.windowStart), h])), replicas, tx);
     await tx.batch([
       { sql: "DELETE FROM budget_shares WHERE replica_id = ? OR updated_at < ?", args: [replicaId, now - 60_000] },
-      ...[{ subjectId: "", windowStart: 0, reservedUsd: 0, requests: 0, tokens: 0, leaseUsd: 0, leaseRequests: 0, leaseTokens: 0, demand: 0, replicas: 1 }, ...mine].map((h) => ({
-        sql: `INSERT INTO budget_shares (replica_id, subject_id, window_start, reserved_usd, requests, tokens, lease_usd, lease_requests, lease_tokens, demand, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        args: [replicaId, h.subjectId, h.windowStart, h.reservedUsd, h.requests, h.tokens, finite(h.leaseUsd), finite(h.leaseRequests), finite(h.leaseTokens), h.demand, now],
+      ...[{ subjectId: "", windowStart: 0, reservedUsd: 0, requests: 0, tokens: 0, leaseUsd: 0, leaseRequests: 0, leaseTokens: 0, demand: 0, want: 0, replicas: 1 }, ...mine].map((h) => ({
+        sql: `INSERT INTO budget_shares (replica_id, subject_id, window_start, reserved_usd, requests, tokens, lease_usd, lease_requests, lease_tokens, demand, want_usd, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        args: [replicaId, h.subjectId, h.windowStart, h.reservedUsd, h.requests, h.tokens, finite(h.leaseUsd), finite(h.leaseRequests), finite(h.leaseTokens), h.demand, h.want, now],
       })),
     ]);
     await tx.commit();
@@ -134,6 +150,19 @@ export async function exchangeHolds(
   } finally {
     tx.close();
   }
+}
+
+/**
+ * This replica is alive, with nothing to share: without it, the first round
+ * after the first budget is made would find no other replica and lease the
+ * whole budget to this one.
+ */
+export async function heartbeat(client: Client, replicaId: string, now: number): Promise<void> {
+  await client.execute({
+    sql: `INSERT INTO budget_shares (replica_id, subject_id, window_start, reserved_usd, requests, tokens, lease_usd, lease_requests, lease_tokens, demand, updated_at)
+      VALUES (?, '', 0, 0, 0, 0, 0, 0, 0, 0, ?) ON CONFLICT (replica_id, subject_id) DO UPDATE SET updated_at = excluded.updated_at`,
+    args: [replicaId, now],
+  });
 }
 
 /** An unlimited dimension leases "everything": stored as a large number, not Infinity. */

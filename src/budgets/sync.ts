@@ -7,10 +7,9 @@
  */
 import type { Client } from "@libsql/client";
 import {
-  budgetSpendByHour,
   claimAlert,
-  claimedAlerts,
   exchangeHolds,
+  heartbeat,
   holdKey,
   lastEventRowid,
   readEventsAfter,
@@ -23,8 +22,8 @@ import { uuidv7 } from "../lib/uuid.ts";
 import { p95 } from "./estimate.ts";
 import { crossedThresholds, forecastIsMeaningful, forecastSpend } from "./forecast.ts";
 import type { Hold, Lease, Share, SyncState } from "./messages.ts";
-import { grantLease, windowMs } from "./ledger.ts";
-import { periodBounds } from "./period.ts";
+import { grantLease, idleLease, windowMs, type LeaseInput } from "./ledger.ts";
+import { loadBudgetMs, loadOrder, loadTrackers, newTracker, type Tracker } from "./tracker-load.ts";
 import { inScope } from "./scope.ts";
 import type { AlertFacts } from "./webhook.ts";
 
@@ -38,22 +37,13 @@ export interface SyncDeps {
   onError?(e: unknown): void;
 }
 
-interface Tracker {
-  budget: BudgetRow;
-  start: number;
-  end: number;
-  loaded: boolean;
-  spentUsd: number;
-  hourly: Map<number, number>;
-  /** `kind:threshold` already claimed this period, by any replica. */
-  claimed: Set<string>;
-}
-
 const feedPage = 5_000;
 const maxPagesPerRound = 20;
 const outputSample = 200;
 const maxSampledModels = 10_000;
 const hourMs = 3_600_000;
+/** Without budgets, how often a replica says it is alive (well within replicaStaleMs). */
+const heartbeatMs = 1_000;
 
 export interface BudgetSync {
   round(shares: readonly Share[]): Promise<SyncState>;
@@ -66,8 +56,12 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
   let budgets: BudgetRow[] = [];
   let limits: LimitRow[] = [];
   let trackers = new Map<string, Tracker>();
+  /** The loaded trackers of each org, for the feed. */
+  let trackersByOrg = new Map<string, Tracker[]>();
+  let rounds = 0;
   const outputs = new Map<string, number[]>();
   let outputsChanged = false;
+  let beatAt = -Infinity;
 
   const loadDefinitions = async (): Promise<boolean> => {
     const [b, l] = await Promise.all([listAllBudgets(client), listAllLimits(client)]);
@@ -81,9 +75,15 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
       const old = trackers.get(budget.id);
       // a changed scope or period counts again from the database; a changed amount keeps the sums
       const same = old && JSON.stringify([old.budget.scope, old.budget.period, old.budget.timeZone]) === JSON.stringify([budget.scope, budget.period, budget.timeZone]);
-      kept.set(budget.id, same ? { ...old!, budget } : { budget, start: 0, end: 0, loaded: false, spentUsd: 0, hourly: new Map(), claimed: new Set() });
+      kept.set(budget.id, same ? { ...old!, budget } : newTracker(budget));
     }
     trackers = kept;
+    trackersByOrg = new Map();
+    for (const t of kept.values()) {
+      const list = trackersByOrg.get(t.budget.orgId);
+      if (list) list.push(t);
+      else trackersByOrg.set(t.budget.orgId, [t]);
+    }
     return true;
   };
 
@@ -92,9 +92,14 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
       if (!watched.has(r.orgId)) continue;
       written.push(r.id);
       if (r.outputTokens !== null && r.model !== "") sampleOutput(`${r.orgId}\u0000${r.model}`, r.outputTokens);
-      for (const t of trackers.values()) {
-        if (!t.loaded || t.budget.orgId !== r.orgId || r.costUsd === 0 || r.createdAt < t.start || r.createdAt >= t.end) continue;
+      if (r.costUsd === 0 && !r.unknownCost) continue;
+      for (const t of trackersByOrg.get(r.orgId) ?? []) {
+        if (!t.loaded || r.createdAt < t.start || r.createdAt >= t.end) continue;
         if (!inScope(t.budget.scope, r)) continue;
+        if (r.unknownCost) {
+          t.unknownCostCalls += 1;
+          continue;
+        }
         t.spentUsd += r.costUsd;
         const hour = r.createdAt - (r.createdAt % hourMs);
         t.hourly.set(hour, (t.hourly.get(hour) ?? 0) + r.costUsd);
@@ -139,20 +144,19 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
       const written: string[] = [];
       if (budgets.length === 0 && limits.length === 0) {
         cursor = await lastEventRowid(client);
+        if (now - beatAt >= heartbeatMs) {
+          await heartbeat(client, deps.replicaId, now);
+          beatAt = now;
+        }
         return { ...(changed ? { definitions: { budgets, limits } } : {}), replicas: 1, spent: [], remote: [], leases: [], written };
       }
       const watched = new Set([...budgets.map((b) => b.orgId), ...limits.map((l) => l.orgId)]);
-      for (const t of trackers.values()) {
-        if (t.loaded && now < t.end && now >= t.start) continue;
-        const bounds = periodBounds(t.budget.period, t.budget.timeZone, now);
-        if (bounds.start !== t.start) t.claimed = new Set();
-        Object.assign(t, bounds);
-        // events up to the cursor from the database, later ones from the feed
-        t.hourly = await budgetSpendByHour(client, t.budget, t.start, t.end, cursor);
-        t.spentUsd = [...t.hourly.values()].reduce((a, b) => a + b, 0);
-        for (const c of await claimedAlerts(client, t.budget.id, t.start)) t.claimed.add(`${c.kind}:${c.threshold}`);
-        t.loaded = true;
-      }
+      // events up to the cursor from the database, later ones from the feed; in turns between orgs, within a time budget
+      for (const t of trackers.values()) if (t.loaded && (now >= t.end || now < t.start)) t.loaded = false;
+      await loadTrackers(client, loadOrder(trackers.values(), now, rounds), cursor, now, rounds === 0 ? Infinity : loadBudgetMs);
+      rounds++;
+      // a budget still waiting for its sum has no figures, lease or alerts this round
+      const ready = [...trackers.values()].filter((t) => t.loaded);
       const used = new Map(shares.map((s) => [holdKey(s.subjectId, s.windowStart), s]));
       const leases: Lease[] = [];
       const { remote, replicas } = await exchangeHolds(client, deps.replicaId, now, async (others, n, tx) => {
@@ -165,22 +169,25 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
           if (rows.length < feedPage) break;
         }
         const rows: Hold[] = [];
-        for (const t of trackers.values()) {
+        for (const t of ready) {
           const key = holdKey(t.budget.id, t.start);
           const u = used.get(key);
           const o = others.get(key);
           const mine = u?.reservedUsd ?? 0;
-          const usd = grantLease({
+          const input: LeaseInput = {
             limit: t.budget.amountUsd,
             spent: t.spentUsd,
             mine,
             myDemand: u?.demand ?? 0,
             othersHeld: o ? o.reservedUsd + o.leaseUsd : 0,
-            othersDemand: o?.demand ?? 0,
+            othersUsed: o?.reservedUsd ?? 0,
+            myWant: u?.want ?? 0,
+            othersWant: o?.want ?? 0,
             othersWithRow: o?.replicas ?? 0,
             replicas: n,
-          });
-          leases.push({ subjectId: t.budget.id, windowStart: t.start, usd, requests: 0, tokens: 0 });
+          };
+          const usd = grantLease(input);
+          leases.push({ subjectId: t.budget.id, windowStart: t.start, usd, requests: 0, tokens: 0, idleUsd: Math.min(usd, idleLease(input)) });
           // until the answer arrives the request thread may still use the lease it had: publish whichever is larger
           // costs settled but not yet written go with the lease, not the reservations: they may already be in the
           // events another replica reads, and only what is in flight decides that a budget is used up (402)
@@ -195,6 +202,7 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
             leaseRequests: 0,
             leaseTokens: 0,
             demand: u?.demand ?? 0,
+            want: u?.want ?? 0,
             replicas: 1,
           });
         }
@@ -203,15 +211,16 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
           const key = holdKey(l.id, minute);
           const u = used.get(key);
           const o = others.get(key);
-          const share = (limit: number | null, mine: number, theirs: number) =>
+          // demand is counted in requests: the token lease follows it in proportion to the tokens a request used
+          const share = (limit: number | null, mine: number, theirs: number, used: number, demand: number) =>
             limit === null
               ? Infinity
-              : Math.floor(
-                  grantLease({ limit, spent: 0, mine, myDemand: u?.demand ?? 0, othersHeld: theirs, othersDemand: o?.demand ?? 0, othersWithRow: o?.replicas ?? 0, replicas: n }),
-                );
-          const requests = share(l.requestsPerMinute, u?.requests ?? 0, o ? o.requests + o.leaseRequests : 0);
-          const tokens = share(l.tokensPerMinute, u?.tokens ?? 0, o ? o.tokens + o.leaseTokens : 0);
-          leases.push({ subjectId: l.id, windowStart: minute, usd: 0, requests, tokens });
+              : Math.floor(grantLease({ limit, spent: 0, mine, myDemand: demand, othersHeld: theirs, othersUsed: used, othersWithRow: o?.replicas ?? 0, replicas: n }));
+          const demand = u?.demand ?? 0;
+          const tokensPerRequest = u && u.requests > 0 ? u.tokens / u.requests : 0;
+          const requests = share(l.requestsPerMinute, u?.requests ?? 0, o ? o.requests + o.leaseRequests : 0, o?.requests ?? 0, demand);
+          const tokens = share(l.tokensPerMinute, u?.tokens ?? 0, o ? o.tokens + o.leaseTokens : 0, o?.tokens ?? 0, demand * tokensPerRequest);
+          leases.push({ subjectId: l.id, windowStart: minute, usd: 0, requests, tokens, idleUsd: 0 });
           rows.push({
             subjectId: l.id,
             windowStart: minute,
@@ -222,15 +231,16 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
             leaseRequests: Math.max(requests, u?.leftRequests ?? 0),
             leaseTokens: Math.max(tokens, u?.leftTokens ?? 0),
             demand: u?.demand ?? 0,
+            want: 0,
             replicas: 1,
           });
         }
         return rows;
       });
       const spent: SyncState["spent"] = [];
-      for (const t of trackers.values()) {
+      for (const t of ready) {
         const forecastUsd = forecastSpend({ spentUsd: t.spentUsd, hourly: t.hourly, start: t.start, end: t.end, now });
-        spent.push({ budgetId: t.budget.id, start: t.start, usd: t.spentUsd, forecastUsd });
+        spent.push({ budgetId: t.budget.id, start: t.start, usd: t.spentUsd, forecastUsd, unknownCostCalls: t.unknownCostCalls });
         // after the commit nothing may throw: the request thread must get the leases this round published
         try {
           for (const threshold of crossedThresholds(t.budget.thresholds, t.spentUsd, t.budget.amountUsd)) await alert(t, "threshold", threshold, forecastUsd, now);
@@ -248,7 +258,8 @@ export async function createBudgetSync(deps: SyncDeps): Promise<BudgetSync> {
         outputsChanged = false;
         outputP95 = [...outputs].map(([k, s]) => [k, p95(s)!]);
       }
-      return { ...(changed ? { definitions: { budgets, limits } } : {}), replicas, spent, remote, leases, written, ...(outputP95 ? { outputP95 } : {}) };
+      const loading = ready.length < trackers.size ? [...trackers.values()].filter((t) => !t.loaded).map((t) => t.budget.id) : undefined;
+      return { ...(changed ? { definitions: { budgets, limits } } : {}), replicas, spent, remote, leases, written, ...(loading ? { loading } : {}), ...(outputP95 ? { outputP95 } : {}) };
     },
   };
 }

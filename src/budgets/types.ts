@@ -25,6 +25,12 @@ export interface Budget {
   /** Percent of the amount at which an alert goes out, ascending. */
   thresholds: number[];
   action: BudgetAction;
+  /**
+   * Routes (starting with "/") and models (exact, or a prefix ending in `*`)
+   * whose calls a block budget admits although their cost cannot be
+   * estimated before they run; their recorded cost still counts.
+   */
+  exempt: string[];
 }
 
 /** Requests and tokens per minute for the org, one key or one feature (null both: the whole org). */
@@ -46,6 +52,8 @@ export interface CallFacts {
   task: string | null;
   provider: string;
   model: string;
+  /** The request path, for a budget's exempt routes. */
+  route: string;
 }
 
 export const defaultThresholds: readonly number[] = [50, 80, 100];

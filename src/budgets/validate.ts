@@ -15,6 +15,8 @@ const maxNameLength = 64;
 const maxModelLength = 256;
 const maxAmountUsd = 1e9;
 const maxPerMinute = 1e12;
+const maxExempt = 20;
+const maxExemptLength = 256;
 
 export interface BudgetInput {
   name: string;
@@ -28,6 +30,7 @@ export interface BudgetInput {
   amountUsd: number;
   thresholds?: readonly number[] | null;
   action: BudgetAction;
+  exempt?: readonly string[] | null;
 }
 
 export interface LimitInput {
@@ -64,6 +67,7 @@ export function budgetFields(input: BudgetInput): Result<BudgetFields, string> {
     amountUsd: input.amountUsd,
     thresholds: [...new Set(input.thresholds ?? defaultThresholds)].sort((a, b) => a - b),
     action: input.action,
+    exempt: [...new Set(input.exempt ?? [])],
   };
   const problem =
     checkName(f.name) ??
@@ -73,7 +77,10 @@ export function budgetFields(input: BudgetInput): Result<BudgetFields, string> {
     (Number.isFinite(f.amountUsd) && f.amountUsd > 0 && f.amountUsd <= maxAmountUsd ? undefined : `amountUsd must be above 0 and at most ${maxAmountUsd}`) ??
     (f.thresholds.length <= 10 && f.thresholds.every((t) => Number.isInteger(t) && t >= 1 && t <= 1000)
       ? undefined
-      : "thresholds must be at most 10 whole percents from 1 to 1000");
+      : "thresholds must be at most 10 whole percents from 1 to 1000") ??
+    (f.exempt.length <= maxExempt && f.exempt.every((e) => e.length > 0 && e.length <= maxExemptLength && !/[\u0000-\u001f\u007f]/.test(e))
+      ? undefined
+      : `exempt must be at most ${maxExempt} routes or models of 1 to ${maxExemptLength} characters`);
   return problem ? fail(problem) : ok(f);
 }
 

@@ -27,8 +27,9 @@ export type ProxyError =
   | { kind: "invalid_model"; length: number; limit: number }
   | { kind: "not_found"; path: string }
   | { kind: "method_not_allowed"; method: string; path: string }
-  | { kind: "budget_exceeded"; budget: string; resetsAt: number }
+  | { kind: "budget_exceeded"; budget: string; resetsAt: number; room?: { leftUsd: number; callUsd: number } }
   | { kind: "budget_contended"; budget: string }
+  | { kind: "budget_unmeasurable"; budget: string; why: string; exempt: string }
   | { kind: "rate_limited"; limit: string; exhausted: "requests" | "tokens"; retryAfterS: number };
 
 export interface HttpError {
@@ -135,7 +136,10 @@ function describe(error: ProxyError): { status: number; type: string; message: s
       return {
         status: 402,
         type: "insufficient_quota",
-        message: `Budget ${JSON.stringify(error.budget)} is used up for this period; it resets at ${new Date(error.resetsAt).toISOString()}.`,
+        message: error.room
+          ? `Budget ${JSON.stringify(error.budget)} has $${error.room.leftUsd.toPrecision(3)} left for this period, less than this call may cost ($${error.room.callUsd.toPrecision(3)}; ` +
+            `a lower max_tokens reserves less); it resets at ${new Date(error.resetsAt).toISOString()}.`
+          : `Budget ${JSON.stringify(error.budget)} is used up for this period; it resets at ${new Date(error.resetsAt).toISOString()}.`,
       };
     case "budget_contended":
       // room is left, but other replicas hold it until the next sync round (a fraction of a second): retry, as SDKs do on 429
@@ -143,6 +147,15 @@ function describe(error: ProxyError): { status: number; type: string; message: s
         status: 429,
         type: "rate_limit_error",
         message: `Budget ${JSON.stringify(error.budget)} is nearly used up and its remaining room is being shared between replicas; retry shortly.`,
+      };
+    case "budget_unmeasurable":
+      // 402 like budget_exceeded: retrying cannot help until the price is set or the budget exempts the call
+      return {
+        status: 402,
+        type: "insufficient_quota",
+        message:
+          `Budget ${JSON.stringify(error.budget)} blocks calls whose cost Lectr cannot estimate before they run, and this one's cannot: ${error.why}. ` +
+          `To let such calls through, add ${JSON.stringify(error.exempt)} to the budget's exempt list (updateBudget, exempt).`,
       };
     case "rate_limited":
       return {

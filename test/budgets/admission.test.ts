@@ -40,7 +40,7 @@ async function eventsOf(orgId: string) {
 describe("block budgets", () => {
   test("a used-up budget answers 402 budget_exceeded, names itself and its reset, and records the refusal at cost 0", async () => {
     const { orgId, key, gql } = await newOrg();
-    // each call: ~$0.0000326 reserved, $0.0000444 spent (120 prompt tokens, 32 cached, 48 out at gpt-4o-mini prices)
+    // each call: ~$0.0000319 reserved, $0.0000444 spent (120 prompt tokens, 32 cached, 48 out at gpt-4o-mini prices)
     const b = await createBudget(gql, { name: "tiny", period: "DAY", amountUsd: 0.0001, action: "BLOCK" });
     expect(b).toMatchObject({ name: "tiny", spentUsd: 0, reservedUsd: 0, remainingUsd: 0.0001, state: "OK", thresholds: [50, 80, 100], timeZone: "UTC" });
     const statuses: number[] = [];
@@ -53,7 +53,13 @@ describe("block budgets", () => {
     }
     expect(statuses).toEqual([200, 200, 402]);
     const body = (await refused!.json()) as { error: { message: string; type: string; code: string } };
-    expect(body.error).toEqual({ message: `Budget "tiny" is used up for this period; it resets at ${b.resetsAt}.`, type: "insufficient_quota", code: "budget_exceeded", param: null } as never);
+    // what is left ($0.0001 − 2 × $0.0000444) is named, with what the call would reserve
+    expect(body.error).toEqual({
+      message: `Budget "tiny" has $0.0000112 left for this period, less than this call may cost ($0.0000319; a lower max_tokens reserves less); it resets at ${b.resetsAt}.`,
+      type: "insufficient_quota",
+      code: "budget_exceeded",
+      param: null,
+    } as never);
     expect([refused!.headers.get("x-should-retry"), refused!.headers.get("x-lectr-budget-id")]).toEqual(["false", b.id]);
     const events = await eventsOf(orgId);
     expect(events.map((e) => [e.status, e.error_code, e.status === 402 ? e.cost_usd : "priced"])).toEqual([

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { defaultOutputTokens, estimateCall, outputCap, p95 } from "../../src/budgets/estimate.ts";
+import { estimateCall, outputCap, p95, type UnknownCost } from "../../src/budgets/estimate.ts";
+import { noCapOutputFloor, outputCount } from "../../src/budgets/output-estimate.ts";
+import { hiddenInputField, routeCost } from "../../src/budgets/coverage.ts";
 import { createPriceBook } from "../../src/pricing/price-book.ts";
 import { loadPriceRegistry } from "../../src/pricing/prices-file.ts";
 import { crossedThresholds, forecastIsMeaningful, forecastSpend } from "../../src/budgets/forecast.ts";
@@ -13,16 +15,35 @@ const at = Date.parse("2026-03-14T12:00:00Z");
 const mini = (input: number, output: number) => (input * 0.15 + output * 0.6) / 1e6;
 
 describe("reservation estimate", () => {
-  const base: { provider: "openai"; model: string; endpoint: string; at: number; bodyBytes: number; recentOutputP95: number | undefined } = { provider: "openai", model: "gpt-4o-mini", endpoint: "/v1/chat/completions", at, bodyBytes: 400, recentOutputP95: undefined };
-  const cases: [string, Partial<typeof base> & { json?: Record<string, unknown> }, { inputTokens: number; outputTokens: number; usd: number }][] = [
+  const base: { provider: "openai"; model: string; endpoint: string; method: string; at: number; bodyBytes: number; recentOutputP95: number | undefined } = {
+    provider: "openai",
+    model: "gpt-4o-mini",
+    endpoint: "/v1/chat/completions",
+    method: "POST",
+    at,
+    bodyBytes: 400,
+    recentOutputP95: undefined,
+  };
+  const cases: [string, Partial<typeof base> & { json?: Record<string, unknown> }, { inputTokens: number; outputTokens: number; usd: number; unknown?: UnknownCost }][] = [
     ["max_tokens caps the output", { json: { max_tokens: 48 } }, { inputTokens: 100, outputTokens: 48, usd: mini(100, 48) }],
     ["max_completion_tokens too", { json: { max_completion_tokens: 7 } }, { inputTokens: 100, outputTokens: 7, usd: mini(100, 7) }],
     ["max_output_tokens (Responses API)", { json: { max_output_tokens: 300 } }, { inputTokens: 100, outputTokens: 300, usd: mini(100, 300) }],
-    ["without a cap: the org's recent p95", { json: {}, recentOutputP95: 90 }, { inputTokens: 100, outputTokens: 90, usd: mini(100, 90) }],
-    ["without a cap or history: the default", { json: {} }, { inputTokens: 100, outputTokens: defaultOutputTokens, usd: mini(100, defaultOutputTokens) }],
+    ["without a cap: the org's recent p95 when above the floor", { json: {}, recentOutputP95: 9000 }, { inputTokens: 100, outputTokens: 9000, usd: mini(100, 9000) }],
+    ["without a cap: small recent outputs cannot lower it below the floor", { json: {}, recentOutputP95: 1 }, { inputTokens: 100, outputTokens: noCapOutputFloor, usd: mini(100, noCapOutputFloor) }],
+    ["without a cap or history: the floor", { json: {} }, { inputTokens: 100, outputTokens: noCapOutputFloor, usd: mini(100, noCapOutputFloor) }],
+    ["n outputs reserve n times the output", { json: { max_tokens: 48, n: 20 } }, { inputTokens: 100, outputTokens: 960, usd: mini(100, 960) }],
+    ["n without a cap: n times the floor", { json: { n: 3 } }, { inputTokens: 100, outputTokens: 3 * noCapOutputFloor, usd: mini(100, 3 * noCapOutputFloor) }],
+    [
+      "previous_response_id: input Lectr cannot see",
+      { endpoint: "/v1/responses", json: { max_output_tokens: 10, previous_response_id: "resp_1" } },
+      { inputTokens: 100, outputTokens: 10, usd: mini(100, 10), unknown: { reason: "hidden_input", field: "previous_response_id" } },
+    ],
+    ["a background response", { endpoint: "/v1/responses", json: { max_output_tokens: 10, background: true } }, { inputTokens: 100, outputTokens: 10, usd: mini(100, 10), unknown: { reason: "background" } }],
+    ["a batch: not estimable at admission", { endpoint: "/v1/batches", model: "", json: {} }, { inputTokens: 100, outputTokens: 0, usd: 0, unknown: { reason: "route", route: "/v1/batches" } }],
+    ["a free route (moderations) reserves nothing", { endpoint: "/v1/moderations", json: {} }, { inputTokens: 0, outputTokens: 0, usd: 0 }],
     ["embeddings produce no output", { endpoint: "/v1/embeddings", json: {} }, { inputTokens: 100, outputTokens: 0, usd: mini(100, 0) }],
-    ["an unpriced model reserves nothing", { model: "my-own-model", json: { max_tokens: 10 } }, { inputTokens: 100, outputTokens: 10, usd: 0 }],
-    ["a bodiless call (GET /v1/models) reserves nothing", { bodyBytes: 0, model: "" }, { inputTokens: 0, outputTokens: 0, usd: 0 }],
+    ["an unpriced model: unknown", { model: "my-own-model", json: { max_tokens: 10 } }, { inputTokens: 100, outputTokens: 10, usd: 0, unknown: { reason: "unpriced_model", model: "my-own-model" } }],
+    ["a bodiless call (GET /v1/models) reserves nothing", { bodyBytes: 0, model: "", method: "GET", endpoint: "/v1/models" }, { inputTokens: 0, outputTokens: 0, usd: 0 }],
     ["a hostile cap is bounded", { json: { max_tokens: 1e30 } }, { inputTokens: 100, outputTokens: 1_000_000, usd: mini(100, 1_000_000) }],
   ];
   for (const [name, over, want] of cases) {
@@ -31,6 +52,38 @@ describe("reservation estimate", () => {
       expect({ ...e, usd: Number(e.usd.toFixed(12)) }).toEqual({ ...want, usd: Number(want.usd.toFixed(12)) });
     });
   }
+  test("the count of outputs: n, best_of, Gemini's candidateCount; bounded; junk ignored", () => {
+    expect([outputCount(undefined), outputCount({ n: 4 }), outputCount({ n: 2, best_of: 5 }), outputCount({ generationConfig: { candidateCount: 3 } }), outputCount({ n: 1e9 }), outputCount({ n: "9" }), outputCount({ n: -2 })]).toEqual([
+      1, 4, 5, 3, 128, 1, 1,
+    ]);
+  });
+  test("which routes a block budget can estimate, which are free, which not", () => {
+    const routes: [string, string][] = [
+      ["POST", "/v1/chat/completions"],
+      ["POST", "/openai/deployments/prod/chat/completions"],
+      ["POST", "/v1beta/models/gemini-2.5-flash:generateContent"],
+      ["GET", "/v1/models"],
+      ["DELETE", "/v1/files/f1"],
+      ["POST", "/v1/moderations"],
+      ["POST", "/v1/messages/count_tokens"],
+      ["POST", "/v1/responses/resp_1/cancel"],
+      ["POST", "/v1/batches"],
+      ["POST", "/v1/images/generations"],
+      ["POST", "/v1/audio/speech"],
+      ["POST", "/v1/fine_tuning/jobs"],
+    ];
+    expect(routes.map(([m, p]) => routeCost(m, p))).toEqual(["tokens", "tokens", "tokens", "free", "free", "free", "free", "free", "unmeasurable", "unmeasurable", "unmeasurable", "unmeasurable"]);
+  });
+  test("input stored at the provider: previous_response_id, conversation, a stored prompt; a legacy prompt string is visible", () => {
+    expect([
+      hiddenInputField({ previous_response_id: "resp_1" }),
+      hiddenInputField({ conversation: "conv_1" }),
+      hiddenInputField({ prompt: { id: "pmpt_1" } }),
+      hiddenInputField({ prompt: "Say hi" }),
+      hiddenInputField({ previous_response_id: null }),
+      hiddenInputField(undefined),
+    ]).toEqual(["previous_response_id", "conversation", "prompt", undefined, undefined, undefined]);
+  });
   test("caps that are not numbers are ignored", () => {
     expect([outputCap({ max_tokens: "9" }), outputCap({ max_tokens: -1 }), outputCap({ max_tokens: NaN }), outputCap(undefined)]).toEqual([undefined, undefined, undefined, undefined]);
   });
@@ -40,7 +93,7 @@ describe("reservation estimate", () => {
 });
 
 describe("scope", () => {
-  const f = { orgId: "o", keyId: "k", feature: "search", task: "chat", provider: "openai", model: "gpt-4o-2024-08-06" };
+  const f = { orgId: "o", keyId: "k", feature: "search", task: "chat", provider: "openai", model: "gpt-4o-2024-08-06", route: "/v1/chat/completions" };
   const none = { feature: null, task: null, keyId: null, provider: null, model: null };
   test("every set field must match; unset fields match anything", () => {
     expect([

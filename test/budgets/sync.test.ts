@@ -39,7 +39,7 @@ test("two replicas: spend from the events, leases within the room left, alerts o
   const budget = (await insertBudget(
     database.client,
     org.id,
-    { name: "daily", feature: null, task: null, keyId: null, provider: null, model: null, period: "day", timeZone: "UTC", amountUsd: 1, thresholds: [50, 100], action: "block" },
+    { name: "daily", feature: null, task: null, keyId: null, provider: null, model: null, period: "day", timeZone: "UTC", amountUsd: 1, thresholds: [50, 100], action: "block", exempt: [] },
     100,
     now,
   ))!;
@@ -49,12 +49,12 @@ test("two replicas: spend from the events, leases within the room left, alerts o
   await spend(day1 - 48 * 3_600_000, 5); // two days ago: another period
   const first = await a.round([]);
   expect(first.definitions?.budgets.map((x) => x.id)).toEqual([budget.id]);
-  expect(first.spent).toEqual([{ budgetId: budget.id, start: Date.parse("2026-03-14T00:00:00Z"), usd: 0.3, forecastUsd: expect.any(Number) }]);
+  expect(first.spent).toEqual([{ budgetId: budget.id, start: Date.parse("2026-03-14T00:00:00Z"), usd: 0.3, forecastUsd: expect.any(Number), unknownCostCalls: 0 }]);
 
   // b sees a's hold (use 0.2 + lease); both leases together stay within 1 − 0.3
   const start = first.spent[0]!.start;
-  const r1 = await a.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0.2, requests: 0, tokens: 0, demand: 0.2, leftUsd: 0, leftRequests: 0, leftTokens: 0, pendingUsd: 0 }]);
-  const r2 = await b.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0, requests: 0, tokens: 0, demand: 0.1, leftUsd: 0, leftRequests: 0, leftTokens: 0, pendingUsd: 0 }]);
+  const r1 = await a.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0.2, requests: 0, tokens: 0, demand: 0.2, want: 0, leftUsd: 0, leftRequests: 0, leftTokens: 0, pendingUsd: 0 }]);
+  const r2 = await b.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0, requests: 0, tokens: 0, demand: 0.1, want: 0, leftUsd: 0, leftRequests: 0, leftTokens: 0, pendingUsd: 0 }]);
   const leaseA = r1.leases[0]!.usd;
   const leaseB = r2.leases[0]!.usd;
   expect(r2.replicas).toBe(2);
@@ -67,7 +67,7 @@ test("two replicas: spend from the events, leases within the room left, alerts o
   expect(alerts.map((x) => [x.alert.kind, x.alert.threshold])).toEqual([["forecast", 100]]);
   // a's lease shrinks as b asks more, but until a's request thread has the answer it may still use what it had:
   // a's published hold covers that, with its unwritten costs beside the lease
-  const r3 = await a.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0.25, requests: 0, tokens: 0, demand: 0, leftUsd: 0.3, leftRequests: 0, leftTokens: 0, pendingUsd: 0.05 }]);
+  const r3 = await a.round([{ subjectId: budget.id, windowStart: start, reservedUsd: 0.25, requests: 0, tokens: 0, demand: 0, want: 0, leftUsd: 0.3, leftRequests: 0, leftTokens: 0, pendingUsd: 0.05 }]);
   const holdA = (await database.client.execute({ sql: "SELECT reserved_usd, lease_usd FROM budget_shares WHERE replica_id = 'a' AND subject_id = ?", args: [budget.id] })).rows[0]!;
   expect(r3.leases[0]!.usd).toBeLessThan(0.3);
   expect([Number(holdA.reserved_usd), Number(holdA.lease_usd)]).toEqual([0.2, 0.3 + 0.05]);
@@ -89,7 +89,7 @@ test("two replicas: spend from the events, leases within the room left, alerts o
   // midnight: the new day starts from zero and may alert again
   now = midnight;
   const after = await a.round([]);
-  expect(after.spent).toEqual([{ budgetId: budget.id, start: midnight, usd: 0, forecastUsd: 0 }]);
+  expect(after.spent).toEqual([{ budgetId: budget.id, start: midnight, usd: 0, forecastUsd: 0, unknownCostCalls: 0 }]);
   await spend(midnight + 5, 0.55);
   await b.round([]);
   expect(alerts.map((x) => [x.alert.kind, x.alert.threshold, x.alert.periodStart])).toEqual([

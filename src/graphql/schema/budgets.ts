@@ -29,6 +29,8 @@ import { budgetFields, limitFields, maxBudgetsPerOrg, maxLimitsPerOrg, maxWebhoo
 import { checkEndpoint } from "../../egress/azure-endpoint.ts";
 import type { ProviderId } from "../../providers/types.ts";
 import { periodBounds } from "../../budgets/period.ts";
+import { createChangeLimiter, maxChangesPerMinute } from "../../budgets/change-limit.ts";
+import { GraphQLError } from "graphql";
 import type { GraphqlContext } from "../context.ts";
 
 const BudgetPeriod = builder.enumType("BudgetPeriod", {
@@ -66,6 +68,7 @@ interface BudgetView extends BudgetRow {
   spentUsd: number;
   reservedUsd: number;
   forecastUsd: number;
+  unknownCostCalls: number;
 }
 
 function stateOf(b: BudgetView): "ok" | "warning" | "exceeded" {
@@ -90,12 +93,18 @@ const Budget = builder.objectRef<BudgetView>("Budget").implement({
     amountUsd: t.exposeFloat("amountUsd"),
     thresholds: t.exposeIntList("thresholds", { description: "Percents of the amount that send an alert, once per period each." }),
     action: t.field({ type: BudgetAction, resolve: (b) => b.action }),
+    exempt: t.exposeStringList("exempt", {
+      description: "Routes (\"/v1/batches\", \"/v1/images/*\") and models (exact, or a prefix ending in *) a BLOCK budget lets through although their cost cannot be estimated before they run.",
+    }),
     periodStart: t.expose("periodStart", { type: "DateTime" }),
     resetsAt: t.expose("periodEnd", { type: "DateTime", description: "When the current period ends and the budget starts again from zero." }),
     spentUsd: t.exposeFloat("spentUsd", { description: "Recorded cost of the period's events." }),
     reservedUsd: t.exposeFloat("reservedUsd", { description: "Held for requests in flight and costs not yet written, on every replica." }),
     remainingUsd: t.float({ resolve: (b) => Math.max(0, b.amountUsd - b.spentUsd - b.reservedUsd) }),
     forecastUsd: t.exposeFloat("forecastUsd", { description: "Projected spend at the period's end, from the budget's own hourly spend." }),
+    unknownCostCalls: t.exposeInt("unknownCostCalls", {
+      description: "Calls of the period that succeeded without a known cost (an unpriced or exempt model, usage not reported): spentUsd leaves them out, so the real spend is higher by an unknown amount.",
+    }),
     state: t.field({ type: BudgetState, resolve: stateOf }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
@@ -176,6 +185,10 @@ const BudgetInput = builder.inputType("BudgetInput", {
     amountUsd: t.float({ required: true }),
     thresholds: t.intList({ description: "Alert percents; 50, 80 and 100 when left out." }),
     action: t.field({ type: BudgetAction, required: true }),
+    exempt: t.stringList({
+      description:
+        "Routes (starting with /, a trailing * matches a prefix) and models a BLOCK budget admits although their cost cannot be estimated at admission (otherwise 402 budget_unmeasurable). None when left out.",
+    }),
   }),
 });
 
@@ -203,7 +216,7 @@ async function budgetViews(ctx: GraphqlContext, orgId: string): Promise<BudgetVi
     const s = live.get(r.id);
     // made on another replica within the last round: its period is known, its figures come with the next round
     const bounds = s ?? periodBounds(r.period, r.timeZone, ctx.now);
-    return { ...r, periodStart: bounds.start, periodEnd: bounds.end, spentUsd: s?.spentUsd ?? 0, reservedUsd: s?.reservedUsd ?? 0, forecastUsd: s?.forecastUsd ?? 0 };
+    return { ...r, periodStart: bounds.start, periodEnd: bounds.end, spentUsd: s?.spentUsd ?? 0, reservedUsd: s?.reservedUsd ?? 0, forecastUsd: s?.forecastUsd ?? 0, unknownCostCalls: s?.unknownCostCalls ?? 0 };
   });
 }
 
@@ -254,6 +267,20 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/** Each change of a budget or limit costs every replica a sum of its period: bounded per org and minute. */
+const changes = createChangeLimiter();
+
+async function changingOrg(ctx: GraphqlContext, orgId: string | null | undefined): Promise<string> {
+  const id = await orgScope(ctx, orgId);
+  const taken = changes.take(id, ctx.now);
+  if (!taken.ok) {
+    throw new GraphQLError(`At most ${maxChangesPerMinute} budget and rate-limit changes a minute per org; try again in ${taken.retryAfterS} s.`, {
+      extensions: { code: "RATE_LIMITED" },
+    });
+  }
+  return id;
+}
+
 const clampLimit = (n: number | null | undefined) => Math.max(1, Math.min(1000, n ?? 100));
 
 builder.mutationFields((t) => ({
@@ -261,7 +288,7 @@ builder.mutationFields((t) => ({
     type: Budget,
     args: { input: t.arg({ type: BudgetInput, required: true }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      const orgId = await orgScope(ctx, args.orgId);
+      const orgId = await changingOrg(ctx, args.orgId);
       const row = await named("budget", () => insertBudget(ctx.deps.db.$client, orgId, fieldsOrThrow(args.input), maxBudgetsPerOrg));
       if (!row) throw badInput(`An org can have at most ${maxBudgetsPerOrg} budgets.`);
       await ctx.deps.budgets.refresh();
@@ -273,7 +300,7 @@ builder.mutationFields((t) => ({
     description: "Replaces the budget's settings; what its current period spent stays.",
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: BudgetInput, required: true }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      const orgId = await orgScope(ctx, args.orgId);
+      const orgId = await changingOrg(ctx, args.orgId);
       const row = await named("budget", () => updateBudget(ctx.deps.db.$client, orgId, args.id, fieldsOrThrow(args.input)));
       if (!row) throw badInput(`No budget with id ${args.id}.`);
       await ctx.deps.budgets.refresh();
@@ -283,7 +310,7 @@ builder.mutationFields((t) => ({
   deleteBudget: t.boolean({
     args: { id: t.arg.id({ required: true }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      const gone = await deleteBudget(ctx.deps.db.$client, await orgScope(ctx, args.orgId), args.id);
+      const gone = await deleteBudget(ctx.deps.db.$client, await changingOrg(ctx, args.orgId), args.id);
       if (gone) await ctx.deps.budgets.refresh();
       return gone;
     },
@@ -292,7 +319,7 @@ builder.mutationFields((t) => ({
     type: RateLimit,
     args: { input: t.arg({ type: RateLimitInput, required: true }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      const orgId = await orgScope(ctx, args.orgId);
+      const orgId = await changingOrg(ctx, args.orgId);
       const f = limitFields(args.input);
       if (!f.ok) throw badInput(f.error);
       const row = await named("rate limit", () => insertLimit(ctx.deps.db.$client, orgId, f.value, maxLimitsPerOrg));
@@ -305,7 +332,7 @@ builder.mutationFields((t) => ({
     type: RateLimit,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: RateLimitInput, required: true }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      const orgId = await orgScope(ctx, args.orgId);
+      const orgId = await changingOrg(ctx, args.orgId);
       const f = limitFields(args.input);
       if (!f.ok) throw badInput(f.error);
       const row = await named("rate limit", () => updateLimit(ctx.deps.db.$client, orgId, args.id, f.value));
@@ -317,7 +344,7 @@ builder.mutationFields((t) => ({
   deleteRateLimit: t.boolean({
     args: { id: t.arg.id({ required: true }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
-      const gone = await deleteLimit(ctx.deps.db.$client, await orgScope(ctx, args.orgId), args.id);
+      const gone = await deleteLimit(ctx.deps.db.$client, await changingOrg(ctx, args.orgId), args.id);
       if (gone) await ctx.deps.budgets.refresh();
       return gone;
     },
