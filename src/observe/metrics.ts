@@ -46,7 +46,7 @@ export interface LectrMetrics {
   authFailure(reason: string): void;
 }
 
-export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterStats & { pending: number; restarts: number }): LectrMetrics {
+export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterStats & { pending: number; restarts: number; journalFailures: number }): LectrMetrics {
   const registry = new Registry();
   const requests = registry.add(
     new Counter("lectr_requests_total", "Proxied requests by provider, endpoint, status class and streaming.", ["provider", "endpoint", "status_class", "streamed"]),
@@ -70,6 +70,8 @@ export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterSt
   registry.add(new Gauge("lectr_events_written_total", "Events written to the database.", () => w().written + w().replayed, "counter"));
   registry.add(new Gauge("lectr_events_spooled_total", "Events written to the local spool while the database was unavailable.", () => w().spooled, "counter"));
   registry.add(new Gauge("lectr_events_dropped_total", "Events lost because neither the database nor the spool took them.", () => w().dropped, "counter"));
+  registry.add(new Gauge("lectr_spool_quarantined_total", "Spool lines moved to quarantine.jsonl instead of replayed: not an event Lectr could have written.", () => w().quarantined, "counter"));
+  registry.add(new Gauge("lectr_event_journal_failures_total", "Events the request thread could not append to its journal (they are still written; only their survival of a SIGKILL is lost).", () => w().journalFailures, "counter"));
   registry.add(new Gauge("lectr_event_batch_write_seconds", "Duration of the last event batch write.", () => (w().lastBatchMs ?? 0) / 1000));
   registry.add(new Gauge("lectr_spool_bytes", "Bytes waiting in the spool.", () => w().spoolBytes));
   registry.add(new Gauge("lectr_event_writer_restarts_total", "Times the event writer thread died and a new one took over its unfinished events.", () => w().restarts, "counter"));

@@ -91,13 +91,14 @@ test("database locked by another process: requests flow, events spool, /readyz 5
 test("a restart with a non-empty spool replays it", async () => {
   const db = join(dir, "restart.db");
   const a = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
-  const org = String((await rows(db, "SELECT org_id FROM api_keys"))[0]!.org_id);
+  const owner = (await rows(db, "SELECT id, org_id FROM api_keys"))[0]!;
+  const org = String(owner.org_id);
   a.kill("SIGTERM");
   await a.exited;
   // events left behind by a run whose database was down
   const spool = openSpool(`${db}.spool`);
   const event = (id: string) => ({
-    id, org_id: org, key_id: "k", created_at: Date.now(), endpoint: "/v1/chat/completions", provider: "openai",
+    id, org_id: org, key_id: String(owner.id), created_at: Date.now(), endpoint: "/v1/chat/completions", provider: "openai",
     provider_source: "detected", provider_unknown: false, model: "gpt-4o", streamed: false, status: 200, latency_ms: 5, price_known: true,
   });
   spool.append([event("spooled-1"), event("spooled-2")]);
@@ -125,6 +126,51 @@ test("SIGKILL loses at most the last flush interval; the file is intact", async 
   expect(late.filter((r) => ids.has(r.id)).length).toBeLessThanOrEqual(5);
   expect((await rows(db, "PRAGMA integrity_check"))[0]![0]).toBe("ok");
 });
+
+test("SIGKILL under load: every request a client got an answer for is in events exactly once after a restart", async () => {
+  const db = join(dir, "killed-under-load.db");
+  const env = { LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl };
+  const lectr = await spawnLectr(env);
+  const key = lectr.key!;
+  const answered: string[] = [];
+  let sending = true;
+  const load = Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (sending) {
+        const r = await chat(lectr, key).catch(() => undefined);
+        if (!r) return;
+        if (r.status === 200) answered.push(r.id);
+      }
+    }),
+  );
+  // killed mid-stream of requests, long enough in that batches were written and some still wait
+  await waitFor(() => answered.length >= 300, { timeoutMs: 20_000, intervalMs: 10 });
+  lectr.kill("SIGKILL");
+  await lectr.exited;
+  sending = false;
+  await load;
+  const got = [...answered];
+  const before = new Set((await rows(db)).map((r) => String(r.id)));
+  const restarted = await spawnLectr(env);
+  // the first start's journal is replayed by the new process as soon as it sees its process is gone
+  await waitFor(async () => {
+    const ids = new Set((await rows(db)).map((r) => String(r.id)));
+    return got.every((id) => ids.has(id));
+  }, { timeoutMs: 10_000, intervalMs: 50 });
+  const ids = (await rows(db)).map((r) => String(r.id));
+  expect(ids.length).toBe(new Set(ids).size);
+  expect(got.filter((id) => !ids.includes(id))).toEqual([]);
+  restarted.kill("SIGTERM");
+  expect(await restarted.exited).toBe(0);
+  // the replay did something: at the kill, some answered events were not yet in the database
+  expect({ missingAtKill: got.some((id) => !before.has(id)), replayed: restarted.lines.some((l) => l.includes("spooled events replayed")) }).toEqual({
+    missingAtKill: true,
+    replayed: true,
+  });
+  // rollups count each event once as well
+  const [counted] = await rows(db, "SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT SUM(requests) FROM rollups_daily) AS rolled");
+  expect(Number(counted!.rolled)).toBe(Number(counted!.events));
+}, 60_000);
 
 test("two processes on one database file both record every event", async () => {
   const db = join(dir, "shared.db");
