@@ -57,7 +57,10 @@ export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterSt
   const added = registry.add(new Histogram("lectr_proxy_added_seconds", "Time spent inside Lectr on a request.", ["provider"], overheadBuckets));
   const ttfb = registry.add(new Histogram("lectr_stream_ttfb_seconds", "Time to the first byte of a streamed response.", ["provider"], latencyBuckets));
   const tokens = registry.add(new Counter("lectr_tokens_total", "Tokens by provider, model and kind.", ["provider", "model", "kind"]));
-  const cost = registry.add(new Counter("lectr_cost_usd_total", "Cost in US dollars by provider and model.", ["provider", "model"]));
+  // An org's own prices (setModelPrice) are its business: they count in its per-org series only, so no org moves the shared figures.
+  const cost = registry.add(
+    new Counter("lectr_cost_usd_total", "Cost in US dollars by provider and model, of calls priced from the price registry (built-in or LECTR_PRICES_FILE); calls priced with an org's own price are left out.", ["provider", "model"]),
+  );
   const unpriced = registry.add(new Counter("lectr_unpriced_requests_total", "Requests whose cost is unknown.", ["provider"]));
   const auth = registry.add(new Counter("lectr_auth_failures_total", "Requests refused for a missing, unknown or revoked org key.", ["reason"]));
   // orgs are created by the admin, so org ids are a bounded set too; they say who spends what, hence the separate registry
@@ -125,8 +128,9 @@ export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterSt
       if (e.output_tokens != null) tokens.inc([p, model, "output"], e.output_tokens);
       if (e.cached_input_tokens) tokens.inc([p, model, "cached_input"], e.cached_input_tokens);
       if (e.reasoning_tokens) tokens.inc([p, model, "reasoning"], e.reasoning_tokens);
-      if (e.cost_usd != null) cost.inc([p, model], e.cost_usd);
-      else if (e.input_tokens != null) unpriced.inc([p]);
+      if (e.cost_usd == null) {
+        if (e.input_tokens != null) unpriced.inc([p]);
+      } else if (e.cost_source === "registry") cost.inc([p, model], e.cost_usd);
     },
     authFailure: (reason) => auth.inc([reason]),
   };

@@ -68,7 +68,7 @@ describe("/metrics", () => {
       status_class: new Set(["1xx", "2xx", "3xx", "4xx", "5xx", "other"]),
       streamed: new Set(["true", "false"]),
       kind: new Set(["input", "output", "cached_input", "reasoning"]),
-      reason: new Set(["missing", "unknown", "revoked", "bad_admin_token"]),
+      reason: new Set(["missing", "unknown", "revoked", "bad_admin_token", "bad_metrics_token"]),
     };
     const models = new Set<string>();
     for (const s of samples) {
