@@ -13,13 +13,12 @@
  */
 import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { EventRow } from "../db/tables.ts";
 import type { Logger } from "../lib/log.ts";
 import { openSpool, type Spool } from "./spool.ts";
 
 export interface Journal {
-  /** Appends one event; never throws (a failed write is logged and counted, the event still goes to the writer). */
-  write(event: EventRow): void;
+  /** Appends one event (its JSON); never throws (a failed write is logged and counted, the event still goes to the writer). */
+  write(json: string): void;
   /** The events written so far are hand-over `n`: the file may be cut here. */
   handedOver(n: number): void;
   /** Hand-overs up to `n` are in the database or the writer's spool: their files go. */
@@ -66,10 +65,10 @@ export function openJournal(spoolDir: string, log: Logger, now: () => number = D
   };
 
   return {
-    write(event) {
+    write(json) {
       // after close, the recorder spools late events itself
       if (closed) return;
-      const line = `${JSON.stringify(event)}\n`;
+      const line = `${json}\n`;
       try {
         if (fd === undefined) open();
         bytes += writeSync(fd!, line);

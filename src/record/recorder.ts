@@ -48,7 +48,8 @@ const spawnWriter = () => new Worker(new URL("./worker.ts", import.meta.url).hre
 export async function startRecorder(config: WriterConfig, opts: RecorderOptions): Promise<Recorder> {
   const { log } = opts;
   const spawn = opts.spawn ?? spawnWriter;
-  let pending: EventRow[] = [];
+  /** Recorded events as JSON, not yet handed over: the journal's lines, joined into the hand-over's array. */
+  let pending: string[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stats: WriterStats | undefined;
   let nextId = 0;
@@ -134,7 +135,7 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
     timer = undefined;
     if (pending.length === 0) return;
     // one JSON string: cheaper to hand over than a structured clone of many objects
-    unfinished.push({ json: JSON.stringify(pending), count: pending.length });
+    unfinished.push({ json: `[${pending.join(",")}]`, count: pending.length });
     pending = [];
     journal.handedOver(++handed);
     // a request that ended after the writer closed: its event goes straight to the spool
@@ -169,8 +170,10 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
 
   return {
     record(event) {
-      journal.write(event);
-      pending.push(event);
+      // serialised once, for the journal and the hand-over alike
+      const json = JSON.stringify(event);
+      journal.write(json);
+      pending.push(json);
       if (pending.length >= handOverCount) handOver();
       else timer ??= setTimeout(handOver, handOverMs);
     },
