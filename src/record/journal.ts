@@ -14,7 +14,7 @@
 import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../lib/log.ts";
-import { openSpool, type Spool } from "./spool.ts";
+import { journalPrefix, openSpool, type Spool } from "./spool.ts";
 
 export interface Journal {
   /** Appends one event (its JSON); never throws (a failed write is logged and counted, the event still goes to the writer). */
@@ -33,7 +33,6 @@ export interface Journal {
 const cutAfterMs = 1_000;
 const cutAfterBytes = 4 * 1024 * 1024;
 
-export const journalPrefix = "journal-";
 
 export function openJournal(spoolDir: string, log: Logger, now: () => number = Date.now): Journal {
   const spool: Spool = openSpool(spoolDir, now);
@@ -48,7 +47,7 @@ export function openJournal(spoolDir: string, log: Logger, now: () => number = D
   const cut: { path: string; through: number }[] = [];
 
   const open = () => {
-    path = join(spool.own, `${journalPrefix}${now().toString().padStart(15, "0")}-${(seq++).toString().padStart(6, "0")}.jsonl`);
+    path = join(spool.own, `${journalPrefix}${now().toString().padStart(15, "0")}-${process.pid}-${(seq++).toString().padStart(6, "0")}.jsonl`);
     spool.ensure();
     fd = openSync(path, "a", 0o600);
     openedAt = now();

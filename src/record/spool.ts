@@ -53,7 +53,8 @@ export const orphanAfterMs = 30_000;
 const ownerMark = "owner";
 const isEventFile = (f: string) => f.startsWith("events-") && f.endsWith(".jsonl");
 /** The request thread's journal files (journal.ts): replayed only once their process is gone. */
-const isJournalFile = (f: string) => f.startsWith("journal-") && f.endsWith(".jsonl");
+export const journalPrefix = "journal-";
+const isJournalFile = (f: string) => f.startsWith(journalPrefix) && f.endsWith(".jsonl");
 export const quarantineFile = "quarantine.jsonl";
 const privateFile = { mode: 0o600 } as const;
 const host = hostname().replace(/[^A-Za-z0-9_-]/g, "_");

@@ -1,7 +1,7 @@
 /** The writer's state machine: healthy → spooling → replayed exactly once. */
 import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, appendFileSync, readdirSync, mkdirSync, writeFileSync, utimesSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventRow } from "../../src/db/tables.ts";
 import { silentLogger } from "../../src/lib/log.ts";
@@ -317,6 +317,25 @@ describe("spool ownership", () => {
     const other = openSpool(root);
     expect(other.own).not.toBe(s.spool.own);
     other.close();
+  });
+
+  test("a SIGKILLed process's journal on this host is adopted at once; a live process's (this one's) is not", async () => {
+    await using s = setup();
+    const root = s.spool.dir;
+    const host = hostname().replace(/[^A-Za-z0-9_-]/g, "_");
+    const exited = Bun.spawn(["true"]);
+    await exited.exited;
+    const dead = join(root, `${host}-${exited.pid}-dead01`), alive = join(root, `${host}-${process.pid}-live01`);
+    for (const d of [dead, alive]) {
+      mkdirSync(d);
+      // both marks are fresh: only the process's absence tells them apart
+      writeFileSync(join(d, "owner"), "1");
+    }
+    writeFileSync(join(dead, "journal-000000000000001-1-000000.jsonl"), `${JSON.stringify(row(1))}\n${JSON.stringify(row(2))}\n`);
+    writeFileSync(join(alive, "journal-000000000000001-2-000000.jsonl"), `${JSON.stringify(row(3))}\n`);
+    await s.writer.replay();
+    expect([...s.db.keys()].sort()).toEqual(["e1", "e2"]);
+    expect(readdirSync(alive).sort()).toEqual(["journal-000000000000001-2-000000.jsonl", "owner"]);
   });
 
   test("closing releases the directory: removed when empty, adoptable at once when not", async () => {
