@@ -14,6 +14,10 @@ export const secretSettings = {
   adminToken: { env: "LECTR_ADMIN_TOKEN", flag: "admin-token", minLength: 16 },
   metricsToken: { env: "LECTR_METRICS_TOKEN", flag: "metrics-token", minLength: 16 },
   dbAuthToken: { env: "LECTR_DB_AUTH_TOKEN", flag: "db-auth-token", minLength: 0 },
+  // checked where they are used (the sealing key's length and encoding, a provider's key by the provider)
+  secretsKey: { env: "LECTR_SECRETS_KEY", flag: "secrets-key", minLength: 0 },
+  openaiAdminKey: { env: "LECTR_OPENAI_ADMIN_KEY", flag: "openai-admin-key", minLength: 0 },
+  anthropicAdminKey: { env: "LECTR_ANTHROPIC_ADMIN_KEY", flag: "anthropic-admin-key", minLength: 0 },
 } satisfies Record<string, SecretSetting>;
 
 /**

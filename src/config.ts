@@ -52,6 +52,10 @@ export interface Config {
   keyCacheTtlMs: number;
   /** A price file (the shape of src/pricing/prices.json) laid over the built-in registry at start. */
   pricesFile: string | undefined;
+  /** LECTR_SECRETS_KEY: 32 bytes (hex or base64) that seal provider admin keys; reconciliation is off without it. */
+  secretsKey: string | undefined;
+  /** Admin keys for the `default` org's reconciliation, sealed into the database at start. */
+  adminKeys: { openai: string | undefined; anthropic: string | undefined };
 }
 
 interface Setting {
@@ -109,6 +113,9 @@ export const settings = {
   serviceName: { env: "OTEL_SERVICE_NAME", flag: "service-name", default: "lectr", help: "service.name on exported spans" },
   spoolDir: { env: "LECTR_SPOOL_DIR", flag: "spool-dir", default: "", help: "where events wait while the database is down (default: next to the database)" },
   pricesFile: { env: "LECTR_PRICES_FILE", flag: "prices-file", default: "", help: "JSON price rows laid over the built-in registry (README: Costs)" },
+  secretsKey: { env: "LECTR_SECRETS_KEY", flag: "secrets-key", default: "", help: "32 random bytes, hex or base64, sealing stored provider admin keys (also _FILE); reconciliation is off without it" },
+  openaiAdminKey: { env: "LECTR_OPENAI_ADMIN_KEY", flag: "openai-admin-key", default: "", help: "OpenAI admin key reconciling the default org (also _FILE)" },
+  anthropicAdminKey: { env: "LECTR_ANTHROPIC_ADMIN_KEY", flag: "anthropic-admin-key", default: "", help: "Anthropic admin key reconciling the default org (also _FILE)" },
 } satisfies Record<string, Setting>;
 
 export class ConfigError extends Error {}
@@ -119,6 +126,10 @@ export const commandFlags: Record<string, readonly string[]> = {
   "keys create": ["org", "scope"],
   "keys list": ["org"],
   prices: ["model"],
+  reconcile: ["org", "provider", "from", "to"],
+  "reconcile set-key": ["org", "provider"],
+  "reconcile sources": ["org", "provider"],
+  "reconcile alerts": ["org", "unseen-usd", "drift-usd"],
 };
 
 /** A setting is a switch when its default is one; a switch takes no value (`--allow-private-upstreams serve`). */
@@ -235,6 +246,8 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     shutdownGraceMs: 30_000,
     keyCacheTtlMs: 5_000,
     pricesFile: get(settings.pricesFile) || undefined,
+    secretsKey: secret(secretSettings.secretsKey),
+    adminKeys: { openai: secret(secretSettings.openaiAdminKey), anthropic: secret(secretSettings.anthropicAdminKey) },
   };
 }
 

@@ -41,5 +41,9 @@ export function buildApp(deps: AppDeps) {
     .get("/assets/*", ({ request }) => deps.dashboard(request))
     .get("/metrics", ({ request }) => deps.metrics(request, () => deps.clientIp(request)))
     .get("/v1/lectr/status", ({ request }) => deps.status(request, () => deps.clientIp(request)))
-    .all("/v1/*", ({ request }) => deps.proxy(request, () => deps.clientIp(request)), { parse: "none" });
+    .all("/v1/*", ({ request }) => deps.proxy(request, () => deps.clientIp(request)), { parse: "none" })
+    // provider SDKs' own paths at Lectr's root: groq-sdk and AzureOpenAI (/openai/…), @google/genai (/v1beta/…)
+    .all("/openai/*", ({ request }) => deps.proxy(request, () => deps.clientIp(request)), { parse: "none" })
+    .all("/v1beta/*", ({ request }) => deps.proxy(request, () => deps.clientIp(request)), { parse: "none" })
+    .all("/v1alpha/*", ({ request }) => deps.proxy(request, () => deps.clientIp(request)), { parse: "none" });
 }

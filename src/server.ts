@@ -48,6 +48,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`no answer in ${ms} ms`)))]);
 }
 import { startBudgets } from "./budgets/budgets.ts";
+import type { ReconcileControl } from "./reconcile/control.ts";
+import { startReconcilerThread } from "./reconcile/thread.ts";
+import { orgReconcileGauges, reconcileGauges } from "./reconcile/metrics.ts";
+import { findOrgByName } from "./db/orgs.ts";
 import type { BudgetGuard } from "./budgets/guard.ts";
 
 export interface Lectr {
@@ -61,6 +65,8 @@ export interface Lectr {
   priceBooks: PriceBooks;
   /** Budgets' and rate limits' live figures as this replica sees them; refresh() after changing them. */
   budgets: { status: BudgetGuard["status"]; refresh(): Promise<void> };
+  /** Reconciliation against the providers' admin APIs (off without LECTR_SECRETS_KEY). */
+  reconciler: ReconcileControl;
   /** The bootstrap key, when this start created the `default` org. */
   bootstrap: CreatedKey | undefined;
   /** Requests still in flight (streams count until their last byte). */
@@ -114,6 +120,19 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     2_000,
     (e) => log.warn("org prices reload failed", { error: String(e) }),
   );
+  // its own thread: the provider calls and the day sums over events stay off the thread that serves /v1
+  const reconciler = await startReconcilerThread({
+    dbUrl: config.dbUrl,
+    dbAuthToken: config.dbAuthToken,
+    secretsKey: config.secretsKey,
+    baseUrls: { openai: config.baseUrls.openai!, anthropic: config.baseUrls.anthropic! },
+    pricesFile: config.pricesFile,
+    allowPrivateUpstreams: config.allowPrivateUpstreams,
+    logLevel: config.logLevel,
+  });
+  await sealDefaultOrgKeys(config, database, reconciler, log);
+  metrics.registry.add(reconcileGauges(reconciler.gauges));
+  metrics.orgRegistry.add(orgReconcileGauges(reconciler.gauges));
   const tracer = config.otlp ? createOtlpTracer(config.otlp, config.serviceName, version, (e) => log.warn("trace export failed", { error: String(e) })) : undefined;
   // one budget of failed credentials per address, shared by every door that takes a key
   const limiter = createFailureLimiter(config.authFailLimit, config.authFailWindowMs);
@@ -155,6 +174,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
       onAuthFailure: (reason) => observer.authFailure(reason),
       corsOrigins: config.corsOrigins,
       budgets: budgetView,
+      reconcile: reconciler,
     });
   };
   // the dashboard's files are loaded (from source: bundled) on the first request for them, like GraphQL
@@ -214,6 +234,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     rules,
     priceBooks,
     budgets: budgetView,
+    reconciler,
     bootstrap,
     get inflight() {
       return inflight;
@@ -239,6 +260,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
         await withTimeout(stopped, 1_000).catch(() => {});
         rules.stop();
         priceBooks.stop();
+        reconciler.stop();
         await withTimeout(budgets.stop(), 1_000).catch(() => {});
         // a little is kept back for the tracer and the log line
         await recorder.close(Math.max(500, deadline - Date.now() - 500));
@@ -253,4 +275,20 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
       return stopping;
     },
   };
+}
+
+/** LECTR_OPENAI_ADMIN_KEY / LECTR_ANTHROPIC_ADMIN_KEY reconcile the `default` org: sealed into the database, never logged. */
+async function sealDefaultOrgKeys(config: Config, database: Database, reconciler: ReconcileControl, log: Logger): Promise<void> {
+  const given = (["openai", "anthropic"] as const).filter((p) => config.adminKeys[p] !== undefined);
+  if (given.length === 0) return;
+  if (!reconciler.enabled) {
+    log.warn("provider admin keys are set but not used", { reason: reconciler.offReason });
+    return;
+  }
+  const org = await findOrgByName(database.db, "default");
+  if (!org) {
+    log.warn("provider admin keys are set but there is no org named default to reconcile");
+    return;
+  }
+  for (const p of given) await reconciler.setKey(org.id, p, config.adminKeys[p]!);
 }

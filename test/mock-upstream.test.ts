@@ -12,7 +12,13 @@ const keys: Record<ProviderId, string> = {
   groq: "gsk_test_groq",
   gemini: "test-gemini-key",
   azure: "test-azure-key",
+  mistral: "test-mistral-key",
+  deepseek: "sk-test-deepseek",
+  xai: "xai-test-key",
+  openrouter: "sk-or-test-openrouter",
 };
+/** The providers whose real captures are in test/fixtures. */
+const captured: ProviderId[] = ["openai", "anthropic", "groq", "gemini", "azure"];
 const azureVersion = "api-version=2024-10-21";
 const azureChat = (m: MockUpstream, deployment = "prod-gpt4o") =>
   `${m.baseUrl}/openai/deployments/${deployment}/chat/completions?${azureVersion}`;
@@ -54,7 +60,7 @@ const concat = (chunks: Uint8Array[]) => new Uint8Array(chunks.flatMap((c) => [.
 
 const mocks = {} as Record<ProviderId, MockUpstream>;
 beforeAll(async () => {
-  for (const id of Object.keys(keys) as ProviderId[]) mocks[id] = await startMockUpstream(id);
+  for (const id of captured) mocks[id] = await startMockUpstream(id);
 });
 afterEach(() => {
   for (const m of Object.values(mocks)) m.reset();
@@ -70,7 +76,7 @@ describe("every dialect", () => {
     expect(mocks.openai.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  test.each(Object.keys(keys) as ProviderId[])("%s: records the request and returns byte-identical recorded bytes", async (id) => {
+  test.each(captured)("%s: records the request and returns byte-identical recorded bytes", async (id) => {
     const m = mocks[id];
     const res = await post(m, streamChat(true), { headers: { ...authHeaders(m), "X-Custom-Header": "Yes" } });
     const bytes = new Uint8Array(await res.arrayBuffer());
@@ -425,7 +431,7 @@ describe("behaviours", () => {
 
 test("defaultMockUsage has distinct totals per provider", () => {
   const totals = Object.values(defaultMockUsage).map((u) => u.promptTokens + u.completionTokens + u.thinkingTokens);
-  expect(new Set(totals).size).toBe(5);
+  expect(new Set(totals).size).toBe(totals.length);
 });
 
 /** `event:` names of an SSE body, in order. */

@@ -10,6 +10,7 @@ import { checkEndpoint, isApiVersion } from "../egress/azure-endpoint.ts";
 import { loadPriceRegistry } from "../pricing/prices-file.ts";
 import { formatPriceTable } from "../pricing/format.ts";
 import { isKeyScope, keyScopes } from "../lib/scopes.ts";
+import { reconcileCommands } from "./reconcile.ts";
 
 export class UsageError extends Error {}
 
@@ -17,7 +18,7 @@ export type Command = (db: Database, words: string[], flags: Record<string, stri
 
 const iso = (ms: number | null) => (ms === null ? "never" : new Date(ms).toISOString());
 
-async function orgByName(db: Database, name: string | undefined) {
+export async function orgByName(db: Database, name: string | undefined) {
   if (!name) throw new UsageError("Name the org with --org NAME.");
   const org = await findOrgByName(db.db, name);
   if (!org) throw new OrgError(`No org named "${name}".`);
@@ -61,6 +62,7 @@ export const commands: Record<string, Command> = {
   },
   // the table the server prices with: built-in rows with LECTR_PRICES_FILE laid over them
   prices: async (_db, _words, flags, config) => formatPriceTable(loadPriceRegistry(config.pricesFile), { model: flags.model }),
+  ...reconcileCommands,
 };
 
 export function table(head: string[], rows: string[][]): string {

@@ -15,6 +15,14 @@ Usage:
   lectr keys list --org NAME                  list an org's keys (prefix, scope, created, last used)
   lectr keys revoke KEY_PREFIX                revoke a key
   lectr prices [--model M]                    print the price registry (LECTR_PRICES_FILE laid over it)
+  lectr reconcile --org NAME --from D --to D [--provider P]
+                                              compare recorded spend with the provider's usage and cost reports (D: a UTC day, --to included)
+  lectr reconcile set-key --org NAME --provider P
+                                              store the admin key from LECTR_<P>_ADMIN_KEY(_FILE), encrypted with LECTR_SECRETS_KEY
+  lectr reconcile sources --org NAME --provider P [KIND:ID …]
+                                              the provider API keys (api_key:ID), projects or workspaces that are the org's
+  lectr reconcile alerts --org NAME [--unseen-usd N] [--drift-usd N]
+                                              alert the org's webhooks when a settled day passes these
   lectr --help | --version
 
 Options (flag / environment variable):

@@ -8,6 +8,7 @@ import { migrate } from "../db/migrate.ts";
 import { OrgError } from "../db/orgs.ts";
 import { commands, UsageError } from "./commands.ts";
 import { helpText } from "./help.ts";
+import { ReconcileFailed } from "./reconcile.ts";
 import { bufferedWriter, createLogger } from "../lib/log.ts";
 import { argv, env, exit, onShutdownSignal, watchParent, writeStderr, writeStdout } from "../runtime.ts";
 import { startServer } from "../server.ts";
@@ -71,6 +72,10 @@ async function main(io: CliIo): Promise<number> {
 /** Runs the CLI to completion and answers its exit code: 2 for a usage mistake, 1 for a failure. */
 export function runCli(io: CliIo): Promise<number> {
   return main(io).catch((err: unknown) => {
+    if (err instanceof ReconcileFailed) {
+      io.out(err.message);
+      return 1;
+    }
     if (err instanceof UsageError || err instanceof OrgError || err instanceof ConfigError) {
       io.err(`${err.message}\n`);
       return 2;

@@ -3,7 +3,7 @@
  * and other tools query them): keep them as they are. Times are epoch ms.
  */
 import { sql } from "drizzle-orm";
-import { sqliteTable, text, integer, real, index, primaryKey } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, integer, real, index, primaryKey, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { latencyBucketCount } from "../stats/histogram.ts";
 import { providerErrorCodes } from "../stats/rates.ts";
 import { keyScopes } from "../lib/scopes.ts";
@@ -220,6 +220,123 @@ export const statusCountsDaily = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.org_id, t.day, t.provider, t.status] })],
 );
+
+/**
+ * Reconciliation against the providers' admin usage and cost APIs
+ * (src/reconcile/). An org's admin key is stored only sealed with
+ * LECTR_SECRETS_KEY (AES-256-GCM); `reconcile_sources` names the provider
+ * API key ids, projects or workspaces that belong to the org.
+ */
+export const reconcileCredentials = sqliteTable(
+  "reconcile_credentials",
+  {
+    org_id: text("org_id").notNull().references(() => orgs.id),
+    provider: text("provider").notNull(),
+    /** base64url(iv ‖ AES-256-GCM ciphertext ‖ tag) of the admin key: never the key itself. */
+    sealed_key: text("sealed_key").notNull(),
+    created_at: integer("created_at").notNull(),
+    updated_at: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.org_id, t.provider] })],
+);
+
+export const reconcileSources = sqliteTable(
+  "reconcile_sources",
+  {
+    org_id: text("org_id").notNull().references(() => orgs.id),
+    provider: text("provider").notNull(),
+    /** `api_key`, `project` (OpenAI) or `workspace` (Anthropic). */
+    kind: text("kind").notNull(),
+    source_id: text("source_id").notNull(),
+    created_at: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.org_id, t.provider, t.kind, t.source_id] })],
+);
+
+export const reconcileSettings = sqliteTable("reconcile_settings", {
+  org_id: text("org_id").primaryKey().references(() => orgs.id),
+  /** Alert when a day's unseen spend for a provider passes this; null: no alert. */
+  unseen_alert_usd: real("unseen_alert_usd"),
+  /** Alert when a day's price drift for a provider passes this (either sign); null: no alert. */
+  drift_alert_usd: real("drift_alert_usd"),
+  updated_at: integer("updated_at").notNull(),
+});
+
+export const reconcileRuns = sqliteTable(
+  "reconcile_runs",
+  {
+    id: text("id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    provider: text("provider").notNull(),
+    from_day: integer("from_day").notNull(),
+    to_day: integer("to_day").notNull(),
+    started_at: integer("started_at").notNull(),
+    finished_at: integer("finished_at").notNull(),
+    /** `ok`, or the kind of failure (`unauthorized`, `rate_limited`, `provider_error`, `malformed`, `currency`, `timeout`, `too_many_pages`, `unreachable`). */
+    status: text("status").notNull(),
+    error: text("error"),
+    api_calls: integer("api_calls").notNull(),
+    rows: integer("rows").notNull(),
+  },
+  (t) => [index("reconcile_runs_org").on(t.org_id, t.started_at)],
+);
+
+/** One row per org × provider × UTC day × model; `source` '' is the comparison row, others the provider's figures per key/project/workspace. */
+export const reconcileRows = sqliteTable(
+  "reconcile_rows",
+  {
+    org_id: text("org_id").notNull(),
+    provider: text("provider").notNull(),
+    day: integer("day").notNull(),
+    model: text("model").notNull(),
+    source: text("source").notNull(),
+    run_id: text("run_id").notNull(),
+    lectr_requests: integer("lectr_requests"),
+    lectr_uncached_input_tokens: integer("lectr_uncached_input_tokens"),
+    lectr_cache_read_tokens: integer("lectr_cache_read_tokens"),
+    lectr_cache_write_5m_tokens: integer("lectr_cache_write_5m_tokens"),
+    lectr_cache_write_1h_tokens: integer("lectr_cache_write_1h_tokens"),
+    lectr_output_tokens: integer("lectr_output_tokens"),
+    lectr_cost_usd: real("lectr_cost_usd"),
+    provider_requests: integer("provider_requests"),
+    provider_uncached_input_tokens: integer("provider_uncached_input_tokens"),
+    provider_cache_read_tokens: integer("provider_cache_read_tokens"),
+    provider_cache_write_5m_tokens: integer("provider_cache_write_5m_tokens"),
+    provider_cache_write_1h_tokens: integer("provider_cache_write_1h_tokens"),
+    provider_output_tokens: integer("provider_output_tokens"),
+    billed_usd: real("billed_usd"),
+    /** Lectr's price book applied to the provider's own token counts. */
+    expected_usd: real("expected_usd"),
+    unseen_usd: real("unseen_usd"),
+    drift_usd: real("drift_usd"),
+    /** `matched`, `provisional` or `mismatched`. */
+    status: text("status").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.org_id, t.provider, t.day, t.model, t.source] })],
+);
+
+export const reconcileAlerts = sqliteTable(
+  "reconcile_alerts",
+  {
+    id: text("id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    provider: text("provider").notNull(),
+    day: integer("day").notNull(),
+    /** `unseen` or `drift`. */
+    kind: text("kind").notNull(),
+    amount_usd: real("amount_usd").notNull(),
+    threshold_usd: real("threshold_usd").notNull(),
+    created_at: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("reconcile_alerts_once").on(t.org_id, t.provider, t.day, t.kind)],
+);
+
+/** Who runs the reconciler when several replicas share the database, and until when. */
+export const reconcileLease = sqliteTable("reconcile_lease", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expires_at: integer("expires_at").notNull(),
+});
 
 export type EventRow = typeof events.$inferInsert;
 export type OrgRow = typeof orgs.$inferSelect;

@@ -21,6 +21,7 @@ import { GraphQLError } from "graphql";
 import { unauthenticated } from "./errors.ts";
 import { bearerToken } from "../http/bearer.ts";
 import type { BudgetGuard } from "../budgets/guard.ts";
+import type { ReconcileControl } from "../reconcile/control.ts";
 
 export type Principal = { kind: "org"; orgId: string; keyId: string; scope: KeyScope } | { kind: "admin" };
 
@@ -51,6 +52,8 @@ export interface GraphqlDeps {
   maxResponseBytes?: number;
   /** Budgets' live figures (spent, reserved, forecast) as this replica sees them. */
   budgets: { status: BudgetGuard["status"]; refresh(): Promise<void> };
+  /** Reconciliation (seal admin keys, run on demand); absent or off without LECTR_SECRETS_KEY. */
+  reconcile?: ReconcileControl;
 }
 
 export interface GraphqlContext {

@@ -4,13 +4,15 @@
  * (https://platform.openai.com/docs/guides/error-codes), so SDKs read them
  * like any provider error.
  */
-import { providerIds } from "../providers/types.ts";
+import { providerIds, type ProviderId } from "../providers/types.ts";
+import type { ErrorShape } from "../providers/endpoints.ts";
 export type ProxyError =
   | { kind: "invalid_lectr_key"; reason: "missing" | "unknown" | "revoked" }
   | { kind: "too_many_auth_failures"; retryAfterS: number }
   | { kind: "database_unavailable"; retryAfterS: number }
   | { kind: "insufficient_scope"; scope: string }
   | { kind: "invalid_provider"; value: string }
+  | { kind: "provider_not_served"; provider: ProviderId; serving: readonly ProviderId[]; path: string }
   | { kind: "invalid_task"; value: string }
   | { kind: "invalid_feature"; length: number }
   | { kind: "azure_endpoint_not_configured" }
@@ -71,6 +73,16 @@ function describe(error: ProxyError): { status: number; type: string; message: s
         status: 400,
         type: "invalid_request_error",
         message: `Invalid X-Lectr-Provider ${JSON.stringify(clip(error.value))}. Valid values: ${providerIds.join(", ")}.`,
+      };
+    case "provider_not_served":
+      return {
+        status: 400,
+        type: "invalid_request_error",
+        message:
+          error.serving.length === 0
+            ? `${clip(error.path, 128)} is not served by any provider Lectr knows.`
+            : `${error.provider} does not serve ${clip(error.path, 128)}; here it is served by ${error.serving.join(", ")}. ` +
+              "Send a model of one of those (or X-Lectr-Provider), or call the provider's own path: nothing was forwarded.",
       };
     case "invalid_task":
       return {
@@ -174,9 +186,58 @@ export function httpError(error: ProxyError): HttpError {
   return { status, code, body: { error: { message, type, code, param: null } } };
 }
 
+/** Anthropic's error types by status (https://docs.anthropic.com/en/api/errors). */
+function anthropicType(status: number): string {
+  const types: Record<number, string> = {
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    504: "timeout_error",
+  };
+  return types[status] ?? (status >= 500 ? "api_error" : "invalid_request_error");
+}
+
+/** google.rpc.Code names by HTTP status (https://cloud.google.com/apis/design/errors#handling_errors). */
+function googleStatus(status: number): string {
+  const names: Record<number, string> = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    402: "FAILED_PRECONDITION",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    408: "DEADLINE_EXCEEDED",
+    409: "ABORTED",
+    413: "INVALID_ARGUMENT",
+    429: "RESOURCE_EXHAUSTED",
+    499: "CANCELLED",
+    501: "UNIMPLEMENTED",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+  };
+  return names[status] ?? (status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION");
+}
+
+/**
+ * The error body in the envelope of the API that was called, so its own SDK raises it with the message:
+ * OpenAI's; Anthropic's `{"type":"error","error":{type,message}}`; Google's `{"error":{code,message,status}}`,
+ * Lectr's code as an ErrorInfo reason.
+ */
+export function shapedBody(e: HttpError, shape: ErrorShape = "openai"): unknown {
+  const { message } = e.body.error;
+  if (shape === "anthropic") return { type: "error", error: { type: anthropicType(e.status), message } };
+  if (shape === "google") {
+    const info = { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: e.code.toUpperCase(), domain: "lectr" };
+    return { error: { code: e.status, message, status: googleStatus(e.status), details: [info] } };
+  }
+  return e.body;
+}
+
 /** Errors that say when to come back carry `retry-after` (RFC 9110 §10.2.3). */
-export function errorResponse(error: ProxyError, headers?: Record<string, string>): Response {
+export function errorResponse(error: ProxyError, headers?: Record<string, string>, shape?: ErrorShape): Response {
   const e = httpError(error);
   const retry = "retryAfterS" in error ? { "retry-after": String(error.retryAfterS) } : undefined;
-  return Response.json(e.body, { status: e.status, headers: retry ? { ...retry, ...headers } : headers });
+  return Response.json(shapedBody(e, shape), { status: e.status, headers: retry ? { ...retry, ...headers } : headers });
 }

@@ -49,7 +49,7 @@ export function routableUrl(url: string, host: string | null): string | undefine
 /** Requests that may take minutes: proxied calls (and their streams) and GraphQL. */
 function isLong(url: string): boolean {
   const at = url.indexOf("/", url.indexOf("//") + 2);
-  return url.startsWith("/v1/", at) || url.startsWith("/graphql", at);
+  return url.startsWith("/v1/", at) || url.startsWith("/openai/", at) || url.startsWith("/v1beta/", at) || url.startsWith("/v1alpha/", at) || url.startsWith("/graphql", at);
 }
 
 export function createFrontDoor(opts: { maxPerAddress: number }): FrontDoor {

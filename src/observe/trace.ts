@@ -7,7 +7,8 @@
  */
 import type { ProviderId } from "../providers/types.ts";
 import { providers } from "../providers/index.ts";
-import { endpointFor } from "../providers/endpoints.ts";
+import { endpoints } from "../providers/endpoints.ts";
+import { matchPath } from "../providers/surfaces.ts";
 import type { OtlpExport } from "../lib/otlp-env.ts";
 
 const gzipText = (text: string) => new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
@@ -48,9 +49,9 @@ export function childTraceparent(ctx: TraceContext): string {
   return `00-${ctx.traceId}-${ctx.spanId}-${ctx.sampled ? "01" : "00"}`;
 }
 
-/** `gen_ai.operation.name` of an endpoint path (`/v1/…`), from its row. */
+/** `gen_ai.operation.name` of a proxied path, from its row. */
 export function operationOf(endpoint: string): string {
-  return endpointFor(endpoint.slice(3)).operation;
+  return (matchPath(endpoint)?.endpoint ?? endpoints.other).operation;
 }
 
 export interface SpanFacts {

@@ -76,8 +76,11 @@ const openaiRules: ModelIdRules = {
   aliasToSnapshot: false,
 };
 
-/** Suffix and alias rules per provider. */
-export const modelIdRules: Readonly<Record<ProviderId, ModelIdRules>> = {
+/** A provider without rules of its own: ids are priced exactly as spelled. */
+const exactIds: ModelIdRules = { suffixes: [], respell: [], aliases: {}, pricedApart: new Set(), aliasToSnapshot: false };
+
+/** Suffix and alias rules, for the providers that need them (any other: `exactIds`). */
+export const modelIdRules: Readonly<Partial<Record<ProviderId, ModelIdRules>>> = {
   openai: openaiRules,
   // Azure echoes the underlying OpenAI model and spells 3.5 as `35` (providers.md §5.5).
   azure: { ...openaiRules, respell: [[/^gpt-35-/, "gpt-3.5-"]] },
@@ -119,7 +122,7 @@ export const modelIdRules: Readonly<Record<ProviderId, ModelIdRules>> = {
 
 /** Removes one dated/versioned/`-latest` suffix, or returns undefined when the id has none. */
 export function stripVersionSuffix(provider: ProviderId, id: string): { base: string; kind: SuffixKind } | undefined {
-  for (const rule of modelIdRules[provider].suffixes) {
+  for (const rule of (modelIdRules[provider] ?? exactIds).suffixes) {
     const match = rule.pattern.exec(id);
     if (match && rule.valid(match.slice(1))) {
       return { base: id.slice(0, match.index) + rule.replaceWith, kind: rule.kind };
@@ -130,7 +133,7 @@ export function stripVersionSuffix(provider: ProviderId, id: string): { base: st
 
 /** Applies the rewrites that keep meaning: `models/` prefix, spelling variants, explicit aliases. */
 export function canonicalModelId(provider: ProviderId, raw: string): string {
-  const rules = modelIdRules[provider];
+  const rules = modelIdRules[provider] ?? exactIds;
   const unprefixed = raw.startsWith("models/") ? raw.slice("models/".length) : raw;
   const respelled = rules.respell.reduce((id, [from, to]) => id.replace(from, to), unprefixed);
   return rules.aliases[respelled] ?? respelled;
@@ -142,7 +145,7 @@ export function canonicalModelId(provider: ProviderId, raw: string): string {
  * provider's aliases name dated rows, the newest snapshot of an undated or `-latest` alias.
  */
 export function matchModelId(provider: ProviderId, raw: string, known: KnownModels): string | undefined {
-  const rules = modelIdRules[provider];
+  const rules = modelIdRules[provider] ?? exactIds;
   if (known.has(raw)) return raw;
   const id = canonicalModelId(provider, raw);
   if (known.has(id)) return id;

@@ -11,6 +11,8 @@ import { appendPath, type Provider } from "./provider.ts";
  */
 export const anthropic: Provider = {
   id: "anthropic",
+  label: "Anthropic",
+  colour: "#d97757",
   telemetryName: "anthropic",
   upstream: {
     from: "config",
@@ -20,6 +22,9 @@ export const anthropic: Provider = {
   // Anthropic's SDKs send anthropic-version on every call (models, batches, count_tokens have no model to go by).
   detect: { prefixes: ["claude-"], exact: [], headers: ["anthropic-version"] },
   auth: "bearer",
+  // the native API's x-api-key; the OpenAI SDK compatibility layer takes a bearer
+  credentials: ["x-api-key", "bearer"],
+  serves: ["chat_completions", "messages", "other"],
   injectStreamUsage: true,
   // "1-hour cache write tokens are 2 times the base input tokens price"
   // (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#pricing)

@@ -8,11 +8,15 @@ import type { Provider, UpstreamTarget } from "./provider.ts";
 const deploymentScoped = /^\/(chat\/completions|completions|embeddings|audio\/|images\/generations|batches)/;
 
 function azureUrl(t: UpstreamTarget): string {
+  const root = t.base.replace(/\/+$/, "");
+  // Azure's v1 API takes no dated api-version
+  if (t.surface === "openai-v1") return `${root}/openai/v1${t.path}${t.search}`;
   const query = new URLSearchParams(t.search);
-  query.set("api-version", t.apiVersion ?? "");
-  const scoped = deploymentScoped.test(t.path) && t.model !== "";
-  const path = scoped ? `/openai/deployments/${encodeURIComponent(t.model)}${t.path}` : `/openai${t.path}`;
-  return `${t.base.replace(/\/+$/, "")}${path}?${query.toString()}`;
+  // Azure's own paths keep the version the client's SDK chose; /v1 clients send none, so the org's applies
+  if (t.surface === "v1" || !query.has("api-version")) query.set("api-version", t.apiVersion ?? "");
+  const deployment = t.deployment ?? (t.surface === "v1" && deploymentScoped.test(t.path) && t.model !== "" ? t.model : undefined);
+  const path = deployment !== undefined ? `/openai/deployments/${encodeURIComponent(deployment)}${t.path}` : `/openai${t.path}`;
+  return `${root}${path}?${query.toString()}`;
 }
 
 /**
@@ -21,10 +25,14 @@ function azureUrl(t: UpstreamTarget): string {
  */
 export const azure: Provider = {
   id: "azure",
+  label: "Azure OpenAI",
+  colour: "#8661c5",
   telemetryName: "az.ai.openai",
   upstream: { from: "org" },
   detect: { prefixes: [], exact: [] },
   auth: "api-key",
+  credentials: ["api-key", "bearer"],
+  serves: ["chat_completions", "completions", "embeddings", "responses", "other"],
   injectStreamUsage: true,
   chatUsage: openAiChatUsage,
   url: azureUrl,

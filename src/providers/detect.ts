@@ -1,9 +1,11 @@
 /**
  * Provider choice: the X-Lectr-Provider header, else the model id, else a header only one provider's
- * clients send, else the endpoint's own provider (OpenAI for OpenAI-shaped paths).
+ * clients send, else the endpoint's own provider (OpenAI for OpenAI-shaped paths). Then pinning: the
+ * choice must be a provider that serves the path, or the request is refused before anything is sent.
  */
 import { providerIds, type ProviderId } from "./types.ts";
 import { providers } from "./index.ts";
+import type { PathMatch } from "./surfaces.ts";
 import { fail, ok, type Result } from "../lib/result.ts";
 
 export type ProviderSource = "header" | "detected" | "default";
@@ -60,4 +62,30 @@ export function chooseProvider(
   const marked = requestHeaders && markers.find((m) => requestHeaders.has(m.header));
   if (marked) return ok({ provider: marked.provider, source: "detected", unknown: false });
   return ok({ provider: fallback, source: "default", unknown: true });
+}
+
+/** The providers a path may reach: its family's, narrowed to those whose file says they serve its row. */
+export function servingProviders(match: Pick<PathMatch, "endpoint" | "only">): ProviderId[] {
+  const serving = providerIds.filter((p) => providers[p].serves.includes(match.endpoint.id));
+  return match.only ? serving.filter((p) => match.only!.includes(p)) : serving;
+}
+
+export type ChoiceError =
+  | { kind: "invalid_provider"; value: string }
+  | { kind: "provider_not_served"; provider: ProviderId; serving: ProviderId[] };
+
+/** The provider for a request on `match`'s path: one that serves it, or a refusal that names those that do. */
+export function chooseForPath(match: PathMatch, header: string | null, model: string, requestHeaders?: Headers): Result<ProviderChoice, ChoiceError> {
+  const serving = servingProviders(match);
+  let choice: ProviderChoice;
+  if (match.pinned) {
+    const named = header === null ? undefined : parseProviderHeader(header);
+    if (header !== null && !named) return fail({ kind: "invalid_provider", value: header });
+    choice = { provider: named ?? match.fallback, source: named ? "header" : "detected", unknown: false };
+  } else {
+    const chosen = chooseProvider(header, model, match.fallback, requestHeaders);
+    if (!chosen.ok) return chosen;
+    choice = chosen.value;
+  }
+  return serving.includes(choice.provider) ? ok(choice) : fail({ kind: "provider_not_served", provider: choice.provider, serving });
 }

@@ -34,13 +34,19 @@ const field = (usage: Json, path: string | undefined): number | undefined => (pa
  * A count the endpoint never reports, or this response left out, is null, never 0.
  */
 export function mapTokens(fields: TokenFields, usage: Json): Usage | undefined {
-  const input = field(usage, fields.input);
-  const output = field(usage, fields.output);
+  const base = field(usage, fields.input);
+  if (base === undefined) return undefined;
+  // where zeros are left out, a usage object with its input count says every missing count is 0
+  const read = (path: string | undefined) => field(usage, path) ?? (fields.omitsZeros && path !== undefined ? 0 : undefined);
+  const sum = (first: number | undefined, more: readonly string[] = []) =>
+    first === undefined ? undefined : more.reduce((total, path) => total + (field(usage, path) ?? 0), first);
+  const input = sum(base, fields.inputAlso);
+  const output = sum(read(fields.output), fields.outputAlso);
   if (input === undefined || output === undefined) return undefined;
-  const cached = field(usage, fields.cached);
-  const written = field(usage, fields.cacheWrite);
-  const written1h = field(usage, fields.cacheWrite1h);
-  const reasoning = field(usage, fields.reasoning);
+  const cached = read(fields.cached);
+  const written = read(fields.cacheWrite);
+  const written1h = read(fields.cacheWrite1h);
+  const reasoning = read(fields.reasoning);
   // Where the input count leaves the cache out, billed input is all three (Anthropic); else the parts are clamped into it.
   const inputTokens = fields.inputExcludesCache ? input + (cached ?? 0) + (written ?? 0) : input;
   const cachedInputTokens = cached === undefined ? null : Math.min(cached, inputTokens);
@@ -93,11 +99,12 @@ export function foldEvent(endpoint: Endpoint, provider: ProviderId, state: Strea
   }
   const ownType = at(chunk, ["type"]);
   const type = typeof ownType === "string" ? ownType : eventName;
-  if (type === undefined) return state;
-  const model = state.responseModel ?? modelAt(chunk, endpoint.model.sse[type]);
-  const path = endpoint.usage.sse[type];
+  // "*": every event (Gemini's frames carry no type)
+  const rule = <T>(map: Readonly<Record<string, T>>): T | undefined => (type === undefined ? undefined : map[type]) ?? map["*"];
+  const model = state.responseModel ?? modelAt(chunk, rule(endpoint.model.sse));
+  const path = rule(endpoint.usage.sse);
   const reported = path && asObject(at(chunk, path));
-  const failed = state.failed || endpoint.errorEvents.includes(type);
+  const failed = state.failed || (type !== undefined && endpoint.errorEvents.includes(type));
   if (!reported && model === state.responseModel && failed === state.failed) return state;
   let raw = state.raw;
   if (reported) {

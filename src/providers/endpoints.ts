@@ -9,7 +9,11 @@ import type { ProviderId } from "./types.ts";
 /** Dotted paths inside a usage object; a path left out means the endpoint never reports that count. */
 export interface TokenFields {
   input: string;
+  /** Further counts billed as input, added to it (Gemini's tool-use prompt). */
+  inputAlso?: readonly string[];
   output: string;
+  /** Further counts billed as output, added to it (Gemini's thoughts). */
+  outputAlso?: readonly string[];
   cached?: string;
   cacheWrite?: string;
   /** The part of the cache writes kept for an hour (priced apart). */
@@ -20,9 +24,27 @@ export interface TokenFields {
    * event's input_tokens adds them back: cached and cache-write tokens are always inside it.
    */
   inputExcludesCache: boolean;
+  /**
+   * Proto3 JSON leaves zero counts out (Gemini), so a count missing from a usage object that has
+   * its input count is 0, not unknown.
+   */
+  omitsZeros?: boolean;
 }
 
-export type EndpointId = "chat_completions" | "completions" | "embeddings" | "responses" | "messages" | "other";
+export type EndpointId =
+  | "chat_completions"
+  | "completions"
+  | "embeddings"
+  | "responses"
+  | "messages"
+  | "other"
+  | "generate_content"
+  | "count_tokens"
+  | "embed_content"
+  | "gemini_other";
+
+/** How Lectr words its own errors on an endpoint: the envelope that endpoint's SDKs read. */
+export type ErrorShape = "openai" | "anthropic" | "google";
 
 export interface Endpoint {
   id: EndpointId;
@@ -35,8 +57,10 @@ export interface Endpoint {
   mayTouchBody: boolean;
   /** Streams report usage only when asked with `stream_options.include_usage` (where the provider needs it). */
   streamUsageOption: boolean;
-  /** Where a model no detection rule knows is sent. */
+  /** Where a model no detection rule knows is sent. Which providers serve the row: each provider's `serves`. */
   defaultProvider: ProviderId;
+  /** The envelope of Lectr's own errors here (a refusal, a missing key) and of a refused provider. */
+  errorShape: ErrorShape;
   /**
    * "chat": the OpenAI usage object at `usage`, read by the provider's own extractor (Groq's
    * `x_groq.usage`, Gemini's thinking in total_tokens). Otherwise the mapping below.
@@ -52,7 +76,7 @@ export interface Endpoint {
    * How Lectr ends a stream the provider broke off, in a shape the endpoint's SDKs raise as an error:
    * OpenAI's `data: {"error":…}`, or Anthropic's `event: error` with `{"type":"error","error":…}`.
    */
-  streamError: "openai" | "anthropic";
+  streamError: ErrorShape;
 }
 
 const openAiModel = { json: ["model"], sse: { "*": ["model"] } };
@@ -71,6 +95,7 @@ const responses: Endpoint = {
   mayTouchBody: false,
   streamUsageOption: false,
   defaultProvider: "openai",
+  errorShape: "openai",
   usage: {
     fields: {
       input: "input_tokens",
@@ -105,6 +130,7 @@ const messages: Endpoint = {
   mayTouchBody: false,
   streamUsageOption: false,
   defaultProvider: "anthropic",
+  errorShape: "anthropic",
   usage: {
     fields: {
       input: "input_tokens",
@@ -135,10 +161,47 @@ const openAiShaped = (
   operation,
   ...touch,
   defaultProvider: "openai",
+  errorShape: "openai",
   usage: "chat",
   model: openAiModel,
   errorEvents: [],
   streamError: "openai",
+});
+
+/**
+ * Gemini's native API, as @google/genai calls it (`/v1beta/models/{model}:{method}`).
+ * usageMetadata: promptTokenCount includes the cached content (cachedContentTokenCount); tool-use
+ * prompt tokens are input too; output is billed as candidates plus thoughts ("Output price
+ * (including thinking tokens)", https://ai.google.dev/gemini-api/docs/pricing). Streams
+ * (`:streamGenerateContent?alt=sse`) are bare `data:` frames, each a GenerateContentResponse whose
+ * usageMetadata holds the counts so far, the last one whole.
+ * https://ai.google.dev/api/generate-content#UsageMetadata
+ */
+const geminiTokens: TokenFields = {
+  input: "promptTokenCount",
+  inputAlso: ["toolUsePromptTokenCount"],
+  cached: "cachedContentTokenCount",
+  output: "candidatesTokenCount",
+  outputAlso: ["thoughtsTokenCount"],
+  reasoning: "thoughtsTokenCount",
+  inputExcludesCache: false,
+  omitsZeros: true,
+};
+
+const geminiNative = (id: EndpointId, operation: Endpoint["operation"]): Endpoint => ({
+  id,
+  path: undefined,
+  operation,
+  mayTouchBody: false,
+  streamUsageOption: false,
+  defaultProvider: "gemini",
+  errorShape: "google",
+  // countTokens (free) and the embedding methods report no usageMetadata: their usage stays unknown
+  usage: { fields: geminiTokens, json: ["usageMetadata"], sse: { "*": ["usageMetadata"] } },
+  model: { json: ["modelVersion"], sse: { "*": ["modelVersion"] } },
+  errorEvents: [],
+  // a broken-off stream ends with `data: {"error":{code,message,status}}`, the frame Google's SDKs raise
+  streamError: "google",
 });
 
 export const endpoints: Record<EndpointId, Endpoint> = {
@@ -150,6 +213,10 @@ export const endpoints: Record<EndpointId, Endpoint> = {
   messages,
   // Everything else under /v1 goes through as sent.
   other: openAiShaped("other", undefined, "other", { mayTouchBody: false, streamUsageOption: false }),
+  generate_content: geminiNative("generate_content", "chat"),
+  count_tokens: geminiNative("count_tokens", "other"),
+  embed_content: geminiNative("embed_content", "embeddings"),
+  gemini_other: geminiNative("gemini_other", "other"),
 };
 
 const byPath = new Map(Object.values(endpoints).flatMap((e) => (e.path ? [[e.path, e] as const] : [])));

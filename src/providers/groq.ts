@@ -8,6 +8,8 @@ import { appendPath, type Provider } from "./provider.ts";
  */
 export const groq: Provider = {
   id: "groq",
+  label: "Groq",
+  colour: "#f55036",
   telemetryName: "groq",
   upstream: { from: "config", defaultBaseUrl: "https://api.groq.com/openai/v1", description: "Groq upstream base" },
   detect: {
@@ -32,6 +34,9 @@ export const groq: Provider = {
     exact: ["gemma-7b-it"],
   },
   auth: "bearer",
+  credentials: ["bearer"],
+  // no embeddings (providers.md §3.1); the Responses API: https://console.groq.com/docs/responses-api
+  serves: ["chat_completions", "responses", "other"],
   injectStreamUsage: false,
   chatUsage(body) {
     const usage = asObject(body.usage) ?? asObject(asObject(body.x_groq)?.usage);

@@ -7,6 +7,8 @@ import { appendPath, type Provider } from "./provider.ts";
  */
 export const openai: Provider = {
   id: "openai",
+  label: "OpenAI",
+  colour: "#10a37f",
   telemetryName: "openai",
   upstream: { from: "config", defaultBaseUrl: "https://api.openai.com/v1", description: "OpenAI upstream base" },
   detect: {
@@ -30,6 +32,8 @@ export const openai: Provider = {
     exact: ["whisper-1", "text-moderation-latest", "text-moderation-stable"],
   },
   auth: "bearer",
+  credentials: ["bearer"],
+  serves: ["chat_completions", "completions", "embeddings", "responses", "other"],
   injectStreamUsage: true,
   chatUsage: openAiChatUsage,
   url: appendPath,

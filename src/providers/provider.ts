@@ -5,12 +5,24 @@
  */
 import type { Json } from "./openai-usage.ts";
 import type { ProviderId, Usage } from "./types.ts";
+import type { EndpointId } from "./endpoints.ts";
+import type { Surface } from "./surfaces.ts";
+
+/**
+ * Where a provider key travels: `Authorization: Bearer`, Anthropic's `x-api-key`, Google's
+ * `x-goog-api-key` and `?key=`, Azure's `api-key`.
+ */
+export type CredentialForm = "bearer" | "x-api-key" | "x-goog-api-key" | "key-param" | "api-key";
 
 export interface UpstreamTarget {
   /** Base URL from config (e.g. https://api.openai.com/v1), or the org's Azure endpoint. */
   base: string;
-  /** The client's path after `/v1`, e.g. `/chat/completions`. */
+  /** Which of Lectr's path families the client called (surfaces.ts). */
+  surface: Surface;
+  /** The client's path after its family's prefix, e.g. `/chat/completions`; Gemini native: the whole path. */
   path: string;
+  /** Azure: the deployment the client's path names. */
+  deployment?: string;
   /** The client's query string including `?`, or "". */
   search: string;
   /** The request body's `model` ("" when none). */
@@ -21,6 +33,10 @@ export interface UpstreamTarget {
 
 export interface Provider {
   id: ProviderId;
+  /** How people name it: the dashboard, error texts. */
+  label: string;
+  /** Its colour in the dashboard's charts and swatches. */
+  colour: string;
   /** OpenTelemetry `gen_ai.system`, from the semantic conventions' well-known list. */
   telemetryName: string;
   /**
@@ -35,6 +51,10 @@ export interface Provider {
   detect: { prefixes: readonly string[]; exact: readonly string[]; headers?: readonly string[] };
   /** How the provider key travels: as the client sent it (bearer, `x-api-key`), or moved to Azure's `api-key` header. */
   auth: "bearer" | "api-key";
+  /** The credential forms this provider takes: every other form is dropped from a request sent to it. */
+  credentials: readonly CredentialForm[];
+  /** The endpoint rows this provider is documented to serve; a request for any other gets a 400, not a forward. */
+  serves: readonly EndpointId[];
   /**
    * Ask for streamed chat usage with `stream_options.include_usage` when the
    * client did not: only where usage is otherwise missing from the stream.

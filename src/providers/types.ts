@@ -1,7 +1,10 @@
-/** The five upstreams Lectr forwards to. */
-export type ProviderId = "openai" | "anthropic" | "groq" | "gemini" | "azure";
+import { providers } from "./index.ts";
 
-export const providerIds: readonly ProviderId[] = ["openai", "anthropic", "groq", "gemini", "azure"];
+/** The upstreams Lectr forwards to: the keys of the registry (index.ts), one file each. */
+export type ProviderId = keyof typeof providers;
+
+/** In the registry's order. */
+export const providerIds = Object.keys(providers) as readonly ProviderId[];
 
 /**
  * Token usage of one call, normalised across providers.

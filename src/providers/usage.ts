@@ -55,13 +55,13 @@ export function isUsageOnlyChunk(chunk: unknown): boolean {
   );
 }
 
-const usageKey = /"usage"\s*:\s*\{/;
+const usageKey = /"usage(Metadata)?"\s*:\s*\{/;
 
 /**
  * Cheap test on a chunk's raw `data` before JSON.parse: false only when the text has no `"usage": {`
- * (OpenAI's `"usage":null` chunks, `[DONE]`). Groq's `x_groq.usage` matches too. A caller that still
+ * (OpenAI's `"usage":null` chunks, `[DONE]`). Groq's `x_groq.usage` and Gemini's `"usageMetadata": {` match too. A caller that still
  * needs the response model parses chunks until it has one, whatever this returns.
  */
 export function mayCarryUsage(data: string): boolean {
-  return data.includes('"usage"') && usageKey.test(data);
+  return data.includes('"usage') && usageKey.test(data);
 }

@@ -6,10 +6,11 @@
  */
 import type { Config } from "../config.ts";
 import type { Logger } from "../lib/log.ts";
-import { errorResponse, httpError, type ProxyError } from "../http/errors.ts";
+import { errorResponse, httpError, shapedBody, type ProxyError } from "../http/errors.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import type { PriceBooks } from "../pricing/price-book-cache.ts";
-import { chooseProvider } from "../providers/detect.ts";
+import { chooseForPath, servingProviders } from "../providers/detect.ts";
+import { matchPath } from "../providers/surfaces.ts";
 import { providers } from "../providers/index.ts";
 import type { Authenticator } from "../auth/authenticator.ts";
 import { mayProxy } from "../lib/scopes.ts";
@@ -19,11 +20,10 @@ import { readBody } from "../http/read-body.ts";
 import { inspectBody, rewriteBody } from "./body.ts";
 import { buildEvent, type Outcome, type RequestFacts } from "./event.ts";
 import { createDeadline, forward } from "./forward.ts";
-import { clientHeaders, dropCredentialParams, upstreamHeaders } from "./headers.ts";
+import { clientHeaders, dropCredentialParams, providerQuery, upstreamHeaders } from "./headers.ts";
 import type { Recorder } from "../record/recorder.ts";
 import { parseTags } from "../lib/tags.ts";
 import { formatUsd, respond, settled, type Answer } from "./respond.ts";
-import { endpointFor } from "../providers/endpoints.ts";
 import { clipField, maxFieldLength } from "./event.ts";
 import type { Observer } from "../observe/observer.ts";
 import type { FailureLimiter } from "../auth/failure-limiter.ts";
@@ -62,25 +62,30 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     const startedAt = performance.now();
     const createdAt = Date.now();
     const { path, search } = splitUrl(request.url);
+    const matched = matchPath(path);
+    if (!matched) return errorResponse({ kind: "not_found", path });
+    const match = matched;
+    // Lectr's own errors come in the envelope of the API that was called
+    const shape = match.endpoint.errorShape;
 
     // the peer address is looked up only while some address has failures on record
     const blockedMs = deps.limiter.active() ? deps.limiter.blockedFor(clientIp(), createdAt) : 0;
     if (blockedMs > 0) {
       const retryAfterS = Math.ceil(blockedMs / 1000);
-      return errorResponse({ kind: "too_many_auth_failures", retryAfterS }, { "retry-after": String(retryAfterS) });
+      return errorResponse({ kind: "too_many_auth_failures", retryAfterS }, { "retry-after": String(retryAfterS) }, shape);
     }
     const principal = await auth.authenticate(request.headers.get("x-lectr-key"));
     if (!principal.ok) {
       // an unreachable database is not the client's failed attempt
       if (principal.error.kind === "invalid_lectr_key") deps.limiter.fail(clientIp(), createdAt);
       observer.authFailure(principal.error.reason);
-      return errorResponse(principal.error);
+      return errorResponse(principal.error, undefined, shape);
     }
 
     const org = principal.value;
     deps.inflight.enter();
     const id = uuidv7(createdAt);
-    const endpoint = endpointFor(path.slice(3));
+    const endpoint = match.endpoint;
     // Replaced, never changed, as the steps below learn more.
     let req: RequestFacts = {
       id,
@@ -129,7 +134,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     const failed = (status: number, errorCode: string): Outcome => ({ status, errorCode, ttfbMs: null, usage: undefined, responseModel: undefined });
     const reject = (facts: RequestFacts, error: ProxyError, headers?: Record<string, string>): Answer => {
       const e = httpError(error);
-      return settled(Response.json(e.body, { status: e.status, headers: { ...headers, ...lectrHeaders(facts) } }), failed(e.status, e.code));
+      return settled(Response.json(shapedBody(e, shape), { status: e.status, headers: { ...headers, ...lectrHeaders(facts) } }), failed(e.status, e.code));
     };
     /** The client went away before any response: nobody reads this one. */
     const clientLeft = (): Answer => settled(new Response(null, { status: 499 }), failed(499, "client_aborted"));
@@ -169,17 +174,31 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       }
       const bytes = body?.value;
       const facts = bytes ? inspectBody(bytes) : undefined;
-      const model = facts?.model ?? "";
-      req = { ...req, model: clipField(model), streamed: facts?.stream ?? false };
+      // a model the path names (Gemini's models/{m}, Azure's deployment) is the request's model
+      const model = match.model ?? facts?.model ?? "";
+      req = { ...req, model: clipField(model), streamed: match.stream ?? facts?.stream ?? false };
       // Recorded, logged and labelled: a model id is short, so a long one is refused (and stored cut).
       if (model.length > maxFieldLength) return reject(req, { kind: "invalid_model", length: model.length, limit: maxFieldLength });
 
-      const choice = chooseProvider(request.headers.get("x-lectr-provider"), req.model, endpoint.defaultProvider, request.headers);
-      if (!choice.ok) return reject(req, choice.error);
+      // pinned: only a provider that serves this path, so no key ever reaches a provider it was not meant for
+      const choice = chooseForPath(match, request.headers.get("x-lectr-provider"), req.model, request.headers);
+      if (!choice.ok) {
+        const e = choice.error;
+        if (e.kind === "invalid_provider") return reject(req, e);
+        // recorded under the provider the request named, which is the one refused
+        req = { ...req, provider: e.provider, providerSource: "detected", providerUnknown: false };
+        return reject(req, { ...e, path });
+      }
       req = { ...req, provider: choice.value.provider, providerSource: choice.value.source, providerUnknown: choice.value.unknown };
       // The org's rules may send this request to another model (and provider): before anything provider-specific.
       // Only where Lectr may change the body: elsewhere it reaches the provider as the client sent it.
-      const routed = endpoint.mayTouchBody ? applyRouting(deps.rules.forOrg(req.orgId), req, request.headers) : undefined;
+      // A model named by the path stays: the path is what the client called.
+      let routed = endpoint.mayTouchBody && match.model === undefined ? applyRouting(deps.rules.forOrg(req.orgId), req, request.headers) : undefined;
+      // a rule never moves a request to a provider that does not serve its path: it is sent as asked
+      if (routed && !servingProviders(match).includes(routed.req.provider)) {
+        req = { ...req, routing: { ruleId: routed.req.routing.ruleId, fromModel: null, skipped: "provider_not_served" } };
+        routed = undefined;
+      }
       if (routed) req = routed.req;
       const provider = providers[req.provider];
       // budgets and rate limits, on every route: from memory, never waiting on the database
@@ -209,9 +228,10 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       const inject =
         endpoint.streamUsageOption && provider.injectStreamUsage && facts?.json !== undefined && facts.stream && !facts.clientWantsUsage;
       const upstreamBody = inject || routed?.changed ? rewriteBody(facts!.json!, { model: req.model, streamUsage: inject }) : bytes;
-      // a request moved to another provider keeps none of the source provider's credentials, also not in the query
-      const query = routed?.providerKey !== undefined ? dropCredentialParams(search) : search;
-      const target = provider.url({ base, path: path.slice(3), search: query, model: req.model, apiVersion });
+      // a request moved to another provider keeps none of the source provider's credentials, also not in the query;
+      // any other request keeps only the forms its provider takes
+      const query = routed?.providerKey !== undefined ? dropCredentialParams(search) : providerQuery(search, provider);
+      const target = provider.url({ base, surface: match.surface, path: match.path, deployment: match.deployment, search: query, model: req.model, apiVersion });
 
       const headers = upstreamHeaders(request.headers, provider, routed?.providerKey);
       if (trace) headers.set("traceparent", childTraceparent(trace));

@@ -3,7 +3,7 @@
  * Hop-by-hop rules follow RFC 9110 §7.6.1; Lectr's own headers and anything
  * that identifies the client's session or network never reach the provider.
  */
-import type { Provider } from "../providers/provider.ts";
+import type { CredentialForm, Provider } from "../providers/provider.ts";
 import { bearerToken } from "../http/bearer.ts";
 
 const hopByHop = new Set([
@@ -48,10 +48,23 @@ function connectionListed(headers: Headers): Set<string> {
 /**
  * Every form a provider key takes in a request header: bearer (OpenAI,
  * Groq, Gemini's compatibility layer), `api-key` (Azure), `x-api-key`
- * (Anthropic), `x-goog-api-key` (Gemini). A request moved to another
- * provider must carry none of the source provider's.
+ * (Anthropic), `x-goog-api-key` (Gemini). A request carries only the forms
+ * its target provider takes; one moved to another provider carries none of
+ * the source provider's.
  */
 const credentialHeaders = ["authorization", "api-key", "x-api-key", "x-goog-api-key"];
+const headerOf: Record<CredentialForm, string | undefined> = {
+  bearer: "authorization",
+  "api-key": "api-key",
+  "x-api-key": "x-api-key",
+  "x-goog-api-key": "x-goog-api-key",
+  "key-param": undefined,
+};
+
+/** The query as sent to `provider`: a `?key=` only where the provider takes its key there (Google). */
+export function providerQuery(search: string, provider: Provider): string {
+  return provider.credentials.includes("key-param") ? search : dropCredentialParams(search);
+}
 /** Google APIs also take the key as `?key=` (https://cloud.google.com/docs/authentication/api-keys-use). */
 const credentialParams = new Set(["key"]);
 
@@ -74,6 +87,12 @@ export function dropCredentialParams(search: string): string {
   return kept.length === 0 ? "" : `?${kept.join("&")}`;
 }
 
+/** Only the credential headers `provider` takes: a key in another provider's form is not its key. */
+function pinCredentials(out: Headers, provider: Provider): void {
+  const taken = new Set(provider.credentials.map((form) => headerOf[form]));
+  for (const name of credentialHeaders) if (!taken.has(name)) out.delete(name);
+}
+
 /**
  * `providerKey` replaces the client's own key: a routing rule moved the
  * request to another provider, whose key came in X-Lectr-Provider-Key-<provider>.
@@ -90,6 +109,8 @@ export function upstreamHeaders(client: Headers, provider: Provider, providerKey
   if (providerKey !== undefined) {
     for (const name of credentialHeaders) out.delete(name);
     out.set("authorization", `Bearer ${providerKey}`);
+  } else {
+    pinCredentials(out, provider);
   }
   if (provider.auth === "api-key") {
     // Azure's dated API wants the key in `api-key`; the OpenAI SDK sends it as a bearer token.

@@ -3,7 +3,7 @@
  * error bodies to normalise, bodies read whole, and streams tapped as they pass.
  * Returns the response and one promise of what the request came to; the caller records it.
  */
-import { httpError } from "../http/errors.ts";
+import { httpError, shapedBody } from "../http/errors.ts";
 import type { Provider } from "../providers/provider.ts";
 import type { Endpoint } from "../providers/endpoints.ts";
 import type { Outcome } from "./event.ts";
@@ -75,7 +75,7 @@ export async function respond(upstream: Response, c: RespondContext): Promise<An
       }
       // nothing was sent yet, so the client still gets a proper error
       const e = httpError({ kind: got.failure });
-      const response = Response.json(e.body, { status: e.status, headers: c.headers });
+      const response = Response.json(shapedBody(e, c.endpoint.errorShape), { status: e.status, headers: c.headers });
       return settled(response, { status: e.status, errorCode: e.code, ttfbMs: null, upstreamDoneAt, ...noUsage });
     }
     if (got.kind === "complete") {

@@ -125,6 +125,11 @@ export function sseErrorEvent(code: ForwardFailure, endpoint: Endpoint): string 
     // https://docs.anthropic.com/en/docs/build-with-claude/streaming#error-events
     return `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "api_error", message, code } })}\n\n`;
   }
+  if (endpoint.streamError === "google") {
+    // Google's SDKs raise a frame carrying Google's error object
+    const status = code === "upstream_timeout" ? 504 : 502;
+    return `data: ${JSON.stringify({ error: { code: status, message, status: code === "upstream_timeout" ? "DEADLINE_EXCEEDED" : "UNAVAILABLE" } })}\n\n`;
+  }
   return `data: ${JSON.stringify({ error: { message, type: "api_error", code } })}\n\n`;
 }
 

@@ -9,8 +9,8 @@ import { downgradePaths, type DowngradePath } from "./paths.ts";
 
 const openai = [/-\d{4}-\d{2}-\d{2}$/, /-(0[1-9]|1[0-2])[0-3]\d$/, /-latest$/];
 
-/** Removed in order, each at most once. */
-const suffixes: Readonly<Record<ProviderId, readonly RegExp[]>> = {
+/** Removed in order, each at most once; a provider not listed has none. */
+const suffixes: Readonly<Partial<Record<ProviderId, readonly RegExp[]>>> = {
   openai,
   azure: openai,
   // a dated build, the moving alias, and the `-0` alias of a 4.0 model (claude-opus-4-0)
@@ -23,7 +23,7 @@ const suffixes: Readonly<Record<ProviderId, readonly RegExp[]>> = {
 export function familyOf(provider: ProviderId, model: string): string {
   let id = model.trim().toLowerCase();
   if (id.startsWith("models/")) id = id.slice("models/".length);
-  for (const suffix of suffixes[provider]) id = id.replace(suffix, "");
+  for (const suffix of suffixes[provider] ?? []) id = id.replace(suffix, "");
   return id;
 }
 

@@ -1,15 +1,58 @@
 /**
- * Drives Debian's chromium (playwright-core) against a real Lectr with mock
+ * Drives a headless Chromium (playwright-core) against a real Lectr with mock
  * upstreams. Every request the page makes is checked: anything not on
  * loopback is aborted and remembered, so a test can assert none was tried.
  * Dialogs (alert/confirm) and page errors are recorded, never waited on.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { waitFor } from "../helpers/wait-for.ts";
 
-export const chromiumPath = process.env.LECTR_CHROMIUM ?? "/usr/bin/chromium";
+/** Where a system Chromium usually is (Debian's and Ubuntu's packages). */
+const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+/**
+ * The Chromium to drive, in this order: `LECTR_CHROMIUM` (a path, or `npm` for the one below), a system
+ * Chromium, then the headless build `npm install` brought (@sparticuz/chromium ships it inside the
+ * package and unpacks it to the temp folder on first use), so a fresh machine needs no apt step.
+ */
+export async function findChromium(env: Record<string, string | undefined> = process.env): Promise<string> {
+  const explicit = env.LECTR_CHROMIUM;
+  if (explicit && explicit !== "npm") return explicit;
+  if (!explicit) for (const path of systemChromium) if (existsSync(path)) return path;
+  return unpackOnce();
+}
+
+/**
+ * Test files run in parallel processes, and the package returns its binary as soon as the file exists,
+ * half-written or not: one process unpacks under a lock folder, the others wait for its marker.
+ */
+async function unpackOnce(): Promise<string> {
+  const ready = join(tmpdir(), "lectr-chromium.ready");
+  const lock = join(tmpdir(), "lectr-chromium.lock");
+  for (;;) {
+    if (existsSync(ready)) return readFileSync(ready, "utf8");
+    try {
+      mkdirSync(lock);
+    } catch {
+      // a lock older than the slowest unpack was left by a process that died holding it
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (since !== undefined && Date.now() - since > 180_000) rmSync(lock, { recursive: true, force: true });
+      else await waitFor(() => existsSync(ready) || !existsSync(lock), { timeoutMs: 180_000, intervalMs: 100, message: "Chromium was not unpacked" });
+      continue;
+    }
+    try {
+      const { default: bundled } = await import("@sparticuz/chromium");
+      const path = await bundled.executablePath();
+      writeFileSync(ready, path);
+      return path;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
 export const artifacts = join(import.meta.dir, "../artifacts");
 
 export interface Browser {
@@ -36,7 +79,7 @@ const loopback = new Set(["127.0.0.1", "localhost", "[::1]"]);
 export async function openBrowser(opts: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "lectr-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
+    executablePath: await findChromium(),
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     colorScheme: opts.colorScheme ?? "light",

@@ -111,6 +111,7 @@ test("providerHealth over a fixed period: errors, last error, status counts", as
     { provider: "GROQ", requests: 0, errors: 0, errorRate: 0, avgLatencyMs: null, lastErrorAt: null, statusCounts: [] },
     { provider: "GEMINI", requests: 1, errors: 0, errorRate: 0, avgLatencyMs: 100, lastErrorAt: null, statusCounts: [{ status: 200, count: 1 }] },
     { provider: "AZURE", requests: 0, errors: 0, errorRate: 0, avgLatencyMs: null, lastErrorAt: null, statusCounts: [] },
+    ...["MISTRAL", "DEEPSEEK", "XAI", "OPENROUTER"].map((provider) => ({ provider, requests: 0, errors: 0, errorRate: 0, avgLatencyMs: null, lastErrorAt: null, statusCounts: [] })),
   ]);
 });
 

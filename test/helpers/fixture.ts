@@ -1,16 +1,13 @@
 /** Starts Lectr wired to one mock upstream per provider, with Azure configured for the test org. */
 import { setAzureSettings } from "../../src/db/orgs.ts";
 import { providerIds, type ProviderId } from "../../src/providers/types.ts";
+import { providers } from "../../src/providers/index.ts";
 import { startLectr, type TestLectr } from "./lectr.ts";
 import { startMockUpstream, type MockUpstream } from "./mock-upstream.ts";
+import { dialects } from "./mock/dialects/index.ts";
 
-export const providerKeys: Record<ProviderId, string> = {
-  openai: "sk-test-openai",
-  anthropic: "sk-ant-test-anthropic",
-  groq: "gsk_test_groq",
-  gemini: "test-gemini-key",
-  azure: "test-azure-key",
-};
+/** The key each provider's mock accepts (its dialect's own). */
+export const providerKeys = Object.fromEntries(providerIds.map((p) => [p, dialects[p].defaultApiKey])) as Record<ProviderId, string>;
 
 export interface Fixture {
   lectr: TestLectr;
@@ -25,7 +22,8 @@ export async function startFixture(opts: { env?: Record<string, string>; now?: (
   const mocks = Object.fromEntries(entries) as Record<ProviderId, MockUpstream>;
   const lectr = await startLectr({
     env: { LECTR_ALLOW_PRIVATE_UPSTREAMS: "true", ...opts.env },
-    baseUrls: { openai: mocks.openai.baseUrl, anthropic: mocks.anthropic.baseUrl, groq: mocks.groq.baseUrl, gemini: mocks.gemini.baseUrl },
+    // every provider whose upstream comes from configuration points at its mock
+    baseUrls: Object.fromEntries(providerIds.filter((p) => providers[p].upstream.from === "config").map((p) => [p, mocks[p].baseUrl])),
     now: opts.now,
   });
   await setAzureSettings(lectr.lectr.database.db, lectr.orgId, { endpoint: mocks.azure.baseUrl, apiVersion: "2024-10-21" });

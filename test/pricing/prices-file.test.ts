@@ -111,6 +111,6 @@ describe("lectr prices", () => {
   test("a bad file: exit 2 and the reason on stderr", async () => {
     const r = await lectr("prices", "--prices-file", file([{ ...row, provider: "nope" }]));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('price row 0 (nope/gpt-4o): provider must be one of openai, anthropic, groq, gemini, azure, got "nope"');
+    expect(r.stderr).toContain('price row 0 (nope/gpt-4o): provider must be one of openai, anthropic, groq, gemini, azure, mistral, deepseek, xai, openrouter, got "nope"');
   });
 });

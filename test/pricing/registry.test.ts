@@ -44,7 +44,7 @@ describe("loadPriceRows", () => {
   test.each([
     ["a price as a string", { input_per_mtok: "2.5" }, 'price row 1 (openai/gpt-4o): input_per_mtok must be a non-negative number or null, got "2.5"'],
     ["a negative price", { output_per_mtok: -1 }, "price row 1 (openai/gpt-4o): output_per_mtok must be a non-negative number or null, got -1"],
-    ["an unknown provider", { provider: "google-gemini" }, 'price row 1 (google-gemini/gpt-4o): provider must be one of openai, anthropic, groq, gemini, azure, got "google-gemini"'],
+    ["an unknown provider", { provider: "google-gemini" }, 'price row 1 (google-gemini/gpt-4o): provider must be one of openai, anthropic, groq, gemini, azure, mistral, deepseek, xai, openrouter, got "google-gemini"'],
     ["an impossible date", { effective_from: "2025-02-30" }, 'price row 1 (openai/gpt-4o): effective_from must be a YYYY-MM-DD date, got "2025-02-30"'],
     ["a missing as_of", { as_of: undefined }, "price row 1 (openai/gpt-4o): as_of must be a YYYY-MM-DD date, got undefined"],
     ["an empty source", { source: " " }, "price row 1 (openai/gpt-4o): source must say where the price comes from"],
@@ -138,7 +138,7 @@ describe("builtinPrices", () => {
 
   test("rows per provider", () => {
     const counts = Object.fromEntries(providerIds.map((p) => [p, builtinPrices.rows.filter((r) => r.provider === p).length]));
-    expect(counts).toEqual({ openai: 37, anthropic: 15, gemini: 12, groq: 14, azure: 6 });
+    expect(counts).toEqual({ openai: 37, anthropic: 15, gemini: 12, groq: 14, azure: 6, mistral: 5, deepseek: 2, xai: 4, openrouter: 3 });
   });
 
   test("cached input is only set where a source states it (Groq: 50% of input)", () => {

@@ -33,6 +33,10 @@ describe("endpointFor", () => {
       ["responses", false, false],
       ["messages", false, false],
       ["other", false, false],
+      ["generate_content", false, false],
+      ["count_tokens", false, false],
+      ["embed_content", false, false],
+      ["gemini_other", false, false],
     ]);
   });
 });

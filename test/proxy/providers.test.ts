@@ -1,5 +1,5 @@
 /**
- * All five providers through the real server against mock upstreams that
+ * Every provider through the real server against mock upstreams that
  * speak each dialect: non-stream and stream, with the exact event row.
  * Expected costs are computed by hand from src/pricing/prices.json.
  */
@@ -72,6 +72,44 @@ const cases: Case[] = [
     tokens: { input_tokens: 86, output_tokens: 27, cached_input_tokens: 64, reasoning_tokens: 8 },
     // priced as gpt-4o (OpenAI list price): 22 × $2.50 + 64 × $1.25 + 27 × $10 = 55 + 80 + 270 = 405 µ$
     cost: 0.000405,
+  },
+  {
+    provider: "mistral",
+    model: "mistral-large-latest",
+    upstreamPath: "/v1/chat/completions",
+    responseModel: "mistral-large-latest",
+    // Mistral reports no cache or reasoning details: unknown, not 0
+    tokens: { input_tokens: 140, output_tokens: 60, cached_input_tokens: null, reasoning_tokens: null },
+    // 140 × $2 + 60 × $6 = 280 + 360 = 640 µ$
+    cost: 0.00064,
+  },
+  {
+    provider: "deepseek",
+    model: "deepseek-chat",
+    upstreamPath: "/chat/completions",
+    responseModel: "deepseek-chat",
+    tokens: { input_tokens: 500, output_tokens: 300, cached_input_tokens: 200, reasoning_tokens: 120 },
+    // 300 misses × $0.56 + 200 hits × $0.07 + 300 × $1.68 = 168 + 14 + 504 = 686 µ$
+    cost: 0.000686,
+  },
+  {
+    provider: "xai",
+    model: "grok-4",
+    upstreamPath: "/v1/chat/completions",
+    responseModel: "grok-4",
+    // reasoning reported apart from completion_tokens and billed as output: 30 + 70
+    tokens: { input_tokens: 90, output_tokens: 100, cached_input_tokens: 10, reasoning_tokens: 70 },
+    // 80 × $3 + 10 × $0.75 + 100 × $15 = 240 + 7.5 + 1500 = 1747.5 µ$
+    cost: 0.0017475,
+  },
+  {
+    provider: "openrouter",
+    model: "openai/gpt-4o-mini",
+    upstreamPath: "/api/v1/chat/completions",
+    responseModel: "openai/gpt-4o-mini",
+    tokens: { input_tokens: 250, output_tokens: 40, cached_input_tokens: 50, reasoning_tokens: 0 },
+    // 200 × $0.15 + 50 × $0.075 + 40 × $0.60 = 30 + 3.75 + 24 = 57.75 µ$
+    cost: 0.00005775,
   },
 ];
 

@@ -19,6 +19,10 @@ const models: Record<ProviderId, string> = {
   groq: "openai/gpt-oss-120b",
   gemini: "gemini-2.5-pro",
   azure: "prod-gpt4o",
+  mistral: "mistral-small-latest",
+  deepseek: "deepseek-reasoner",
+  xai: "grok-3-mini",
+  openrouter: "google/gemini-2.5-flash",
 };
 
 const decoder = new TextDecoder();
@@ -63,8 +67,9 @@ describe.each(Object.keys(models) as ProviderId[])("%s", (provider) => {
     const injected = upstreamBody.stream_options?.include_usage === true;
     // Lectr asks only where the stream would otherwise carry no usage: OpenAI and Azure (providers.md §1.2), and
     // Anthropic's compatibility layer, which documents stream_options as "Fully supported", OpenAI's opt-in
-    // (https://docs.anthropic.com/en/api/openai-sdk#simple-fields); Groq and Gemini report usage unasked (§3.2, §4.2)
-    expect(injected).toBe(provider === "openai" || provider === "azure" || provider === "anthropic");
+    // (https://docs.anthropic.com/en/api/openai-sdk#simple-fields), and DeepSeek and xAI, whose docs give the same opt-in;
+    // Groq, Gemini, Mistral and OpenRouter report usage unasked (§3.2, §4.2)
+    expect(injected).toBe(["openai", "azure", "anthropic", "deepseek", "xai"].includes(provider));
     const usageOnly = (e: string) => {
       const data = e.replace(/^data: /, "");
       if (data === "[DONE]") return false;

@@ -17,6 +17,9 @@ beforeAll(async () => {
   await db.insert(routingRules).values({
     id: uuidv7(), org_id: f.lectr.orgId, position: 0, model: "gemini-*", target_model: "gpt-4o-mini", target_provider: "openai", created_at: 0, updated_at: 0,
   });
+  await db.insert(routingRules).values({
+    id: uuidv7(), org_id: f.lectr.orgId, position: 1, model: "text-embedding-3-*", target_model: "claude-sonnet-4-5", target_provider: "anthropic", created_at: 0, updated_at: 0,
+  });
   await f.lectr.lectr.rules.refresh();
 });
 afterAll(() => f.stop());
@@ -76,4 +79,16 @@ test("a routed request keeps no credential header of the source provider", () =>
   const client = new Headers({ authorization: "Bearer a", "api-key": "b", "x-api-key": "c", "x-goog-api-key": "d", "content-type": "application/json" });
   expect(Object.fromEntries(upstreamHeaders(client, providers.openai, "sk-target"))).toEqual({ authorization: "Bearer sk-target", "content-type": "application/json" });
   expect(Object.fromEntries(upstreamHeaders(client, providers.azure, "az-target"))).toEqual({ "api-key": "az-target", "content-type": "application/json" });
+});
+
+test("a rule never moves a request to a provider that does not serve its path: it goes as asked, and the event says why", async () => {
+  f.mocks.openai.reset();
+  f.mocks.anthropic.reset();
+  const res = await f.post("/v1/embeddings", { model: "text-embedding-3-small", input: "hi" }, { "x-lectr-provider-key-anthropic": providerKeys.anthropic });
+  expect(res.status).toBe(200);
+  await res.text();
+  expect([f.mocks.openai.requests.length, f.mocks.anthropic.requests.length]).toEqual([1, 0]);
+  expect(JSON.stringify(f.mocks.openai.requests[0])).not.toContain(providerKeys.anthropic);
+  const ev = (await f.lectr.events())[0]!;
+  expect([ev.provider, ev.model, ev.routing_skipped, ev.routed_from_model]).toEqual(["openai", "text-embedding-3-small", "provider_not_served", null]);
 });

@@ -19,6 +19,10 @@ describe("loadConfig", () => {
         anthropic: "https://api.anthropic.com/v1",
         groq: "https://api.groq.com/openai/v1",
         gemini: "https://generativelanguage.googleapis.com/v1beta/openai",
+        mistral: "https://api.mistral.ai/v1",
+        deepseek: "https://api.deepseek.com",
+        xai: "https://api.x.ai/v1",
+        openrouter: "https://openrouter.ai/api/v1",
       },
     });
   });
@@ -68,7 +72,7 @@ describe("parseArgs", () => {
 
 test("with the default base, Anthropic's native and compatibility paths reach api.anthropic.com/v1/…", () => {
   const base = loadConfig({}).baseUrls.anthropic!;
-  const url = (path: string) => providers.anthropic.url({ base, path, search: "", model: "claude-sonnet-4-5" });
+  const url = (path: string) => providers.anthropic.url({ base, surface: "v1", path, search: "", model: "claude-sonnet-4-5" });
   expect([url("/messages"), url("/chat/completions")]).toEqual(["https://api.anthropic.com/v1/messages", "https://api.anthropic.com/v1/chat/completions"]);
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { clientHeaders, upstreamHeaders } from "../../src/proxy/headers.ts";
+import { clientHeaders, providerQuery, upstreamHeaders } from "../../src/proxy/headers.ts";
 import { providers } from "../../src/providers/index.ts";
 
 const incoming = () =>
@@ -65,5 +65,23 @@ describe("clientHeaders", () => {
       "x-lectr-request-id": "id1",
       "x-lectr-provider": "openai",
     });
+  });
+});
+
+describe("credential forms are pinned to the target provider", () => {
+  const all = () => new Headers({ authorization: "Bearer b", "x-api-key": "a", "x-goog-api-key": "g", "api-key": "z", accept: "*/*" });
+  test.each([
+    ["openai", { authorization: "Bearer b", accept: "*/*" }],
+    ["groq", { authorization: "Bearer b", accept: "*/*" }],
+    ["anthropic", { authorization: "Bearer b", "x-api-key": "a", accept: "*/*" }],
+    ["gemini", { authorization: "Bearer b", "x-goog-api-key": "g", accept: "*/*" }],
+    // Azure's own api-key wins; the bearer never goes along
+    ["azure", { "api-key": "z", accept: "*/*" }],
+  ] as const)("%s", (id, expected) => {
+    expect(Object.fromEntries(upstreamHeaders(all(), providers[id]))).toEqual(expected);
+  });
+
+  test("?key= reaches only Google", () => {
+    expect([providerQuery("?alt=sse&key=k", providers.gemini), providerQuery("?alt=sse&key=k", providers.openai)]).toEqual(["?alt=sse&key=k", "?alt=sse"]);
   });
 });

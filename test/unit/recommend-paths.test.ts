@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { builtinPrices } from "../../src/pricing/registry.ts";
 import { detectProvider } from "../../src/providers/detect.ts";
-import { providerIds, type ProviderId } from "../../src/providers/types.ts";
+import type { ProviderId } from "../../src/providers/types.ts";
 import { tasks } from "../../src/lib/tags.ts";
 import { familyOf, pathsFrom } from "../../src/recommend/family.ts";
 import { downgradePaths, handledWell, maxAvgOutputTokens, tiers } from "../../src/recommend/paths.ts";
@@ -98,7 +98,8 @@ describe("every path", () => {
     const keys = downgradePaths.map((p) => `${p.provider} ${p.from} ${p.to}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(downgradePaths.filter((p) => familyOf(p.provider, p.to) === p.from || p.provider === "azure")).toEqual([]);
-    expect(new Set(downgradePaths.map((p) => p.provider))).toEqual(new Set(providerIds.filter((p) => p !== "azure")));
+    // paths are written for these providers (Azure deployments are named by the org); a newer provider starts without
+    expect(new Set(downgradePaths.map((p) => p.provider))).toEqual(new Set(["openai", "anthropic", "groq", "gemini"]));
   });
 });
 

@@ -281,7 +281,7 @@ describe("reports", () => {
     ]);
   });
 
-  test("providerHealth: all five providers in a fixed order, status counts sorted", () => {
+  test("providerHealth: every provider in the registry's order, status counts sorted", () => {
     const out = providerHealth(
       [
         row({
@@ -300,7 +300,7 @@ describe("reports", () => {
         { provider: "gemini", status: 200, requests: 3 },
       ],
     );
-    expect(out.map((p) => p.provider)).toEqual(["openai", "anthropic", "groq", "gemini", "azure"]);
+    expect(out.map((p) => p.provider)).toEqual(["openai", "anthropic", "groq", "gemini", "azure", "mistral", "deepseek", "xai", "openrouter"]);
     // nearest rank: the 2nd of 4 sits in 40 ms's bucket, the 4th in 250 ms's; each is its bucket's (log) middle
     expect(out[3]).toEqual({ provider: "gemini", requests: 4, errors: 1, errorRate: 0.25, avgLatencyMs: 100, p50LatencyMs: expect.closeTo(50.119, 3), p95LatencyMs: expect.closeTo(199.526, 3), lastErrorAt: 77, statusCounts: [{ status: 200, count: 3 }, { status: 500, count: 1 }] });
     expect(out[0]).toEqual({ provider: "openai", requests: 0, errors: 0, errorRate: 0, avgLatencyMs: null, p50LatencyMs: null, p95LatencyMs: null, lastErrorAt: null, statusCounts: [] });

@@ -12,6 +12,7 @@ import { Health } from "./views/health.tsx";
 import { Events } from "./views/events.tsx";
 import { SpendLess } from "./views/spend-less.tsx";
 import { Budgets } from "./views/budgets.tsx";
+import { Reconciliation } from "./views/reconciliation.tsx";
 import { Settings } from "./views/settings.tsx";
 import { Api } from "./views/api.tsx";
 
@@ -23,6 +24,7 @@ const titles: Record<View, string> = {
   events: "Events",
   "spend-less": "Spend less",
   budgets: "Budgets",
+  reconciliation: "Reconciliation",
   settings: "Settings",
   api: "API",
 };
@@ -41,7 +43,7 @@ function App() {
     const v = route.params.get(k);
     if (v) keep.set(k, v);
   }
-  const View = { overview: Overview, models: Models, explore: Explore, health: Health, events: Events, "spend-less": SpendLess, budgets: Budgets, settings: Settings, api: Api }[route.view];
+  const View = { overview: Overview, models: Models, explore: Explore, health: Health, events: Events, "spend-less": SpendLess, budgets: Budgets, reconciliation: Reconciliation, settings: Settings, api: Api }[route.view];
   return (
     <div class="shell">
       <a class="skip" href="#main">

@@ -1,4 +1,4 @@
-import type { Behavior, Dialect, MockOptions, MockUsage, RecordedRequest, ReplyInput } from "./types.ts";
+import type { Behavior, Dialect, MockOptions, MockUsage, RecordedRequest, ReplyInput, StreamKind } from "./types.ts";
 
 /** What to send for one request, decided before any byte is written. */
 export interface Plan {
@@ -46,21 +46,22 @@ export function planResponse(ctx: PlanContext, request: RecordedRequest, headers
     stream: true,
   });
 
-  if (!dialect.authorized(headers, options.apiKey)) return json(401, dialect.unauthorizedBody(presentedKey(headers)));
-  const route = dialect.route(request.method, request.path, new URLSearchParams(request.search), options);
+  const search = new URLSearchParams(request.search);
+  if (!dialect.authorized(headers, options.apiKey, search, request.path)) return json(401, dialect.unauthorizedBody(presentedKey(headers), request.path));
+  const route = dialect.route(request.method, request.path, search, options);
   if (!route.ok) return json(route.status, route.body);
 
   if (behavior.errorBody !== undefined || (behavior.status ?? 0) >= 400) {
     const status = behavior.status ?? 500;
-    return json(status, behavior.errorBody ?? dialect.errorBody(status));
+    return json(status, behavior.errorBody ?? dialect.errorBody(status, undefined, request.path));
   }
   if (behavior.rawBody !== undefined) return json(200, behavior.rawBody, "application/json");
   if (behavior.rawSse !== undefined) return stream(behavior.rawSse);
   if (route.kind === "models") return json(200, JSON.stringify(dialect.models()));
-  if (!isObject(request.json)) return json(400, dialect.errorBody(400));
+  if (!isObject(request.json)) return json(400, dialect.errorBody(400, undefined, request.path));
 
   const body = request.json;
-  const requestModel = typeof body.model === "string" ? body.model : "";
+  const requestModel = route.pathModel ?? (typeof body.model === "string" ? body.model : "");
   const streamOptions = isObject(body.stream_options) ? body.stream_options : {};
   const input: ReplyInput = {
     model: behavior.responseModel ?? dialect.responseModel(requestModel, route),
@@ -71,6 +72,6 @@ export function planResponse(ctx: PlanContext, request: RecordedRequest, headers
     toolCall: behavior.toolCall,
     created: Math.floor(Date.now() / 1000),
   };
-  if (body.stream === true && route.kind !== "embeddings") return stream(dialect.stream(route.kind, input));
+  if (route.stream ?? (body.stream === true && route.kind !== "embeddings")) return stream(dialect.stream(route.kind as StreamKind, input));
   return json(200, JSON.stringify(dialect.reply(route.kind, input)));
 }

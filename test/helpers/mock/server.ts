@@ -6,7 +6,7 @@ import { defaultMockUsage } from "./usage.ts";
 
 const encoder = new TextEncoder();
 
-export const defaultAzureDeployments: Record<string, string> = { "prod-gpt4o": "gpt-4o-2024-11-20" };
+export const defaultAzureDeployments: Record<string, string> = { "prod-gpt4o": "gpt-4o-2024-11-20", "embed-small": "text-embedding-3-small" };
 
 function parseJson(text: string): unknown {
   if (text === "") return undefined;

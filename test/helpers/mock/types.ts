@@ -83,13 +83,33 @@ export interface MockOptions {
 }
 
 /** What a request asks of the dialect once routing succeeded. */
-export type RouteKind = "chat" | "completions" | "embeddings" | "responses" | "messages" | "models";
+export type RouteKind =
+  | "chat"
+  | "completions"
+  | "embeddings"
+  | "responses"
+  | "messages"
+  | "models"
+  /** Gemini native: generateContent / streamGenerateContent, countTokens, embedContent, batchEmbedContents. */
+  | "generate"
+  | "count_tokens"
+  | "embed_content"
+  | "batch_embed";
 
 /** Route kinds that can stream. */
 export type StreamKind = Exclude<RouteKind, "embeddings" | "models">;
 
 export type Route =
-  | { ok: true; kind: RouteKind; /** Azure: the deployment's model. */ deploymentModel?: string }
+  | {
+      ok: true;
+      kind: RouteKind;
+      /** Azure: the deployment's model. */
+      deploymentModel?: string;
+      /** Gemini native: the model named in the path (there is none in the body). */
+      pathModel?: string;
+      /** The path, not the body, asks for a stream (Gemini's `:streamGenerateContent`). */
+      stream?: boolean;
+    }
   | { ok: false; status: number; body: string };
 
 /** Everything a dialect needs to build a successful reply. */
@@ -114,11 +134,12 @@ export interface Dialect {
   /** Appended to the origin to form the base URL Lectr uses. */
   basePath: string;
   defaultApiKey: string;
-  authorized(headers: Headers, apiKey: string): boolean;
+  authorized(headers: Headers, apiKey: string, search: URLSearchParams, path: string): boolean;
   /** The 401 body; `presented` is the credential the client sent, if any. */
-  unauthorizedBody(presented: string | undefined): string;
+  unauthorizedBody(presented: string | undefined, path: string): string;
   route(method: string, path: string, search: URLSearchParams, opts: Required<MockOptions>): Route;
-  errorBody(status: number, message?: string): string;
+  /** `path`: where the error is answered (Gemini's two APIs word errors differently). */
+  errorBody(status: number, message?: string, path?: string): string;
   /** Per-response headers such as a fresh request id. */
   responseHeaders(): Record<string, string>;
   jsonContentType: string;

@@ -12,6 +12,12 @@ export const defaultMockUsage: Record<ProviderId, MockUsage> = {
   // Mirrors providers.md 4.3: 35 prompt + 12 completion, total 109 (62 thinking tokens).
   gemini: { promptTokens: 35, completionTokens: 12, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, thinkingTokens: 62 },
   azure: { promptTokens: 86, completionTokens: 27, cachedTokens: 64, cacheWriteTokens: 0, reasoningTokens: 8, thinkingTokens: 0 },
+  // Mistral reports plain counts only
+  mistral: { promptTokens: 140, completionTokens: 60, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, thinkingTokens: 0 },
+  deepseek: { promptTokens: 500, completionTokens: 300, cachedTokens: 200, cacheWriteTokens: 0, reasoningTokens: 120, thinkingTokens: 0 },
+  // xAI: reasoning reported apart from completion_tokens
+  xai: { promptTokens: 90, completionTokens: 30, cachedTokens: 10, cacheWriteTokens: 0, reasoningTokens: 70, thinkingTokens: 0 },
+  openrouter: { promptTokens: 250, completionTokens: 40, cachedTokens: 50, cacheWriteTokens: 0, reasoningTokens: 0, thinkingTokens: 0 },
 };
 
 /** OpenAI's usage object (providers.md 1.5): cached ⊂ prompt, reasoning ⊂ completion. */

@@ -2,6 +2,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { providerDisplay } from "../../../providers/display.ts";
 
 export interface Series {
   label: string;
@@ -70,11 +71,5 @@ export function Chart(props: { label: string; times: number[]; series: Series[];
   );
 }
 
-/** Chart colours per provider; the same in the CSS swatches. */
-export const providerColors: Record<string, string> = {
-  OPENAI: "#10a37f",
-  ANTHROPIC: "#d97757",
-  GROQ: "#f55036",
-  GEMINI: "#4285f4",
-  AZURE: "#8661c5",
-};
+/** Chart colours per provider, from each provider's file. */
+export const providerColors: Record<string, string> = Object.fromEntries(providerDisplay.map((p) => [p.value, p.colour]));

@@ -1,9 +1,11 @@
 /** The one period picker and the provider filter, both kept in the URL. */
 import { presets } from "../period.ts";
 import { setParams } from "../route.ts";
+import { providerDisplay } from "../../../providers/display.ts";
 
-export const providers = ["OPENAI", "ANTHROPIC", "GROQ", "GEMINI", "AZURE"] as const;
-export const providerNames: Record<string, string> = { OPENAI: "OpenAI", ANTHROPIC: "Anthropic", GROQ: "Groq", GEMINI: "Gemini", AZURE: "Azure OpenAI" };
+/** From the provider registry: a new provider's file adds it here. */
+export const providers = providerDisplay.map((p) => p.value);
+export const providerNames: Record<string, string> = Object.fromEntries(providerDisplay.map((p) => [p.value, p.label]));
 
 const local = (ms: number) => {
   const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);

@@ -13,6 +13,7 @@ import { count, delta, money, percent } from "../format.ts";
 import { bucketFor } from "../period.ts";
 import { href } from "../route.ts";
 import { FirstRun } from "./first-run.tsx";
+import { ReconciledLine } from "../components/reconciled-line.tsx";
 import { Failure, keyOf, scopeOf, type ViewProps } from "./common.tsx";
 
 const totals = "requests errors errorRate costUsd inputTokens cachedInputTokens outputTokens reasoningTokens unpricedRequests";
@@ -70,10 +71,11 @@ export function Overview({ params }: ViewProps) {
     .filter((p) => !scope.provider || p === scope.provider)
     .map((p) => ({ label: providerNames[p]!, color: providerColors[p]!, values: (data[p] ?? []).map((x) => x.costUsd) }))
     .filter((s) => s.values.some((v) => v > 0));
-  const times = (data[providers[0]] ?? []).map((x) => Date.parse(x.start));
+  const times = (data[providers[0]!] ?? []).map((x) => Date.parse(x.start));
   return (
     <>
       <PeriodBar params={params} />
+      <ReconciledLine params={params} />
       {now.unpricedRequests > 0 && (
         <div class="alert" role="alert" data-unpriced={now.unpricedRequests}>
           <strong>

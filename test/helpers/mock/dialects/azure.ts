@@ -25,6 +25,8 @@ const promptFilterResults = [{ prompt_index: 0, content_filter_results: filters 
 /** Dated data-plane paths (providers.md 5.1): /openai/deployments/{deployment}/{operation}?api-version=. */
 const deploymentPath = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings)$/;
 const operations = { "chat/completions": "chat", completions: "completions", embeddings: "embeddings" } as const;
+/** The v1 API (providers.md 5.1): /openai/v1/{operation}, no api-version, the body's model names the deployment. */
+const v1Path = /^\/openai\/v1\/(chat\/completions|completions|embeddings)$/;
 
 /** providers.md 5.2: a `choices: []` chunk with prompt_filter_results first, then OpenAI-style chunks with per-choice filter results. */
 function chatStream(input: ReplyInput): string[] {
@@ -61,6 +63,8 @@ export const azure: Dialect = {
   authorized: (headers, apiKey) => headers.get("api-key") === apiKey,
   unauthorizedBody: () => error("401", errors[401] ?? ""),
   route(method, path, search, opts) {
+    const v1 = v1Path.exec(path);
+    if (v1 && method === "POST") return { ok: true, kind: operations[v1[1] as keyof typeof operations] };
     const match = deploymentPath.exec(path);
     if (!match || method !== "POST" || !search.has("api-version")) return { ok: false, status: 404, body: resourceNotFound() };
     if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(search.get("api-version") ?? "")) {

@@ -2,6 +2,7 @@ import { randomString } from "../ids.ts";
 import { embeddingsBody, joined, modelList, routeTable, sse, sseDone } from "../shapes.ts";
 import type { Dialect, MockUsage, ReplyInput } from "../types.ts";
 import { embeddingUsage } from "../usage.ts";
+import { isNativePath, nativeAuthorized, nativeError, nativeReply, nativeRoute, nativeStream } from "./gemini-native.ts";
 
 /** Google RPC status names (providers.md 4.4). */
 const statuses: Record<number, string> = {
@@ -60,22 +61,26 @@ function chatStream(input: ReplyInput): string[] {
 export const gemini: Dialect = {
   basePath: "/v1beta/openai",
   defaultApiKey: "test-gemini-key",
-  authorized: (headers, apiKey) => headers.get("authorization") === `Bearer ${apiKey}`,
-  unauthorizedBody: () => error(401, messages[401] ?? ""),
+  // the OpenAI compatibility layer takes a bearer; the native API its own forms (gemini-native.ts)
+  authorized: (headers, apiKey, search, path) =>
+    isNativePath(path) ? nativeAuthorized(headers, apiKey, search) : headers.get("authorization") === `Bearer ${apiKey}`,
+  unauthorizedBody: (_presented, path) => (isNativePath(path) ? nativeError(401, "API key not valid. Please pass a valid API key.") : error(401, messages[401] ?? "")),
   route: (method, path) =>
-    routeTable(
+    isNativePath(path) ? nativeRoute(method, path)
+    : routeTable(
       { "POST /v1beta/openai/chat/completions": "chat", "POST /v1beta/openai/embeddings": "embeddings", "GET /v1beta/openai/models": "models" },
       method,
       path,
       () => error(404, `Method not found: ${method} ${path}`),
     ),
-  errorBody: (status, message) => error(status, message ?? messages[status] ?? `Mock error ${status}`),
+  errorBody: (status, message, path = "") => (isNativePath(path) ? nativeError : error)(status, message ?? messages[status] ?? `Mock error ${status}`),
   responseHeaders: () => ({ "server-timing": "gfet4t7; dur=412", vary: "Origin, X-Origin, Referer" }),
   jsonContentType: "application/json; charset=UTF-8",
   streamContentType: "text/event-stream",
   responseModel: (model) => model,
   reply: (kind, input) =>
     kind === "embeddings" ? embeddingsBody(input, embeddingUsage(input.usage))
+    : kind !== "chat" ? nativeReply(kind, input)
     : {
         choices: [{ finish_reason: "stop", index: 0, message: { content: joined(input), role: "assistant" } }],
         created: input.created,
@@ -84,6 +89,6 @@ export const gemini: Dialect = {
         object: "chat.completion",
         usage: usage(input.usage),
       },
-  stream: (_kind, input) => chatStream(input),
+  stream: (kind, input) => (kind === "generate" ? nativeStream(input) : chatStream(input)),
   models: () => modelList(["models/gemini-2.5-flash", "models/gemini-2.5-pro", "models/gemini-embedding-001"], "google"),
 };

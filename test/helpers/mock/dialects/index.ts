@@ -5,5 +5,9 @@ import { azure } from "./azure.ts";
 import { gemini } from "./gemini.ts";
 import { groq } from "./groq.ts";
 import { openai } from "./openai.ts";
+import { mistral } from "./mistral.ts";
+import { deepseek } from "./deepseek.ts";
+import { xai } from "./xai.ts";
+import { openrouter } from "./openrouter.ts";
 
-export const dialects: Record<ProviderId, Dialect> = { openai, anthropic, groq, gemini, azure };
+export const dialects: Record<ProviderId, Dialect> = { openai, anthropic, groq, gemini, azure, mistral, deepseek, xai, openrouter };
