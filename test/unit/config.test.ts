@@ -124,6 +124,11 @@ describe("secret settings", () => {
       args: ["serve", "--port", "1", "--log-level=debug"],
       env: { LECTR_ADMIN_TOKEN: "a1", LECTR_METRICS_TOKEN: "m=1", LECTR_DB_AUTH_TOKEN: "d" },
     });
+    // the sealing key and provider admin keys too
+    expect(secretsOutOfArgv(["--secrets-key", "s", "--openai-admin-key=o", "--anthropic-admin-key", "a"])).toEqual({
+      args: [],
+      env: { LECTR_SECRETS_KEY: "s", LECTR_OPENAI_ADMIN_KEY: "o", LECTR_ANTHROPIC_ADMIN_KEY: "a" },
+    });
     // a file's path is not a secret: it stays
     expect(secretsOutOfArgv(["--admin-token-file", "/run/secrets/admin"])).toEqual({ args: ["--admin-token-file", "/run/secrets/admin"], env: {} });
   });
