@@ -3,7 +3,7 @@
  * non-empty spool, SIGKILL, and two processes sharing one file.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
@@ -109,6 +109,37 @@ test("a restart with a non-empty spool replays it", async () => {
   expect(readdirSync(`${db}.spool`).filter((d) => readdirSync(join(`${db}.spool`, d)).some((f) => f.endsWith(".jsonl")))).toEqual([]);
   b.kill("SIGTERM");
   await b.exited;
+});
+
+test("a spool with a forged line for another org and a line that is no event: both quarantined, the good one replayed, /readyz 200", async () => {
+  const db = join(dir, "forged.db");
+  const a = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
+  const owner = (await rows(db, "SELECT id, org_id FROM api_keys"))[0]!;
+  a.kill("SIGTERM");
+  await a.exited;
+  // another org, with a key of its own, that the forged line claims to be
+  const client = createClient({ url: `file:${db}` });
+  await client.batch([
+    "INSERT INTO orgs (id, name, created_at) VALUES ('victim', 'victim', 0)",
+    "INSERT INTO api_keys (id, org_id, prefix, key_hash, created_at, scope) VALUES ('victim-key', 'victim', 'lk_victim', 'victim-hash', 0, 'admin')",
+  ]);
+  client.close();
+  const event = (id: string, over: Record<string, unknown> = {}) => ({
+    id, org_id: String(owner.org_id), key_id: String(owner.id), created_at: Date.now(), endpoint: "/v1/chat/completions", provider: "openai",
+    provider_source: "detected", provider_unknown: false, model: "gpt-4o", streamed: false, status: 200, latency_ms: 5, price_known: true, cost_usd: 0.001, ...over,
+  });
+  const spool = openSpool(`${db}.spool`);
+  spool.append([event("good"), event("forged", { org_id: "victim", cost_usd: 1000 }), { id: "x" } as never]);
+  spool.close();
+  const b = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
+  expect((await rows(db)).map((r) => String(r.id))).toEqual(["good"]);
+  expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
+  const quarantined = readFileSync(join(`${db}.spool`, "quarantine.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).reason);
+  expect(quarantined.sort()).toEqual(["key belongs to another org", "missing org_id"]);
+  expect(await (await fetch(`${b.url}/metrics`)).text()).toContain("lectr_spool_quarantined_total 2\n");
+  expect(b.lines.some((l) => l.includes("spool lines quarantined"))).toBe(true);
+  b.kill("SIGTERM");
+  expect(await b.exited).toBe(0);
 });
 
 test("SIGKILL loses at most the last flush interval; the file is intact", async () => {
