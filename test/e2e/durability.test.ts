@@ -18,7 +18,16 @@ beforeAll(async () => {
   mock = await startMockUpstream("openai");
   dir = mkdtempSync(join(tmpdir(), "lectr-durability-"));
 });
+/** Processes a test may leave running when an assertion fails: stopped here. */
+const tracked: LectrProcess[] = [];
+const spawnTracked = async (env: Record<string, string>) => {
+  const p = await spawnLectr(env);
+  tracked.push(p);
+  return p;
+};
 afterAll(async () => {
+  for (const p of tracked) if (p.proc.exitCode === null) p.kill("SIGKILL");
+  await Promise.all(tracked.map((p) => p.exited));
   await mock.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -113,7 +122,7 @@ test("a restart with a non-empty spool replays it", async () => {
 
 test("a spool with a forged line for another org and a line that is no event: both quarantined, the good one replayed, /readyz 200", async () => {
   const db = join(dir, "forged.db");
-  const a = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
+  const a = await spawnTracked({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
   const owner = (await rows(db, "SELECT id, org_id FROM api_keys"))[0]!;
   a.kill("SIGTERM");
   await a.exited;
@@ -131,7 +140,7 @@ test("a spool with a forged line for another org and a line that is no event: bo
   const spool = openSpool(`${db}.spool`);
   spool.append([event("good"), event("forged", { org_id: "victim", cost_usd: 1000 }), { id: "x" } as never]);
   spool.close();
-  const b = await spawnLectr({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
+  const b = await spawnTracked({ LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl });
   expect((await rows(db)).map((r) => String(r.id))).toEqual(["good"]);
   expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
   const quarantined = readFileSync(join(`${db}.spool`, "quarantine.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).reason);
@@ -161,7 +170,7 @@ test("SIGKILL loses at most the last flush interval; the file is intact", async 
 test("SIGKILL under load: every request a client got an answer for is in events exactly once after a restart", async () => {
   const db = join(dir, "killed-under-load.db");
   const env = { LECTR_DB_URL: `file:${db}`, LECTR_OPENAI_BASE_URL: mock.baseUrl };
-  const lectr = await spawnLectr(env);
+  const lectr = await spawnTracked(env);
   const key = lectr.key!;
   const answered: string[] = [];
   let sending = true;
@@ -183,7 +192,7 @@ test("SIGKILL under load: every request a client got an answer for is in events 
   await load;
   const got = [...answered];
   const before = new Set((await rows(db)).map((r) => String(r.id)));
-  const restarted = await spawnLectr(env);
+  const restarted = await spawnTracked(env);
   // the first start's journal is replayed by the new process as soon as it sees its process is gone
   await waitFor(async () => {
     const ids = new Set((await rows(db)).map((r) => String(r.id)));

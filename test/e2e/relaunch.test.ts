@@ -80,6 +80,14 @@ test("tokens given as flags reach the relaunched server through its environment,
   const admin = "admin-token-given-as-a-flag-0123";
   const metrics = "metrics-token-given-as-a-flag-0123";
   const lectr = await spawnLectr(env("c.db"), [process.execPath, join(import.meta.dir, "../../src/main.ts"), "serve", "--admin-token", admin, `--metrics-token=${metrics}`, "--db-auth-token", "db-token-0123"]);
+  // stopped even when an assertion below fails (the parent forwards SIGTERM to the server)
+  await using _stopped = {
+    async [Symbol.asyncDispose]() {
+      if (lectr.proc.exitCode !== null) return;
+      lectr.kill("SIGTERM");
+      await lectr.exited;
+    },
+  };
   // the server is the parent's child; its command line is readable by every local user
   const children = readFileSync(`/proc/${lectr.proc.pid}/task/${lectr.proc.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
   expect(children.length).toBe(1);
