@@ -21,7 +21,7 @@ import { openDatabase } from "../src/db/client.ts";
 import { clientWritePath } from "../src/db/write-path.ts";
 import { countEvents, insertEvents } from "../src/db/events.ts";
 import { migrate } from "../src/db/migrate.ts";
-import { bootstrapDefaultOrg, createOrg } from "../src/db/orgs.ts";
+import { bootstrapDefaultOrg, createOrg, keyOwners } from "../src/db/orgs.ts";
 import type { EventRow } from "../src/db/tables.ts";
 import { createLogger, silentLogger } from "../src/lib/log.ts";
 import { startRecorder, type Recorder } from "../src/record/recorder.ts";
@@ -137,6 +137,7 @@ async function viaWriter(dir: string, total: number, target: Target): Promise<Wr
       batches++;
       rowsWritten += rows.length;
     },
+    keyOwners: (ids) => keyOwners(database.db, ids),
     spool: openSpool(join(dir, "writer.spool")),
     log: createLogger("error", (line) => errors.push(line)),
     batchSize,

@@ -8,7 +8,8 @@ import { readOtlpEnv, type OtlpExport } from "./lib/otlp-env.ts";
 import type { ProviderId } from "./providers/types.ts";
 import { providers } from "./providers/index.ts";
 import { filePathOf } from "./lib/file-url.ts";
-import { readFileSync } from "node:fs";
+import { readSecret, secretSettings, type SecretSetting } from "./config-secrets.ts";
+import { files } from "./runtime.ts";
 
 export interface Config {
   port: number;
@@ -79,7 +80,9 @@ export const settings = {
   host: { env: "LECTR_HOST", flag: "host", default: "0.0.0.0", help: "listen address" },
   dbUrl: { env: "LECTR_DB_URL", flag: "db-url", default: "file:lectr.db", help: "libSQL URL: file:, libsql://, http(s)://" },
   dbAuthToken: { env: "LECTR_DB_AUTH_TOKEN", flag: "db-auth-token", default: "", help: "token for a remote libSQL" },
-  adminToken: { env: "LECTR_ADMIN_TOKEN", flag: "admin-token", default: "", help: "admin bearer token for the GraphQL management API" },
+  dbAuthTokenFile: { env: "LECTR_DB_AUTH_TOKEN_FILE", flag: "db-auth-token-file", default: "", help: "file holding LECTR_DB_AUTH_TOKEN (one of the two)" },
+  adminToken: { env: "LECTR_ADMIN_TOKEN", flag: "admin-token", default: "", help: "admin bearer token for the GraphQL management API (16+ characters)" },
+  adminTokenFile: { env: "LECTR_ADMIN_TOKEN_FILE", flag: "admin-token-file", default: "", help: "file holding LECTR_ADMIN_TOKEN (one of the two)" },
   ...baseUrlSettings,
   upstreamTimeoutMs: { env: "LECTR_UPSTREAM_TIMEOUT_MS", flag: "upstream-timeout-ms", default: "600000", help: "whole-request upstream timeout" },
   maxBodyBytes: { env: "LECTR_MAX_BODY_BYTES", flag: "max-body-bytes", default: "33554432", help: "larger request bodies get 413" },
@@ -91,7 +94,8 @@ export const settings = {
   streamIdleTimeoutMs: { env: "LECTR_STREAM_IDLE_TIMEOUT_MS", flag: "stream-idle-timeout-ms", default: "120000", help: "end a stream silent this long" },
   authFailLimit: { env: "LECTR_AUTH_FAIL_LIMIT", flag: "auth-fail-limit", default: "20", help: "bad org keys per address per window before 429 (0: off)" },
   authFailWindowMs: { env: "LECTR_AUTH_FAIL_WINDOW_MS", flag: "auth-fail-window-ms", default: "60000", help: "window for LECTR_AUTH_FAIL_LIMIT, and how long the 429 lasts" },
-  metricsToken: { env: "LECTR_METRICS_TOKEN", flag: "metrics-token", default: "", help: "bearer token for GET /metrics; per-org series are shown only with it" },
+  metricsToken: { env: "LECTR_METRICS_TOKEN", flag: "metrics-token", default: "", help: "bearer token for GET /metrics (16+ characters); per-org series are shown only with it" },
+  metricsTokenFile: { env: "LECTR_METRICS_TOKEN_FILE", flag: "metrics-token-file", default: "", help: "file holding LECTR_METRICS_TOKEN (one of the two)" },
   corsOrigins: { env: "LECTR_CORS_ORIGINS", flag: "cors-origins", default: "", help: "comma-separated origins allowed to call /graphql from a browser (default: none)" },
   otlpEndpoint: { env: "OTEL_EXPORTER_OTLP_ENDPOINT", flag: "otlp-endpoint", default: "", help: "OTLP/HTTP collector base; spans go to <url>/v1/traces; traces are off without it" },
   otlpTracesEndpoint: { env: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", flag: "otlp-traces-endpoint", default: "", help: "full URL for spans (wins over OTEL_EXPORTER_OTLP_ENDPOINT)" },
@@ -162,8 +166,13 @@ export function parseArgs(args: string[]): { positional: string[]; flags: Record
 
 const settingFlags: Record<string, true> = Object.fromEntries((Object.values(settings) as Setting[]).map((s) => [s.flag, true]));
 
-export function loadConfig(env: Record<string, string | undefined>, flags: Record<string, string> = {}): Config {
+export function loadConfig(env: Record<string, string | undefined>, flags: Record<string, string> = {}, readText = files.readText): Config {
   const get = (s: Setting): string => flags[s.flag] ?? env[s.env] ?? s.default;
+  const secret = (s: SecretSetting): string | undefined => {
+    const got = readSecret(s, env, flags, readText);
+    if (!got.ok) throw new ConfigError(got.error);
+    return got.value;
+  };
   const int = (s: Setting, min: number): number => {
     const raw = get(s);
     const n = Number(raw);
@@ -206,17 +215,6 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
       throw new ConfigError((e as Error).message);
     }
   };
-  // a secret may come from a file named by <VAR>_FILE (container secrets), so it stays out of the environment
-  const secret = (s: Setting): string => {
-    const direct = flags[s.flag] ?? env[s.env];
-    const file = env[`${s.env}_FILE`];
-    if (direct || !file) return direct ?? "";
-    try {
-      return readFileSync(file, "utf8").trim();
-    } catch (e) {
-      throw new ConfigError(`${s.env}_FILE names a file Lectr cannot read: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
-    }
-  };
   const logLevel = get(settings.logLevel).toLowerCase();
   if (!isLogLevel(logLevel)) throw new ConfigError(`LECTR_LOG_LEVEL must be debug, info, warn or error, got ${JSON.stringify(logLevel)}`);
   const port = int(settings.port, 0);
@@ -225,8 +223,8 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     port,
     host: get(settings.host),
     dbUrl: get(settings.dbUrl),
-    dbAuthToken: get(settings.dbAuthToken) || undefined,
-    adminToken: get(settings.adminToken) || undefined,
+    dbAuthToken: secret(secretSettings.dbAuthToken),
+    adminToken: secret(secretSettings.adminToken),
     baseUrls: Object.fromEntries(Object.entries(baseUrlSettings).map(([id, s]) => [id, url(s)])),
     upstreamTimeoutMs: int(settings.upstreamTimeoutMs, 1),
     maxBodyBytes: int(settings.maxBodyBytes, 1),
@@ -239,7 +237,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     spoolDir: get(settings.spoolDir) || defaultSpoolDir(get(settings.dbUrl)),
     authFailLimit: int(settings.authFailLimit, 0),
     authFailWindowMs: int(settings.authFailWindowMs, 1),
-    metricsToken: get(settings.metricsToken) || undefined,
+    metricsToken: secret(secretSettings.metricsToken),
     corsOrigins: origins(get(settings.corsOrigins)),
     otlp: otlp(),
     serviceName: get(settings.serviceName),
@@ -248,8 +246,8 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     shutdownGraceMs: 30_000,
     keyCacheTtlMs: 5_000,
     pricesFile: get(settings.pricesFile) || undefined,
-    secretsKey: secret(settings.secretsKey) || undefined,
-    adminKeys: { openai: secret(settings.openaiAdminKey) || undefined, anthropic: secret(settings.anthropicAdminKey) || undefined },
+    secretsKey: secret(secretSettings.secretsKey),
+    adminKeys: { openai: secret(secretSettings.openaiAdminKey), anthropic: secret(secretSettings.anthropicAdminKey) },
   };
 }
 

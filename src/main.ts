@@ -5,6 +5,7 @@
  * nothing but this file, the argument parser and the runtime module.
  */
 import { parseArgs } from "./config.ts";
+import { secretsOutOfArgv } from "./config-secrets.ts";
 import { argv, exit, relaunchWithFetchConcurrency } from "./runtime.ts";
 
 // Bad arguments are reported by the CLI itself (exit 2); only a clean `serve` relaunches.
@@ -16,7 +17,7 @@ const parsed = (() => {
   }
 })();
 const serving = parsed !== undefined && (parsed.positional.length === 0 || parsed.positional[0] === "serve") && !parsed.flags.help && !parsed.flags.version;
-const relaunched = serving ? await relaunchWithFetchConcurrency() : undefined;
+const relaunched = serving ? await relaunchWithFetchConcurrency(secretsOutOfArgv(argv())) : undefined;
 if (relaunched !== undefined) exit(relaunched);
 const { run } = await import("./cli/run.ts");
 await run();

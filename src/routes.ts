@@ -11,7 +11,7 @@ export interface AppDeps {
   /** The peer address the runtime saw for a request. */
   clientIp: (request: Request) => string;
   status: (request: Request, clientIp: () => string) => Promise<Response>;
-  metrics: (request: Request) => Response;
+  metrics: (request: Request, clientIp: () => string) => Response;
   ready: () => Promise<boolean>;
   /** The GraphQL API (src/graphql/plugin.ts), served at /graphql. */
   graphql: (request: Request, clientIp: () => string) => Promise<Response>;
@@ -39,7 +39,7 @@ export function buildApp(deps: AppDeps) {
     .all("/graphql", ({ request }) => deps.graphql(request, () => deps.clientIp(request)), { parse: "none" })
     .get("/", ({ request }) => deps.dashboard(request))
     .get("/assets/*", ({ request }) => deps.dashboard(request))
-    .get("/metrics", ({ request }) => deps.metrics(request))
+    .get("/metrics", ({ request }) => deps.metrics(request, () => deps.clientIp(request)))
     .get("/v1/lectr/status", ({ request }) => deps.status(request, () => deps.clientIp(request)))
     .all("/v1/*", ({ request }) => deps.proxy(request, () => deps.clientIp(request)), { parse: "none" })
     // provider SDKs' own paths at Lectr's root: groq-sdk and AzureOpenAI (/openai/…), @google/genai (/v1beta/…)

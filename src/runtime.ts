@@ -183,18 +183,21 @@ export const fetchConcurrency = "65535";
  * streams needs far more, so when it is missing Lectr starts itself again
  * with it set and stays as a thin parent that forwards signals and the exit
  * code. Returns the child's exit code, or undefined when no relaunch was needed.
+ * `child` is the child's own arguments (after the entry point) and the
+ * variables added to its environment.
  */
-export async function relaunchWithFetchConcurrency(): Promise<number | undefined> {
+export async function relaunchWithFetchConcurrency(child: { args: string[]; env: Record<string, string> }): Promise<number | undefined> {
   if (runtimeName !== "bun" || process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) return undefined;
   // a compiled binary's argv[1] is its embedded entry point, not an argument to pass on
   const compiled = process.argv[1]?.startsWith("/$bunfs/") ?? false;
-  const args = compiled ? process.argv.slice(2) : [...process.execArgv, ...process.argv.slice(1)];
-  const child = Bun.spawn([process.execPath, ...args], {
-    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: fetchConcurrency, LECTR_PARENT_PID: String(process.pid) },
+  const args = compiled ? child.args : [...process.execArgv, process.argv[1]!, ...child.args];
+  const spawned = Bun.spawn([process.execPath, ...args], {
+    // secrets given as flags reach the child in its environment, which other users cannot read
+    env: { ...process.env, ...child.env, BUN_CONFIG_MAX_HTTP_REQUESTS: fetchConcurrency, LECTR_PARENT_PID: String(process.pid) },
     stdio: ["inherit", "inherit", "inherit"],
   });
-  for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => child.kill(sig));
-  return await child.exited;
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => spawned.kill(sig));
+  return await spawned.exited;
 }
 
 /**

@@ -110,7 +110,8 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   const auth = createAuthenticator((hash) => findKeyByHash(database.db, hash), config.keyCacheTtlMs, { lookupTimeoutMs: probeTimeoutMs, now: opts.now });
   const metrics = createLectrMetrics(prices, () => recorder.stats());
   const budgetView = { status: budgets.guard.status, refresh: budgets.refresh };
-  metrics.registry.add(budgetUtilisation(() => budgets.guard.utilisation(Date.now())));
+  // per budget and per limit: who spends what, so only behind LECTR_METRICS_TOKEN
+  metrics.orgRegistry.add(budgetUtilisation(() => budgets.guard.utilisation(Date.now())));
   // reloaded often enough that a rule changed on another replica applies within 5 s
   const rules = await startRulesCache(() => listAllRules(database.db), 2_000, (e) => log.warn("routing rules reload failed", { error: String(e) }));
   const priceBooks = await startPriceBooks(
@@ -194,7 +195,10 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
       limiter,
       onAuthFailure: (reason) => observer.authFailure(reason),
     }),
-    metrics: metricsHandler({ aggregate: () => metrics.registry.render(), perOrg: () => metrics.orgRegistry.render() }, config.metricsToken),
+    metrics: metricsHandler({ aggregate: () => metrics.registry.render(), perOrg: () => metrics.orgRegistry.render() }, config.metricsToken, {
+      limiter,
+      onAuthFailure: (reason) => observer.authFailure(reason),
+    }),
     graphql: (request, clientIp) => (graphql ??= loadGraphql()).then((handle) => handle(request, clientIp)),
     dashboard: (request) => (dashboard ??= loadDashboard()).then((handle) => handle(request)),
     log,

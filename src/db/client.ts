@@ -8,6 +8,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as tables from "./tables.ts";
 import { clientWritePath, nativeWritePath, type WritePath } from "./write-path.ts";
 import { filePathOf } from "../lib/file-url.ts";
+import { createPrivateFile } from "./private-file.ts";
 
 /** Drizzle over the libSQL client; `$client` is the client itself, for the few hot paths that write raw SQL. */
 export type Db = LibSQLDatabase<typeof tables> & { $client: Client };
@@ -31,6 +32,8 @@ export function isEmbeddedUrl(url: string): boolean {
 
 export async function openDatabase(url: string, authToken?: string): Promise<Database> {
   const embedded = isEmbeddedUrl(url);
+  const path = filePathOf(url);
+  if (path) createPrivateFile(path);
   const client = createClient({ url, authToken, timeout: busyTimeoutMs });
   if (embedded) {
     // WAL lets readers (GraphQL) run while the event writer commits, and lets

@@ -195,3 +195,13 @@ export function touchKeysStatements(lastUsed: Map<string, number>): InStatement[
     args: [at, id],
   }));
 }
+
+/** Of these key ids, each one that exists with the org it belongs to (one indexed read; ids are few per spool file batch). */
+export async function keyOwners(db: Db, keyIds: string[]): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  for (let i = 0; i < keyIds.length; i += 500) {
+    const part = keyIds.slice(i, i + 500);
+    for (const r of await db.select({ id: apiKeys.id, orgId: apiKeys.org_id }).from(apiKeys).where(inArray(apiKeys.id, part))) owners.set(r.id, r.orgId);
+  }
+  return owners;
+}

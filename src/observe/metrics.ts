@@ -46,7 +46,7 @@ export interface LectrMetrics {
   authFailure(reason: string): void;
 }
 
-export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterStats & { pending: number; restarts: number }): LectrMetrics {
+export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterStats & { pending: number; restarts: number; journalFailures: number }): LectrMetrics {
   const registry = new Registry();
   const requests = registry.add(
     new Counter("lectr_requests_total", "Proxied requests by provider, endpoint, status class and streaming.", ["provider", "endpoint", "status_class", "streamed"]),
@@ -57,7 +57,10 @@ export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterSt
   const added = registry.add(new Histogram("lectr_proxy_added_seconds", "Time spent inside Lectr on a request.", ["provider"], overheadBuckets));
   const ttfb = registry.add(new Histogram("lectr_stream_ttfb_seconds", "Time to the first byte of a streamed response.", ["provider"], latencyBuckets));
   const tokens = registry.add(new Counter("lectr_tokens_total", "Tokens by provider, model and kind.", ["provider", "model", "kind"]));
-  const cost = registry.add(new Counter("lectr_cost_usd_total", "Cost in US dollars by provider and model.", ["provider", "model"]));
+  // An org's own prices (setModelPrice) are its business: they count in its per-org series only, so no org moves the shared figures.
+  const cost = registry.add(
+    new Counter("lectr_cost_usd_total", "Cost in US dollars by provider and model, of calls priced from the price registry (built-in or LECTR_PRICES_FILE); calls priced with an org's own price are left out.", ["provider", "model"]),
+  );
   const unpriced = registry.add(new Counter("lectr_unpriced_requests_total", "Requests whose cost is unknown.", ["provider"]));
   const auth = registry.add(new Counter("lectr_auth_failures_total", "Requests refused for a missing, unknown or revoked org key.", ["reason"]));
   // orgs are created by the admin, so org ids are a bounded set too; they say who spends what, hence the separate registry
@@ -70,6 +73,8 @@ export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterSt
   registry.add(new Gauge("lectr_events_written_total", "Events written to the database.", () => w().written + w().replayed, "counter"));
   registry.add(new Gauge("lectr_events_spooled_total", "Events written to the local spool while the database was unavailable.", () => w().spooled, "counter"));
   registry.add(new Gauge("lectr_events_dropped_total", "Events lost because neither the database nor the spool took them.", () => w().dropped, "counter"));
+  registry.add(new Gauge("lectr_spool_quarantined_total", "Spool lines moved to quarantine.jsonl instead of replayed: not an event Lectr could have written.", () => w().quarantined, "counter"));
+  registry.add(new Gauge("lectr_event_journal_failures_total", "Events the request thread could not append to its journal (they are still written; only their survival of a SIGKILL is lost).", () => w().journalFailures, "counter"));
   registry.add(new Gauge("lectr_event_batch_write_seconds", "Duration of the last event batch write.", () => (w().lastBatchMs ?? 0) / 1000));
   registry.add(new Gauge("lectr_spool_bytes", "Bytes waiting in the spool.", () => w().spoolBytes));
   registry.add(new Gauge("lectr_event_writer_restarts_total", "Times the event writer thread died and a new one took over its unfinished events.", () => w().restarts, "counter"));
@@ -123,8 +128,9 @@ export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterSt
       if (e.output_tokens != null) tokens.inc([p, model, "output"], e.output_tokens);
       if (e.cached_input_tokens) tokens.inc([p, model, "cached_input"], e.cached_input_tokens);
       if (e.reasoning_tokens) tokens.inc([p, model, "reasoning"], e.reasoning_tokens);
-      if (e.cost_usd != null) cost.inc([p, model], e.cost_usd);
-      else if (e.input_tokens != null) unpriced.inc([p]);
+      if (e.cost_usd == null) {
+        if (e.input_tokens != null) unpriced.inc([p]);
+      } else if (e.cost_source === "registry") cost.inc([p, model], e.cost_usd);
     },
     authFailure: (reason) => auth.inc([reason]),
   };

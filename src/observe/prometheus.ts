@@ -29,6 +29,8 @@ export class Counter implements Metric {
     readonly labelNames: Labels = [],
   ) {}
   inc(values: Labels = [], by = 1): void {
+    // a counter only goes up, by a real amount: one bad figure would poison the series for good
+    if (!Number.isFinite(by) || by < 0) return;
     const key = values.join("\u0000");
     const s = this.series.get(key);
     if (s) s.n += by;

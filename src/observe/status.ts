@@ -66,12 +66,25 @@ export function statusHandler(deps: {
  * series only; with it, it needs the token and adds the per-org series
  * (who spends what is not for anyone who can reach the port).
  */
-export function metricsHandler(render: { aggregate: () => string; perOrg: () => string }, token: string | undefined): (request: Request) => Response {
+export function metricsHandler(
+  render: { aggregate: () => string; perOrg: () => string },
+  token: string | undefined,
+  /** Failed tokens count against the address like failed org keys: guessing is limited the same way. */
+  guard: { limiter: FailureLimiter; onAuthFailure(reason: string): void },
+): (request: Request, clientIp: () => string) => Response {
   const headers = { "content-type": "text/plain; version=0.0.4; charset=utf-8" };
-  return (request) => {
+  return (request, clientIp) => {
     if (token === undefined) return new Response(render.aggregate(), { headers });
+    const now = Date.now();
+    const blockedMs = guard.limiter.active() ? guard.limiter.blockedFor(clientIp(), now) : 0;
+    if (blockedMs > 0) {
+      const retryAfter = String(Math.ceil(blockedMs / 1000));
+      return new Response("too many failed tokens from this address\n", { status: 429, headers: { "retry-after": retryAfter } });
+    }
     const bearer = bearerToken(request.headers.get("authorization"));
     if (bearer === undefined || !sameSecret(bearer, token)) {
+      guard.limiter.fail(clientIp(), now);
+      guard.onAuthFailure("bad_metrics_token");
       return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } });
     }
     return new Response(render.aggregate() + render.perOrg(), { headers });

@@ -50,7 +50,8 @@ export function computeCost(usage: Usage, price: PriceRow | undefined): Cost {
     add(written1h, cacheWrite1hRate(price)) &&
     add(Math.max(0, output - reasoning), price.outputPerMTok) &&
     add(reasoning, price.reasoningPerMTok);
-  if (!priced) return unknownCost;
+  // a cost that overflows (absurd token counts reported by an upstream) is not a cost: unknown, never Infinity
+  if (!priced || !Number.isFinite(tokenDollars)) return unknownCost;
   return { costUsd: tokenDollars / 1_000_000, priceKnown: true };
 }
 

@@ -3,6 +3,8 @@ import type { AzureDeployment } from "./price-book.ts";
 
 /** Above this many USD per 1M tokens a price is most likely a unit error (per 1K tokens, or cents). */
 export const maxPlausiblePerMTok = 1_000;
+/** No price is above this, force or not ($1 per token): beyond it a cost stops meaning anything, and near 1e308 it overflows. */
+export const maxPerMTok = 1_000_000;
 
 export interface PriceInput {
   model: string;
@@ -38,6 +40,7 @@ export function priceInputProblem(p: PriceInput): string | undefined {
   for (const [name, value] of prices) {
     if (value === null) continue;
     if (!Number.isFinite(value) || value < 0) return `${name} must be a price of 0 or more (USD per 1M tokens), got ${value}.`;
+    if (value > maxPerMTok) return `${name} is $${value} per 1M tokens, more than $${maxPerMTok}, the most any price may be (force does not lift this).`;
     if (value > maxPlausiblePerMTok && !p.force) {
       return `${name} is $${value} per 1M tokens, more than $${maxPlausiblePerMTok}: prices are per 1M tokens (not per 1K or per token). Pass force: true if it is right.`;
     }

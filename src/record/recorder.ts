@@ -8,11 +8,16 @@
  * started and everything it had not finished is handed to it again (ids make
  * a second write of the same event a no-op). A close that cannot finish in
  * time spools what is left from this thread.
+ *
+ * Before any of that, `record` appends the event to this thread's journal
+ * (journal.ts): the request's last byte goes out after it, so an answered
+ * request's event survives SIGKILL of the process.
  */
 import type { EventRow } from "../db/tables.ts";
 import type { Logger } from "../lib/log.ts";
 import type { FromWriter, ToWriter, WriterConfig } from "./messages.ts";
 import { openSpool } from "./spool.ts";
+import { openJournal } from "./journal.ts";
 import type { WriterStats } from "./writer.ts";
 
 export interface Recorder {
@@ -22,7 +27,7 @@ export interface Recorder {
   /** Waits for the writer up to `timeoutMs`; what it has not finished by then is spooled from here. */
   close(timeoutMs?: number): Promise<void>;
   /** The writer's latest figures, plus events not yet handed over and writer-thread restarts. */
-  stats(): WriterStats & { pending: number; restarts: number };
+  stats(): WriterStats & { pending: number; restarts: number; journalFailures: number };
   readonly written: number;
 }
 
@@ -43,7 +48,8 @@ const spawnWriter = () => new Worker(new URL("./worker.ts", import.meta.url).hre
 export async function startRecorder(config: WriterConfig, opts: RecorderOptions): Promise<Recorder> {
   const { log } = opts;
   const spawn = opts.spawn ?? spawnWriter;
-  let pending: EventRow[] = [];
+  /** Recorded events as JSON, not yet handed over: the journal's lines, joined into the hand-over's array. */
+  let pending: string[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stats: WriterStats | undefined;
   let nextId = 0;
@@ -60,6 +66,10 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
   let restarts = 0;
   let startedAt = 0;
   let startedOnce = false;
+  /** Hand-overs made, and finished by the writer (in order), since the start: the journal's files follow them. */
+  let handed = 0;
+  let finished = 0;
+  const journal = openJournal(config.spoolDir, log);
 
   const post = (m: ToWriter) => worker!.postMessage(m);
   const flushUnsent = () => {
@@ -106,6 +116,8 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
           acked = m.n;
           unfinished.splice(0, k);
           sent -= k;
+          finished += k;
+          journal.finished(finished);
         }
         if (m.t === "done") {
           waiting.get(m.id)?.resolve();
@@ -123,8 +135,9 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
     timer = undefined;
     if (pending.length === 0) return;
     // one JSON string: cheaper to hand over than a structured clone of many objects
-    unfinished.push({ json: JSON.stringify(pending), count: pending.length });
+    unfinished.push({ json: `[${pending.join(",")}]`, count: pending.length });
     pending = [];
+    journal.handedOver(++handed);
     // a request that ended after the writer closed: its event goes straight to the spool
     if (closed) spoolUnfinished();
     else flushUnsent();
@@ -139,23 +152,28 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
   };
 
   /** Writes what the thread has not finished into a spool directory of this thread's own. */
-  const spoolUnfinished = () => {
+  const spoolUnfinished = (): boolean => {
     const rows = unfinished.flatMap((u) => JSON.parse(u.json) as EventRow[]);
     unfinished = [];
-    if (rows.length === 0) return;
+    if (rows.length === 0) return true;
     try {
       const spool = openSpool(config.spoolDir);
       spool.append(rows);
       spool.close();
       log.warn("events left in the spool: the event writer was stopped before it wrote them", { events: rows.length, spool: spool.own });
+      return true;
     } catch (err) {
       log.error("events lost: writer and spool both failed", { events: rows.length, error: String(err), ids: rows.map((r) => r.id) });
+      return false;
     }
   };
 
   return {
     record(event) {
-      pending.push(event);
+      // serialised once, for the journal and the hand-over alike
+      const json = JSON.stringify(event);
+      journal.write(json);
+      pending.push(json);
       if (pending.length >= handOverCount) handOver();
       else timer ??= setTimeout(handOver, handOverMs);
     },
@@ -172,9 +190,10 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
       ready = false;
       closed = true;
       w?.terminate();
-      if (outcome === "timeout") spoolUnfinished();
+      // the journal's files go once their events are written or spooled; otherwise they wait for the next start
+      journal.close(outcome === "timeout" && !spoolUnfinished());
     },
-    stats: () => ({ ...stats!, pending: pending.length, restarts }),
+    stats: () => ({ ...stats!, pending: pending.length, restarts, journalFailures: journal.failures }),
     get written() {
       return stats?.written ?? 0;
     },

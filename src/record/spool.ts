@@ -7,9 +7,15 @@
  * started from one folder never read or delete each other's files. Files
  * nobody owns any more (a process that stopped with the database down, or
  * files dropped in the spool's top level) are claimed by renaming them into
- * one's own directory: a rename succeeds for exactly one claimant.
+ * one's own directory: a rename succeeds for exactly one claimant. A
+ * directory whose process is gone from this host is free at once; one from
+ * another host, once its owner mark is older than `orphanAfterMs`.
+ *
+ * Only this user may read or write it (0700 folders, 0600 files): events
+ * carry each org's usage. What is read back is still checked (spooled-row.ts);
+ * a line that fails is moved to `quarantine.jsonl` in the spool's top level.
  */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { EventRow } from "../db/tables.ts";
@@ -20,13 +26,18 @@ export interface Spool {
   /** This process's own subdirectory. */
   own: string;
   append(rows: EventRow[]): void;
+  /** Creates this process's directory again if it was removed. */
+  ensure(): void;
   /** Closes the file being appended to, so everything so far can be replayed. */
   rotate(): void;
   /** Moves files nobody owns into this process's directory; returns how many. */
   adopt(): number;
   /** Own files ready to replay, oldest first (never the one being appended to). */
   sealed(): string[];
-  read(file: string): { rows: EventRow[]; corrupt: number };
+  /** Each line parsed (`value`), or its text when it is not JSON (`corrupt`); nothing is trusted yet. */
+  read(file: string): { values: { value: unknown; line: string }[]; corrupt: string[] };
+  /** Moves lines aside for good, with why (they are never replayed); the file keeps only `keep`. */
+  quarantine(file: string, lines: { line: string; reason: string }[], keep: string[]): void;
   remove(file: string): void;
   /** Bytes waiting in this process's directory. */
   bytes(): number;
@@ -41,16 +52,42 @@ const heartbeatMs = 5_000;
 export const orphanAfterMs = 30_000;
 const ownerMark = "owner";
 const isEventFile = (f: string) => f.startsWith("events-") && f.endsWith(".jsonl");
+/** The request thread's journal files (journal.ts): replayed only once their process is gone. */
+export const journalPrefix = "journal-";
+const isJournalFile = (f: string) => f.startsWith(journalPrefix) && f.endsWith(".jsonl");
+export const quarantineFile = "quarantine.jsonl";
+const privateFile = { mode: 0o600 } as const;
+const host = hostname().replace(/[^A-Za-z0-9_-]/g, "_");
+
+/** Folders only this user may enter, whatever the umask (it can only take bits away from 0700). */
+function makePrivateDir(path: string) {
+  if (existsSync(path)) return;
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  chmodSync(path, 0o700);
+}
+
+/** The directory's process ran on this host and no longer exists (signal 0 only asks). */
+function processGone(entry: string): boolean {
+  const m = /^(.+)-(\d+)-[a-z0-9]{1,8}$/.exec(entry);
+  if (!m || m[1] !== host || Number(m[2]) === process.pid) return false;
+  try {
+    process.kill(Number(m[2]), 0);
+    return false;
+  } catch (err) {
+    return (err as { code?: string }).code === "ESRCH";
+  }
+}
 /** A process's directory name: host, process id, random suffix. */
 const isInstance = (name: string) => /^[A-Za-z0-9_-]+-\d+-[a-z0-9]{1,8}$/.test(name);
 
 export function openSpool(dir: string, now: () => number = Date.now): Spool {
-  const instance = `${hostname().replace(/[^A-Za-z0-9_-]/g, "_")}-${process.pid}-${Math.random().toString(36).slice(2, 8).padEnd(6, "0")}`;
+  const instance = `${host}-${process.pid}-${Math.random().toString(36).slice(2, 8).padEnd(6, "0")}`;
   const own = join(dir, instance);
   const mark = join(own, ownerMark);
   const ensure = () => {
-    mkdirSync(own, { recursive: true });
-    writeFileSync(mark, String(process.pid));
+    makePrivateDir(dir);
+    makePrivateDir(own);
+    writeFileSync(mark, String(process.pid), privateFile);
   };
   ensure();
   const touch = () => {
@@ -77,13 +114,15 @@ export function openSpool(dir: string, now: () => number = Date.now): Spool {
   };
   const claim = (from: string, file: string): number => {
     try {
-      renameSync(join(from, file), join(own, `events-${file.slice("events-".length, -".jsonl".length)}-adopted.jsonl`));
+      const stem = file.slice(file.indexOf("-") + 1, -".jsonl".length);
+      renameSync(join(from, file), join(own, `events-${stem}-${isJournalFile(file) ? "journal" : "adopted"}.jsonl`));
       return 1;
     } catch {
       return 0; // another process claimed it first
     }
   };
-  const orphaned = (d: string) => {
+  const orphaned = (d: string, entry: string) => {
+    if (processGone(entry)) return true;
     try {
       return now() - statSync(join(d, ownerMark)).mtimeMs > orphanAfterMs;
     } catch {
@@ -104,13 +143,14 @@ export function openSpool(dir: string, now: () => number = Date.now): Spool {
       for (const r of rows) text += `${JSON.stringify(r)}\n`;
       // one write per batch: a crash can cut only the last line, which replay skips
       try {
-        appendFileSync(join(own, current), text);
+        appendFileSync(join(own, current), text, privateFile);
       } catch {
         ensure();
-        appendFileSync(join(own, current), text);
+        appendFileSync(join(own, current), text, privateFile);
       }
       currentBytes += text.length;
     },
+    ensure,
     rotate() {
       current = undefined;
     },
@@ -123,8 +163,8 @@ export function openSpool(dir: string, now: () => number = Date.now): Spool {
           continue;
         }
         // only another process's spool directory; anything else in the folder is not ours to touch
-        if (path === own || !isInstance(entry) || !orphaned(path)) continue;
-        for (const f of list(path).filter(isEventFile)) n += claim(path, f);
+        if (path === own || !isInstance(entry) || !orphaned(path, entry)) continue;
+        for (const f of list(path).filter((f) => isEventFile(f) || isJournalFile(f))) n += claim(path, f);
         if (list(path).every((f) => f === ownerMark)) {
           rmSync(join(path, ownerMark), { force: true });
           try {
@@ -143,23 +183,34 @@ export function openSpool(dir: string, now: () => number = Date.now): Spool {
         .map((f) => join(own, f));
     },
     read(file) {
-      const rows: EventRow[] = [];
-      let corrupt = 0;
+      const values: { value: unknown; line: string }[] = [];
+      const corrupt: string[] = [];
       let text = "";
       try {
         text = readFileSync(file, "utf8");
       } catch {
-        return { rows, corrupt };
+        return { values, corrupt };
       }
       for (const line of text.split("\n")) {
         if (line === "") continue;
         try {
-          rows.push(JSON.parse(line) as EventRow);
+          values.push({ value: JSON.parse(line), line });
         } catch {
-          corrupt++;
+          corrupt.push(line);
         }
       }
-      return { rows, corrupt };
+      return { values, corrupt };
+    },
+    quarantine(file, lines, keep) {
+      if (lines.length === 0) return;
+      const at = now();
+      let text = "";
+      for (const l of lines) text += `${JSON.stringify({ at, file, reason: l.reason, line: l.line })}\n`;
+      makePrivateDir(dir);
+      appendFileSync(join(dir, quarantineFile), text, privateFile);
+      // the file is rewritten at once, so a retry after a database failure does not quarantine them again
+      writeFileSync(`${file}.tmp`, keep.map((l) => `${l}\n`).join(""), privateFile);
+      renameSync(`${file}.tmp`, file);
     },
     remove(file) {
       rmSync(file, { force: true });

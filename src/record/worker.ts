@@ -4,6 +4,7 @@
  */
 import { openDatabase } from "../db/client.ts";
 import { insertEvents } from "../db/events.ts";
+import { keyOwners } from "../db/orgs.ts";
 import { createLogger } from "../lib/log.ts";
 import { writeStdout } from "../runtime.ts";
 import type { EventRow } from "../db/tables.ts";
@@ -26,6 +27,7 @@ self.onmessage = async (e) => {
         const database = await openDatabase(c.dbUrl, c.dbAuthToken);
         writer = createWriter({
           insert: (rows) => insertEvents(database.writePath, rows),
+          keyOwners: (ids) => keyOwners(database.db, ids),
           spool: openSpool(c.spoolDir),
           log,
           batchSize: c.batchSize,

@@ -6,6 +6,7 @@
 import type { EventRow } from "../db/tables.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Spool } from "./spool.ts";
+import { checkSpooledRow } from "./spooled-row.ts";
 
 export interface WriterStats {
   queued: number;
@@ -19,10 +20,14 @@ export interface WriterStats {
   spoolBytes: number;
   /** Batches retried because the database was busy (another writer held its lock). */
   busyRetries: number;
+  /** Spool lines moved to quarantine: not an event Lectr could have written, never replayed. */
+  quarantined: number;
 }
 
 export interface WriterOptions {
   insert(rows: EventRow[]): Promise<void>;
+  /** The org each of these key ids belongs to (a spooled row must name a key of its own org). */
+  keyOwners(keyIds: string[]): Promise<Map<string, string>>;
   spool: Spool;
   log: Logger;
   batchSize: number;
@@ -74,7 +79,7 @@ function withTimeout<T>(p: Promise<T>, ms: number | undefined): Promise<T> {
 
 export function createWriter(o: WriterOptions): Writer {
   let queue: EventRow[] = [];
-  const s = { written: 0, spooled: 0, replayed: 0, dropped: 0, busyRetries: 0, lastFlushAt: null as number | null, lastBatchMs: null as number | null };
+  const s = { written: 0, spooled: 0, replayed: 0, dropped: 0, busyRetries: 0, quarantined: 0, lastFlushAt: null as number | null, lastBatchMs: null as number | null };
   let healthy = true;
   let running: Promise<void> | undefined;
   let replaying: Promise<void> | undefined;
@@ -174,9 +179,9 @@ export function createWriter(o: WriterOptions): Writer {
       const files = o.spool.sealed();
       if (files.length === 0) break;
       for (const file of files) {
-        const { rows, corrupt } = o.spool.read(file);
-        if (corrupt > 0) o.log.warn("spool lines skipped (cut by a crash)", { file, lines: corrupt });
+        let rows: EventRow[];
         try {
+          rows = await trusted(file);
           for (let i = 0; i < rows.length; i += o.batchSize * backlogFactor) await insert(rows.slice(i, i + o.batchSize * backlogFactor));
         } catch (err) {
           markDown(err);
@@ -193,6 +198,33 @@ export function createWriter(o: WriterOptions): Writer {
     back();
     if (s.replayed > before) o.log.info("spooled events replayed", { events: s.replayed - before, total: s.replayed });
     o.onChange?.(stats());
+  };
+  /** The file's rows that pass every check; the rest are quarantined (the database failing is transient: it throws). */
+  const trusted = async (file: string): Promise<EventRow[]> => {
+    const { values, corrupt } = o.spool.read(file);
+    const bad = corrupt.map((line) => ({ line, reason: "not JSON (a line cut by a crash, or not written by Lectr)" }));
+    const now = Date.now();
+    const checked: { row: EventRow; line: string }[] = [];
+    for (const v of values) {
+      const c = checkSpooledRow(v.value, now);
+      if (c.ok) checked.push({ row: c.row, line: v.line });
+      else bad.push({ line: v.line, reason: c.reason });
+    }
+    const owners = await o.keyOwners([...new Set(checked.map((c) => c.row.key_id))]);
+    const rows: EventRow[] = [];
+    for (const c of checked) {
+      const owner = owners.get(c.row.key_id);
+      if (owner === c.row.org_id) rows.push(c.row);
+      else bad.push({ line: c.line, reason: owner === undefined ? "unknown key" : "key belongs to another org" });
+    }
+    if (bad.length > 0) {
+      const good = new Set(rows);
+      o.spool.quarantine(file, bad, checked.filter((c) => good.has(c.row)).map((c) => c.line));
+      s.quarantined += bad.length;
+      const reasons = [...new Set(bad.map((b) => b.reason))].slice(0, 5);
+      o.log.warn("spool lines quarantined: not replayed", { file, lines: bad.length, reasons, quarantine: o.spool.dir });
+    }
+    return rows;
   };
   const back = () => {
     if (!healthy) o.log.info("database is back", { spool: o.spool.own });

@@ -242,11 +242,4 @@ describe("GraphQL", () => {
     );
     expect(refused).toEqual(["BAD_USER_INPUT", "BAD_USER_INPUT", "BAD_USER_INPUT", "BAD_USER_INPUT", "BAD_USER_INPUT"]);
   });
-
-  test("Prometheus: budget utilisation per budget", async () => {
-    const { gql } = await newOrg();
-    const b = await createBudget(gql, { name: "metered", period: "DAY", amountUsd: 1, action: "ALERT" });
-    const text = await (await f.lectr.request("/metrics")).text();
-    expect(text).toContain(`lectr_budget_utilisation_ratio{budget="${b.id}"} 0\n`);
-  });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { gunzipSync } from "node:zlib";
 import { dashboardHandler, securityHeaders } from "../../src/dashboard/serve.ts";
-import { toCsv } from "../../src/dashboard/ui/csv.ts";
+import { csvSafe, toCsv } from "../../src/dashboard/ui/csv.ts";
 import { startLectr } from "../helpers/lectr.ts";
 
 const files = [
@@ -55,4 +55,27 @@ test("CSV quotes what needs quoting and defuses formulas, leaving signed numbers
   expect(toCsv([["Model", "Spend"], ['a,"b"', "$1.00"], ["=cmd|' /C calc'!A0", "-5%"], ["+x", "+25%"]])).toBe(
     'Model,Spend\r\n"a,""b""",$1.00\r\n"\'=cmd|\' /C calc\'!A0",-5%\r\n"\'+x",+25%\r\n',
   );
+});
+
+test("CSV: every cell a spreadsheet could run is defused unless the whole cell is a number", () => {
+  const cases: [string, string][] = [
+    ["-1+1+HYPERLINK(\"https://evil.example\",\"x\")", "'-1+1+HYPERLINK(\"https://evil.example\",\"x\")"],
+    ["+1-1+cmd|' /C calc'!A0", "'+1-1+cmd|' /C calc'!A0"],
+    ["-$1+SUM(A1)", "'-$1+SUM(A1)"],
+    ["=1+1", "'=1+1"],
+    ["@SUM(A1)", "'@SUM(A1)"],
+    ["\t=1", "'\t=1"],
+    ["\r=1", "'\r=1"],
+    ["-", "'-"],
+    ["+", "'+"],
+    ["-.", "'-."],
+    ["-5%", "-5%"],
+    ["+25%", "+25%"],
+    ["-0.25", "-0.25"],
+    ["+$1,234.50", "+$1,234.50"],
+    ["-$3", "-$3"],
+    ["$1.00", "$1.00"],
+    ["gpt-4o", "gpt-4o"],
+  ];
+  expect(cases.map(([raw]) => [raw, csvSafe(raw)])).toEqual(cases);
 });

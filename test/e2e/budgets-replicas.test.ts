@@ -43,7 +43,7 @@ beforeAll(async () => {
       return new Response("ok");
     },
   });
-  const env = { LECTR_DB_URL: `file:${join(dir, "shared.db")}`, LECTR_OPENAI_BASE_URL: mock.baseUrl, LECTR_ALLOW_PRIVATE_UPSTREAMS: "true" };
+  const env = { LECTR_DB_URL: `file:${join(dir, "shared.db")}`, LECTR_OPENAI_BASE_URL: mock.baseUrl, LECTR_ALLOW_PRIVATE_UPSTREAMS: "true", LECTR_METRICS_TOKEN: metricsToken };
   a = await spawnLectr(env);
   b = await spawnLectr(env);
   key = (a.key ?? b.key)!;
@@ -61,9 +61,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Per-budget and per-limit gauges are shown with the metrics token only. */
+const metricsToken = "metrics-token-for-budget-replicas";
 /** Both replicas' request threads have the budget or limit (their /metrics list it). */
 async function bothHold(id: string): Promise<boolean> {
-  const texts = await Promise.all([a, b].map(async (p) => (await fetch(`${p.url}/metrics`)).text()));
+  const texts = await Promise.all([a, b].map(async (p) => (await fetch(`${p.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text()));
   return texts.every((t) => t.includes(`="${id}"}`));
 }
 

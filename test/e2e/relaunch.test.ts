@@ -5,7 +5,7 @@
  * forwarded, and no server left behind when the parent is killed outright.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import http from "node:http";
@@ -74,4 +74,35 @@ test("when the parent is killed outright, the server goes too", async () => {
   await lectr.exited;
   const down = await waitFor(() => fetch(`${lectr.url}/healthz`).then(() => false, () => true), { timeoutMs: 5_000, intervalMs: 50 }).catch(() => false);
   expect(down).toBe(true);
+});
+
+test("tokens given as flags reach the relaunched server through its environment, never its argv", async () => {
+  const admin = "admin-token-given-as-a-flag-0123";
+  const metrics = "metrics-token-given-as-a-flag-0123";
+  const lectr = await spawnLectr(env("c.db"), [process.execPath, join(import.meta.dir, "../../src/main.ts"), "serve", "--admin-token", admin, `--metrics-token=${metrics}`, "--db-auth-token", "db-token-0123"]);
+  // stopped even when an assertion below fails (the parent forwards SIGTERM to the server)
+  await using _stopped = {
+    async [Symbol.asyncDispose]() {
+      if (lectr.proc.exitCode !== null) return;
+      lectr.kill("SIGTERM");
+      await lectr.exited;
+    },
+  };
+  // the server is the parent's child; its command line is readable by every local user
+  const children = readFileSync(`/proc/${lectr.proc.pid}/task/${lectr.proc.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+  expect(children.length).toBe(1);
+  const cmdline = readFileSync(`/proc/${children[0]}/cmdline`, "utf8");
+  expect(cmdline).toContain("serve");
+  for (const secret of [admin, metrics, "db-token-0123", "--admin-token", "--metrics-token", "--db-auth-token"]) expect(cmdline).not.toContain(secret);
+  // and the server uses them: the metrics token guards /metrics, the admin token opens GraphQL
+  expect((await fetch(`${lectr.url}/metrics`)).status).toBe(401);
+  expect((await fetch(`${lectr.url}/metrics`, { headers: { authorization: `Bearer ${metrics}` } })).status).toBe(200);
+  const orgs = await fetch(`${lectr.url}/graphql`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+    body: JSON.stringify({ query: "{ orgs { name } }" }),
+  });
+  expect(await orgs.json()).toEqual({ data: { orgs: [{ name: "default" }] } });
+  lectr.kill("SIGTERM");
+  expect(await lectr.exited).toBe(0);
 });

@@ -114,6 +114,11 @@ test("SIGTERM while the database is stopped: exit 0 within the grace period, eve
 
 test("a writer that cannot finish before the close deadline, and an event recorded after the close: spooled from the request thread, replayed by the next writer", async () => {
   await migrate(h.db);
+  // spooled rows are replayed only for a key of their own org
+  await h.db.batch([
+    "INSERT INTO orgs (id, name, created_at) VALUES ('deadline-org', 'deadline-org', 0)",
+    "INSERT INTO api_keys (id, org_id, prefix, key_hash, created_at, scope) VALUES ('deadline-test', 'deadline-org', 'lk_deadline', 'deadline-hash', 0, 'admin')",
+  ]);
   const spoolDir = join(h.cwd, "deadline-spool");
   const config = { dbUrl: h.sqld.url, dbAuthToken: h.sqld.token, spoolDir, batchSize: 100, intervalMs: 20, retryMs: 200, maxQueued: 50_000, timeoutMs: 10_000, logLevel: "error" as const };
   const logs: string[] = [];

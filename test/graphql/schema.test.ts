@@ -80,6 +80,18 @@ describe("/graphql over HTTP", () => {
     expect(res.headers.get("content-security-policy")).toContain("connect-src 'self'");
   });
 
+  test("the explorer page has the dashboard's headers: no framing by any origin, no sniffing, no referrer", async () => {
+    const res = await l.request(`/graphql`, { headers: { accept: "text/html" } });
+    await res.text();
+    expect({
+      frameAncestors: res.headers.get("content-security-policy")?.includes("frame-ancestors 'none'"),
+      frame: res.headers.get("x-frame-options"),
+      sniff: res.headers.get("x-content-type-options"),
+      referrer: res.headers.get("referrer-policy"),
+      opener: res.headers.get("cross-origin-opener-policy"),
+    }).toEqual({ frameAncestors: true, frame: "DENY", sniff: "nosniff", referrer: "no-referrer", opener: "same-origin" });
+  });
+
   test("GET runs a query; a mutation over GET is refused", async () => {
     const q = await l.request(`/graphql?query=${encodeURIComponent("{ settings { azure { endpoint } } }")}`, { headers: { "x-lectr-key": l.key } });
     expect([q.status, await q.json()]).toEqual([200, { data: { settings: { azure: null } } }]);

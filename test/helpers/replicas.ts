@@ -78,7 +78,8 @@ export function replicaHarness(): ReplicaHarness {
       const dir = join(h.cwd, "lectr-spool");
       return list(dir)
         .flatMap((e) => (e.isDirectory() ? list(join(dir, e.name)).map((f) => f.name) : [e.name]))
-        .filter((f) => f.endsWith(".jsonl"));
+        // events waiting for the database; a running process's journal (journal-*.jsonl) is not a backlog
+        .filter((f) => f.startsWith("events-") && f.endsWith(".jsonl"));
     },
   } as ReplicaHarness;
   beforeAll(async () => {

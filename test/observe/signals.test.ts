@@ -68,7 +68,7 @@ describe("/metrics", () => {
       status_class: new Set(["1xx", "2xx", "3xx", "4xx", "5xx", "other"]),
       streamed: new Set(["true", "false"]),
       kind: new Set(["input", "output", "cached_input", "reasoning"]),
-      reason: new Set(["missing", "unknown", "revoked", "bad_admin_token"]),
+      reason: new Set(["missing", "unknown", "revoked", "bad_admin_token", "bad_metrics_token"]),
     };
     const models = new Set<string>();
     for (const s of samples) {
@@ -84,10 +84,10 @@ describe("/metrics", () => {
   });
 
   test("LECTR_METRICS_TOKEN protects the endpoint", async () => {
-    await using l = await startLectr({ env: { LECTR_METRICS_TOKEN: "scrape-me" } });
+    await using l = await startLectr({ env: { LECTR_METRICS_TOKEN: "scrape-me-0123456789" } });
     expect((await l.request(`/metrics`)).status).toBe(401);
     expect((await l.request(`/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
-    expect((await scrape(l, { authorization: "Bearer scrape-me" })).length).toBeGreaterThan(0);
+    expect((await scrape(l, { authorization: "Bearer scrape-me-0123456789" })).length).toBeGreaterThan(0);
   });
 
   test("per-org series only behind the token; without one, no series names an org", async () => {
@@ -97,10 +97,10 @@ describe("/metrics", () => {
     expect(open.filter((s) => "org_id" in s.labels || s.name.startsWith("lectr_org_"))).toEqual([]);
     expect(sampleValue(open, "lectr_requests_total", { provider: "openai", endpoint: "chat_completions", status_class: "2xx", streamed: "false" })).toBeGreaterThan(0);
 
-    await using l = await startLectr({ env: { LECTR_METRICS_TOKEN: "scrape-me" }, baseUrls: { openai: f.mocks.openai.baseUrl } });
+    await using l = await startLectr({ env: { LECTR_METRICS_TOKEN: "scrape-me-0123456789" }, baseUrls: { openai: f.mocks.openai.baseUrl } });
     const chat = () => l.request(`/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": l.key, authorization: `Bearer ${providerKeys.openai}` }, body: JSON.stringify({ model: "gpt-4o", messages: [] }) });
     for (let i = 0; i < 3; i++) await (await chat()).text();
-    const withToken = await scrape(l, { authorization: "Bearer scrape-me" });
+    const withToken = await scrape(l, { authorization: "Bearer scrape-me-0123456789" });
     expect(sampleValue(withToken, "lectr_org_requests_total", { org_id: l.orgId, status_class: "2xx" })).toBe(3);
     expect(sampleValue(withToken, "lectr_org_tokens_total", { org_id: l.orgId, kind: "input" })).toBe(360);
     expect(sampleValue(withToken, "lectr_org_cost_usd_total", { org_id: l.orgId })).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError, loadConfig, parseArgs } from "../../src/config.ts";
+import { secretsOutOfArgv } from "../../src/config-secrets.ts";
 import { providers } from "../../src/providers/index.ts";
 
 describe("loadConfig", () => {
@@ -80,4 +81,55 @@ test("every provider configured by URL has a LECTR_<ID>_BASE_URL setting, from t
   expect(c.baseUrls.groq).toBe("http://127.0.0.1:9/openai/v1");
   const configured = Object.values(providers).filter((p) => p.upstream.from === "config").map((p) => p.id);
   expect(Object.keys(c.baseUrls)).toEqual(configured);
+});
+
+describe("secret settings", () => {
+  const files: Record<string, string> = { "/run/secrets/admin": "admin-token-from-a-file-0123\n", "/run/secrets/empty": "", "/run/secrets/short": "abc\n" };
+  const read = (p: string) => {
+    if (p in files) return files[p]!;
+    throw Object.assign(new Error(`ENOENT: ${p}`), { code: "ENOENT" });
+  };
+
+  test("admin and metrics tokens shorter than 16 characters are refused with a clear message that does not echo them", () => {
+    for (const [env, name] of [[{ LECTR_ADMIN_TOKEN: "Q9Zx" }, "LECTR_ADMIN_TOKEN"], [{ LECTR_METRICS_TOKEN: "scrape-me" }, "LECTR_METRICS_TOKEN"]] as const) {
+      let message = "";
+      try {
+        loadConfig(env, {}, read);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        message = (e as Error).message;
+      }
+      expect(message).toContain(`${name} must be at least 16 characters`);
+      expect(message).not.toContain(Object.values(env)[0]!);
+    }
+    expect(() => loadConfig({}, parseArgs(["--admin-token", "short"]).flags, read)).toThrow(/LECTR_ADMIN_TOKEN must be at least 16/);
+    const c = loadConfig({ LECTR_ADMIN_TOKEN: "x".repeat(16), LECTR_METRICS_TOKEN: "y".repeat(16), LECTR_DB_AUTH_TOKEN: "z" }, {}, read);
+    expect([c.adminToken, c.metricsToken, c.dbAuthToken]).toEqual(["x".repeat(16), "y".repeat(16), "z"]);
+  });
+
+  test("*_FILE variants: read from the file (one trailing newline dropped); both forms, an empty or missing file are refused", () => {
+    expect(loadConfig({ LECTR_ADMIN_TOKEN_FILE: "/run/secrets/admin" }, {}, read).adminToken).toBe("admin-token-from-a-file-0123");
+    expect(loadConfig({}, parseArgs(["--metrics-token-file", "/run/secrets/admin"]).flags, read).metricsToken).toBe("admin-token-from-a-file-0123");
+    expect(loadConfig({ LECTR_DB_AUTH_TOKEN_FILE: "/run/secrets/short" }, {}, read).dbAuthToken).toBe("abc");
+    expect(() => loadConfig({ LECTR_ADMIN_TOKEN: "x".repeat(16), LECTR_ADMIN_TOKEN_FILE: "/run/secrets/admin" }, {}, read)).toThrow(
+      "LECTR_ADMIN_TOKEN and LECTR_ADMIN_TOKEN_FILE are both set; set one of them",
+    );
+    expect(() => loadConfig({ LECTR_ADMIN_TOKEN_FILE: "/run/secrets/empty" }, {}, read)).toThrow('LECTR_ADMIN_TOKEN_FILE: "/run/secrets/empty" is empty');
+    expect(() => loadConfig({ LECTR_ADMIN_TOKEN_FILE: "/nope" }, {}, read)).toThrow('LECTR_ADMIN_TOKEN_FILE: cannot read "/nope" (ENOENT)');
+    expect(() => loadConfig({ LECTR_METRICS_TOKEN_FILE: "/run/secrets/short" }, {}, read)).toThrow(/LECTR_METRICS_TOKEN must be at least 16 characters \(it has 3\)/);
+  });
+
+  test("secret flags move out of a child's argv into its environment, in every flag form", () => {
+    expect(secretsOutOfArgv(["serve", "--admin-token", "a1", "--port", "1", "--metrics-token=m=1", "--db-auth-token", "d", "--log-level=debug"])).toEqual({
+      args: ["serve", "--port", "1", "--log-level=debug"],
+      env: { LECTR_ADMIN_TOKEN: "a1", LECTR_METRICS_TOKEN: "m=1", LECTR_DB_AUTH_TOKEN: "d" },
+    });
+    // the sealing key and provider admin keys too
+    expect(secretsOutOfArgv(["--secrets-key", "s", "--openai-admin-key=o", "--anthropic-admin-key", "a"])).toEqual({
+      args: [],
+      env: { LECTR_SECRETS_KEY: "s", LECTR_OPENAI_ADMIN_KEY: "o", LECTR_ANTHROPIC_ADMIN_KEY: "a" },
+    });
+    // a file's path is not a secret: it stays
+    expect(secretsOutOfArgv(["--admin-token-file", "/run/secrets/admin"])).toEqual({ args: ["--admin-token-file", "/run/secrets/admin"], env: {} });
+  });
 });

@@ -1,11 +1,11 @@
 /** The writer's state machine: healthy → spooling → replayed exactly once. */
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, appendFileSync, readdirSync, mkdirSync, writeFileSync, utimesSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, rmSync, appendFileSync, readdirSync, mkdirSync, writeFileSync, utimesSync, readFileSync, statSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventRow } from "../../src/db/tables.ts";
 import { silentLogger } from "../../src/lib/log.ts";
-import { openSpool, orphanAfterMs } from "../../src/record/spool.ts";
+import { openSpool, orphanAfterMs, quarantineFile } from "../../src/record/spool.ts";
 import { createWriter, isBusy } from "../../src/record/writer.ts";
 import { eventRow } from "../helpers/rows.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -33,6 +33,11 @@ function setup(opts: SetupOptions = {}) {
       await opts.before?.(rows);
       if (down) throw new Error("fetch failed: ECONNREFUSED 127.0.0.1:8080");
       for (const r of rows) db.set(r.id, r);
+    },
+    // one org "o" with one key "k"; "k2" belongs to org "p"
+    keyOwners: async (ids) => {
+      if (down) throw new Error("fetch failed: ECONNREFUSED 127.0.0.1:8080");
+      return new Map(ids.flatMap((id): [string, string][] => (id === "k" ? [[id, "o"]] : id === "k2" ? [[id, "p"]] : [])));
     },
     spool,
     log: silentLogger,
@@ -209,6 +214,82 @@ describe("writer", () => {
   });
 });
 
+describe("spooled lines are checked before replay", () => {
+  const quarantined = (root: string) =>
+    readFileSync(join(root, quarantineFile), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { reason: string; line: string });
+
+  test("a forged, broken or foreign line is quarantined once with why; the good lines replay; nothing is retried", async () => {
+    await using s = setup();
+    const good = row(1);
+    s.spool.append([good]);
+    const file = s.spool.own + "/" + readdirSync(s.spool.own).find((f) => f.startsWith("events-"))!;
+    const lines = [
+      '{"id":"x"}',
+      JSON.stringify({ ...row(2), cost_usd: 1e300 }),
+      JSON.stringify({ ...row(3), cost_usd: 2_000_000 }),
+      JSON.stringify({ ...row(4), key_id: "k2" }),
+      JSON.stringify({ ...row(5), key_id: "nobody" }),
+      JSON.stringify({ ...row(6), input_tokens: -1 }),
+      JSON.stringify({ ...row(7), created_at: Date.now() + 10 * 86_400_000 }),
+      "[1,2]",
+      "not json",
+    ];
+    appendFileSync(file, lines.join("\n") + "\n");
+    s.spool.rotate();
+    await s.writer.replay();
+    expect([...s.db.keys()]).toEqual(["e1"]);
+    expect(quarantined(s.spool.dir).map((q) => q.reason).sort()).toEqual(
+      [
+        "missing org_id", "cost_usd out of bounds", "cost_usd out of bounds", "key belongs to another org", "unknown key",
+        "input_tokens out of bounds", "created_at out of bounds", "not an object", "not JSON (a line cut by a crash, or not written by Lectr)",
+      ].sort(),
+    );
+    expect(quarantined(s.spool.dir).map((q) => q.line).sort()).toEqual([...lines].sort());
+    expect(s.writer.stats()).toMatchObject({ quarantined: 9, healthy: true, replayed: 1 });
+    expect(eventFiles(s.spool.own)).toEqual([]);
+    // nothing left to retry: a second pass finds nothing, quarantines nothing more
+    await s.writer.replay();
+    expect(s.writer.stats().quarantined).toBe(9);
+  });
+
+  test("the database failing while lines are checked is transient: the file stays, nothing is quarantined twice", async () => {
+    await using s = setup();
+    s.spool.append([row(1)]);
+    s.spool.rotate();
+    appendFileSync(s.spool.sealed()[0]!, '{"id":"x"}\n');
+    s.setDown(true);
+    await s.writer.replay();
+    expect(s.spool.sealed().length).toBe(1);
+    expect(s.writer.stats()).toMatchObject({ healthy: false, quarantined: 0 });
+    s.setDown(false);
+    await s.writer.replay();
+    await s.writer.replay();
+    expect([...s.db.keys()]).toEqual(["e1"]);
+    expect(s.writer.stats()).toMatchObject({ healthy: true, quarantined: 1 });
+    expect(quarantined(s.spool.dir).length).toBe(1);
+  });
+
+  test("the spool's folders are 0700 and its files 0600, whatever the umask", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lectr-spool-mode-"));
+    const before = process.umask(0o000);
+    try {
+      const spool = openSpool(join(dir, "nested", "spool"));
+      spool.append([row(1)]);
+      spool.quarantine(spool.sealed()[0] ?? join(spool.own, "none.jsonl"), [{ line: "x", reason: "test" }], []);
+      const mode = (p: string) => statSync(p).mode & 0o777;
+      expect([mode(join(dir, "nested", "spool")), mode(spool.own)]).toEqual([0o700, 0o700]);
+      const files = readdirSync(spool.own).map((f) => mode(join(spool.own, f)));
+      expect(files.length).toBeGreaterThan(0);
+      expect(files.every((m) => m === 0o600)).toBe(true);
+      expect(mode(join(spool.dir, quarantineFile))).toBe(0o600);
+      spool.close();
+    } finally {
+      process.umask(before);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("spool ownership", () => {
   test("each process appends in its own directory; files nobody owns are adopted, a live owner's are not", async () => {
     await using s = setup();
@@ -236,6 +317,25 @@ describe("spool ownership", () => {
     const other = openSpool(root);
     expect(other.own).not.toBe(s.spool.own);
     other.close();
+  });
+
+  test("a SIGKILLed process's journal on this host is adopted at once; a live process's (this one's) is not", async () => {
+    await using s = setup();
+    const root = s.spool.dir;
+    const host = hostname().replace(/[^A-Za-z0-9_-]/g, "_");
+    const exited = Bun.spawn(["true"]);
+    await exited.exited;
+    const dead = join(root, `${host}-${exited.pid}-dead01`), alive = join(root, `${host}-${process.pid}-live01`);
+    for (const d of [dead, alive]) {
+      mkdirSync(d);
+      // both marks are fresh: only the process's absence tells them apart
+      writeFileSync(join(d, "owner"), "1");
+    }
+    writeFileSync(join(dead, "journal-000000000000001-1-000000.jsonl"), `${JSON.stringify(row(1))}\n${JSON.stringify(row(2))}\n`);
+    writeFileSync(join(alive, "journal-000000000000001-2-000000.jsonl"), `${JSON.stringify(row(3))}\n`);
+    await s.writer.replay();
+    expect([...s.db.keys()].sort()).toEqual(["e1", "e2"]);
+    expect(readdirSync(alive).sort()).toEqual(["journal-000000000000001-2-000000.jsonl", "owner"]);
   });
 
   test("closing releases the directory: removed when empty, adoptable at once when not", async () => {

@@ -1,11 +1,18 @@
 /** CSV (RFC 4180) of what a table shows, downloaded from memory. */
 
-/** Text a spreadsheet would run as a formula; numbers like -5% or +$3 stay as shown. */
-const formula = /^[=@\t\r]|^[+-](?![\d$.])/;
+/** A spreadsheet may run a cell starting with one of these as a formula (OWASP: CSV injection). */
+const formulaStart = /^[=+\-@\t\r]/;
+/** The whole cell is a number as the dashboard shows one (-5%, +$1,234.50, -0.25): nothing in it can call anything. */
+const wholeNumber = /^[+-]?\$?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?%?$/;
+
+/** Prefixes a quote to any cell a spreadsheet could run, unless the whole cell is a number (`-1+1+HYPERLINK(…)` is not). */
+export function csvSafe(raw: string): string {
+  return formulaStart.test(raw) && !(wholeNumber.test(raw) && /\d/.test(raw)) ? `'${raw}` : raw;
+}
 
 export function toCsv(rows: readonly (readonly string[])[]): string {
   const cell = (raw: string) => {
-    const v = formula.test(raw) ? `'${raw}` : raw;
+    const v = csvSafe(raw);
     return /[",\r\n']/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
   };
   return rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { builder } from "../builder.ts";
 import { badInput } from "../errors.ts";
 import { orgScope } from "../scope.ts";
+import { mayChange } from "../../lib/scopes.ts";
 import { Provider } from "./common.ts";
 import {
   deleteBudget,
@@ -125,10 +126,18 @@ const RateLimit = builder.objectRef<LimitRow>("RateLimit").implement({
   }),
 });
 
+/** What a non-admin may see of a webhook URL: where it goes, not the path that authorises posting to it. */
+function urlHostOnly(url: string): string {
+  return URL.canParse(url) ? `${new URL(url).origin}/…` : "…";
+}
+
 const Webhook = builder.objectRef<WebhookRow>("Webhook").implement({
   fields: (t) => ({
     id: t.exposeID("id"),
-    url: t.exposeString("url"),
+    url: t.string({
+      description: "The whole URL for the admin token and admin-scoped keys only; others get its scheme and host (`https://hooks.slack.com/…`): a Slack incoming-webhook URL is itself a credential.",
+      resolve: (w, _args, ctx) => (ctx.principal.kind === "admin" || mayChange(ctx.principal.scope) ? w.url : urlHostOnly(w.url)),
+    }),
     format: t.field({ type: WebhookFormat, resolve: (w) => w.format }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
