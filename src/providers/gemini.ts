@@ -30,6 +30,7 @@ export const gemini: Provider = {
     const usage = asObject(body.usage);
     if (!usage) return undefined;
     const base = openAiStyleUsage(usage);
+    if (!base) return undefined;
     const total = reported(usage.total_tokens);
     if (total === undefined || total < base.inputTokens + base.outputTokens) return base;
     // a total of exactly prompt + completion says there was no thinking

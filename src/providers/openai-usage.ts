@@ -10,27 +10,26 @@ export function asObject(value: unknown): Json | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
-/** A token count, or 0 for anything missing, non-numeric, negative, fractional or absurd (never NaN). */
-export function count(value: unknown): number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? value : 0;
-}
-
 /** A reported count: a non-negative safe integer; undefined for anything else, which is then not reported. */
 export function reported(value: unknown): number | undefined {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
 /**
- * OpenAI's usage object (§1.5, Azure §5.5): prompt_tokens includes cached and cache-write tokens,
+ * OpenAI's usage object (§1.5, Azure §5.5), or undefined when its counts are missing or unreadable
+ * (negative, fractional, absurd): prompt_tokens includes cached and cache-write tokens,
  * completion_tokens includes reasoning. Subsets are clamped so pricing never counts a token twice;
  * a subset the body does not report is null, never 0. `extraCached`: another place a provider
  * reports cache reads.
  */
-export function openAiStyleUsage(usage: Json, extraCached?: unknown): Usage {
+export function openAiStyleUsage(usage: Json, extraCached?: unknown): Usage | undefined {
   const promptDetails = asObject(usage.prompt_tokens_details);
   const completionDetails = asObject(usage.completion_tokens_details);
-  const inputTokens = count(usage.prompt_tokens);
-  const outputTokens = count(usage.completion_tokens);
+  const inputTokens = reported(usage.prompt_tokens);
+  // embeddings report no completion_tokens: a total equal to the prompt says there was no output
+  const outputTokens = reported(usage.completion_tokens) ?? (reported(usage.total_tokens) === inputTokens ? 0 : undefined);
+  // a usage object without readable counts reports nothing: unknown, never a priced 0
+  if (inputTokens === undefined || outputTokens === undefined) return undefined;
   const cached = reported(promptDetails?.cached_tokens);
   const cachedElsewhere = reported(extraCached);
   const reads = cached === undefined ? cachedElsewhere : cachedElsewhere === undefined ? cached : Math.max(cached, cachedElsewhere);

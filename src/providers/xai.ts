@@ -24,6 +24,7 @@ export const xai: Provider = {
     const usage = asObject(body.usage);
     if (!usage) return undefined;
     const base = openAiStyleUsage(usage);
+    if (!base) return undefined;
     const reasoning = reported(asObject(usage.completion_tokens_details)?.reasoning_tokens);
     const total = reported(usage.total_tokens);
     if (reasoning === undefined || total !== base.inputTokens + base.outputTokens + reasoning || reasoning === 0) return base;

@@ -155,9 +155,9 @@ describe("usageFromBody", () => {
     { name: "not an object", provider: "openai", body: "usage", expected: undefined },
     { name: "null body", provider: "openai", body: null, expected: undefined },
     { name: "usage is an array", provider: "openai", body: { usage: [1, 2] }, expected: undefined },
-    { name: "empty usage object: zero input and output, the parts unknown", provider: "anthropic", body: { usage: {} }, expected: usage({}) },
+    { name: "empty usage object: nothing reported, so unknown, never 0", provider: "anthropic", body: { usage: {} }, expected: undefined },
     {
-      name: "garbage numbers: totals count as 0, parts as unknown, never NaN",
+      name: "garbage numbers: the usage is unknown, never 0 or NaN",
       provider: "openai",
       body: {
         usage: {
@@ -167,13 +167,25 @@ describe("usageFromBody", () => {
           completion_tokens_details: { reasoning_tokens: 1.5 },
         },
       },
-      expected: usage({}),
+      expected: undefined,
     },
     {
-      name: "garbage totals (Infinity, huge, null details)",
+      name: "garbage totals (Infinity, huge, null details): unknown",
       provider: "gemini",
       body: { usage: { prompt_tokens: 9, completion_tokens: null, total_tokens: Infinity, prompt_tokens_details: null } },
-      expected: usage({ inputTokens: 9 }),
+      expected: undefined,
+    },
+    {
+      name: "an absurd count (past 2^53) is unknown, not a priced 0",
+      provider: "openai",
+      body: { usage: { prompt_tokens: 1e308, completion_tokens: 5 } },
+      expected: undefined,
+    },
+    {
+      name: "embeddings: no completion_tokens, a total equal to the prompt means no output",
+      provider: "openai",
+      body: { usage: { prompt_tokens: 8, total_tokens: 8 } },
+      expected: usage({ inputTokens: 8, outputTokens: 0 }),
     },
     {
       name: "subsets never exceed their totals",
