@@ -13,6 +13,8 @@ import { waitFor } from "../helpers/wait-for.ts";
 import type { LectrProcess } from "../helpers/process.ts";
 
 const h = replicaHarness();
+/** Per-budget gauges are shown only with the metrics token. */
+const metricsToken = "metrics-token-for-budgets-room";
 
 /** ~1,000 prompt tokens by size and a 500-token cap: $0.0075 reserved at gpt-4o prices ($2.50 / $10 per 1M), and spent. */
 const body = JSON.stringify({ model: "gpt-4o", max_tokens: 500, messages: [{ role: "user", content: "x".repeat(3900) }] });
@@ -52,11 +54,11 @@ const histogram = (o: Outcome[]) => {
 };
 
 test("one client alternating two replicas: admitted while room is left, a 402 only when the recorded spend leaves none; 429s per admitted call", async () => {
-  const [a, b] = await h.startReplicas([h.sqld.url, h.sqld.url]);
+  const [a, b] = await h.startReplicas([h.sqld.url, h.sqld.url], { LECTR_METRICS_TOKEN: metricsToken });
   const key = (a!.key ?? b!.key)!;
   const gql = gqlClient(a!.url, orgKey(key));
   h.mock.setBehavior({ usage: { promptTokens: 1000, completionTokens: 500, cachedTokens: 0, reasoningTokens: 0 } });
-  const bothHold = async (id: string) => (await Promise.all([a!, b!].map(async (p) => (await fetch(`${p.url}/metrics`)).text()))).every((t) => t.includes(`="${id}"}`));
+  const bothHold = async (id: string) => (await Promise.all([a!, b!].map(async (p) => (await fetch(`${p.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text()))).every((t) => t.includes(`="${id}"}`));
 
   // plenty of room ($1, 40 calls of $0.0075): every call on its first try, or after one short 429
   const roomy = (await gql(`mutation { createBudget(input: { name: "roomy", period: DAY, amountUsd: 1, action: BLOCK }) { id } }`)).data.createBudget.id as string;

@@ -47,7 +47,8 @@ export interface ReplicaHarness {
   /** A client of the same database. */
   db: Client;
   /** Replicas from one folder on one database, each with its own URL form. */
-  startReplicas(urls: string[]): Promise<LectrProcess[]>;
+  /** `env`: settings besides the database, the mock upstream and the sqld token. */
+  startReplicas(urls: string[], env?: Record<string, string>): Promise<LectrProcess[]>;
   storedIds(): Promise<string[]>;
   /** Spool files left anywhere under the shared default spool root. */
   spooled(): string[];
@@ -57,8 +58,8 @@ export function replicaHarness(): ReplicaHarness {
   /** Every replica started, killed in afterAll should a test fail before stopping it. */
   const started: LectrProcess[] = [];
   const h = {
-    async startReplicas(urls: string[]) {
-      const env = (url: string) => ({ LECTR_DB_URL: url, LECTR_DB_AUTH_TOKEN: h.sqld.token, LECTR_OPENAI_BASE_URL: h.mock.baseUrl });
+    async startReplicas(urls: string[], extra: Record<string, string> = {}) {
+      const env = (url: string) => ({ ...extra, LECTR_DB_URL: url, LECTR_DB_AUTH_TOKEN: h.sqld.token, LECTR_OPENAI_BASE_URL: h.mock.baseUrl });
       const cmd = [process.execPath, join(root, "src/main.ts"), "serve"];
       const replicas = await Promise.all(urls.map((u) => spawnLectr(env(u), cmd, h.cwd)));
       started.push(...replicas);
