@@ -15,5 +15,6 @@ import "./schema/routing.ts";
 import "./schema/usage-groups.ts";
 import "./schema/results.ts";
 import "./schema/budgets.ts";
+import "./schema/month.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });

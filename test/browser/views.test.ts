@@ -74,7 +74,7 @@ describe("the dashboard in a browser", () => {
     await b.page.locator("[data-stat=costUsd]").waitFor();
     const r = await gql(`{ usageGroups(period: { preset: LAST_24_HOURS }) { total { ${totals} } } costBreakdown(period: { preset: LAST_24_HOURS }) { totalCostUsd requests } modelDistribution(period: { preset: LAST_24_HOURS }) { model provider requests costUsd } }`);
     const t = r.data.usageGroups.total;
-    const shown = await b.page.locator("[data-stat]").evaluateAll((els) =>
+    const shown = await b.page.locator("[aria-label=Totals] [data-stat]").evaluateAll((els) =>
       Object.fromEntries(els.map((e) => [e.getAttribute("data-stat"), { value: Number(e.getAttribute("data-value")), text: e.querySelector(".stat-value")!.textContent }])),
     );
     expect(shown).toEqual({

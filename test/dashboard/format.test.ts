@@ -1,12 +1,18 @@
 /** The dashboard's numbers as people read them (en-US, as the browser tests run). */
 import { expect, test } from "bun:test";
-import { count, delta, millis, money, percent } from "../../src/dashboard/ui/format.ts";
+import { count, delta, millis, money, moneyDelta, percent, pointsDelta } from "../../src/dashboard/ui/format.ts";
 import { previous, periodOf } from "../../src/dashboard/ui/period.ts";
 
 test("money keeps three significant digits under a dollar and cents above; percent and change with Intl", () => {
   expect([0, 0.0148, 0.0138, 0.5, 0.000044, 1, 1234.5, null].map(money)).toEqual(["$0.00", "$0.0148", "$0.0138", "$0.50", "$0.000044", "$1.00", "$1,234.50", "—"]);
   expect([count(1115), percent(1 / 9), millis(45.2)]).toEqual(["1,115", "11.1%", "45 ms"]);
   expect([delta(125, 100), delta(90, 100), delta(5, 0), delta(0, 0)]).toEqual(["+25%", "-10%", "new", "±0%"]);
+});
+
+test("a change against a tiny base is new, not +49,677,129,105 %; a rate changes in points; a dollar change is signed", () => {
+  expect([delta(496.77, 0.00000001), delta(20, 1), delta(19.9, 1), delta(0, 3)]).toEqual(["new", "+1,900%", "+1,890%", "-100%"]);
+  expect([pointsDelta(0.308, 0.027), pointsDelta(0.02, 0.05), pointsDelta(0.1, 0.1)]).toEqual(["+28.1 pts", "-3 pts", "0 pts"]);
+  expect([moneyDelta(12.5, 10), moneyDelta(0.0031, 0.0062), moneyDelta(1, 1)]).toEqual(["+$2.50", "-$0.0031", "$0.00"]);
 });
 
 test("the URL's period: a preset ends now, custom is [from, to), anything else is the last 24 h; the previous period ends where it starts", () => {

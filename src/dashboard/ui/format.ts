@@ -15,8 +15,25 @@ export const percent = (ratio: number | null | undefined) => (ratio == null ? "�
 export const millis = (v: number | null | undefined) => (v == null ? "—" : ms.format(v));
 export const time = (iso: string | null | undefined) => (iso == null ? "—" : when.format(new Date(iso)));
 
-/** Change from the previous value: "+25%", "−10%", or "new" when there was none. */
+/** Below this share of the current value, a previous value is too small for a percentage to mean anything (+1,900 % and beyond reads "new"). */
+const tinyBase = 1 / 20;
+
+/** Change from the previous value: "+25%", "−10%", or "new" when there was none or next to none. */
 export function delta(now: number, before: number): string {
-  if (before === 0) return now === 0 ? "±0%" : "new";
+  if (before === 0 && now === 0) return "±0%";
+  if (before <= 0 || (now > 0 && before < now * tinyBase)) return "new";
   return change.format((now - before) / before);
 }
+
+const signedUsd = new Intl.NumberFormat(locale, { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: "exceptZero" });
+const signedUsdSmall = new Intl.NumberFormat(locale, { style: "currency", currency: "USD", minimumSignificantDigits: 2, maximumSignificantDigits: 3, signDisplay: "exceptZero" });
+const signedPoints = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, signDisplay: "exceptZero" });
+
+/** A change in dollars, signed: "+$1.20", "−$0.0031". */
+export const moneyDelta = (now: number, before: number) => {
+  const d = now - before;
+  return d !== 0 && Math.abs(d) < 1 ? signedUsdSmall.format(d) : signedUsd.format(d);
+};
+
+/** A change of a rate (0…1) in percentage points, never relative: 2 % → 4.7 % is "+2.7 pts". */
+export const pointsDelta = (now: number, before: number) => `${signedPoints.format((now - before) * 100)} pts`;

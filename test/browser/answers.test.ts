@@ -1,0 +1,100 @@
+/**
+ * The dashboard's answers at a glance, in a real browser over real proxied
+ * traffic plus history written at chosen times: the month's spend and
+ * forecast, cost per provider against the previous period (a tiny base reads
+ * "new", a rate changes in points), each equal to the GraphQL answer; nothing
+ * leaves loopback and axe finds no serious problems.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { insertEvents } from "../../src/db/events.ts";
+import { periodBounds } from "../../src/budgets/period.ts";
+import { providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts";
+import { eventRow } from "../helpers/rows.ts";
+import { gqlClient, orgKey, type Gql } from "../graphql/client.ts";
+import { accessibilityViolations, openBrowser, signIn, tableText, type Browser } from "./harness.ts";
+import { count, delta, money, moneyDelta } from "../../src/dashboard/ui/format.ts";
+
+let f: Fixture;
+let gql: Gql;
+let b: Browser;
+const hourMs = 3_600_000;
+
+beforeAll(async () => {
+  f = await startFixture();
+  gql = gqlClient(f.lectr.url, orgKey(f.lectr.key));
+  const send = async (model: string, headers: Record<string, string> = {}) => void (await (await f.post("/v1/chat/completions", { model, messages: [{ role: "user", content: "Hi" }] }, headers)).text());
+  await send("gpt-4o");
+  await send("gpt-4o");
+  await send("claude-3-5-sonnet-20241022", { authorization: `Bearer ${providerKeys.anthropic}` });
+  await send("llama-3.3-70b-versatile", { authorization: `Bearer ${providerKeys.groq}` });
+  f.mocks.groq.setBehavior({ status: 500 });
+  await send("llama-3.3-70b-versatile", { authorization: `Bearer ${providerKeys.groq}` });
+  f.mocks.groq.reset();
+  const now = Date.now();
+  const lastMonth = periodBounds("month", "UTC", periodBounds("month", "UTC", now).start - 1);
+  await insertEvents(f.lectr.lectr.database.writePath, [
+    // the previous 24 h: OpenAI spent more than now, Groq next to nothing (its change reads "new")
+    eventRow(f.lectr.orgId, "k", now - 30 * hourMs, { cost_usd: 0.5 }),
+    eventRow(f.lectr.orgId, "k", now - 30 * hourMs, { provider: "groq", model: "llama-3.3-70b-versatile", cost_usd: 0.000000001 }),
+    // last month, for the month's comparison
+    eventRow(f.lectr.orgId, "k", lastMonth.start, { cost_usd: 7 }),
+  ]);
+  b = await openBrowser({ viewport: { width: 1440, height: 900 } });
+  await signIn(b.page, f.lectr.url, f.lectr.key);
+}, 60_000);
+
+afterAll(async () => {
+  await b?.close();
+  await f?.stop();
+});
+
+describe("overview: the money question", () => {
+  test("this month to date, last month and the forecast equal monthSpend, whatever the period picker says", async () => {
+    await b.page.goto(`${f.lectr.url}/#/overview?period=1h`);
+    await b.page.locator("[data-stat=monthToDate]").waitFor();
+    const m = (await gql(`{ monthSpend { monthToDateUsd lastMonthToDateUsd lastMonthUsd forecastUsd } }`)).data.monthSpend;
+    const shown = await b.page.locator(".month [data-stat]").evaluateAll((els) =>
+      Object.fromEntries(els.map((e) => [e.getAttribute("data-stat"), { value: e.getAttribute("data-value"), text: e.querySelector(".stat-value")!.textContent }])),
+    );
+    // the forecast moves with the clock between the page's request and this one: compared to a millionth of a dollar
+    const forecast = shown.forecast!;
+    expect(m.forecastUsd == null ? forecast.value === "" : Math.abs(Number(forecast.value) - m.forecastUsd) < 1e-6).toBe(true);
+    expect({ ...shown, forecast: forecast.text }).toEqual({
+      monthToDate: { value: String(m.monthToDateUsd), text: money(m.monthToDateUsd) },
+      lastMonth: { value: String(m.lastMonthUsd), text: money(m.lastMonthUsd) },
+      forecast: m.forecastUsd == null ? "—" : money(m.forecastUsd),
+    });
+    expect(m.lastMonthUsd).toBe(7);
+    expect(m.monthToDateUsd).toBeGreaterThan(0);
+    await expect(b.page.locator("[data-stat=monthToDate] .stat-change").textContent()).resolves.toContain(`${delta(m.monthToDateUsd, m.lastMonthToDateUsd)} (${moneyDelta(m.monthToDateUsd, m.lastMonthToDateUsd)}) vs last month to the same day`);
+  });
+
+  test("cost per provider against the previous period: $ and % change equal costBreakdown, a tiny base reads new", async () => {
+    await b.page.goto(`${f.lectr.url}/#/overview?period=24h`);
+    await b.page.locator("table[data-table=provider-costs]").waitFor();
+    const r = await gql(`{ costBreakdown(period: { preset: LAST_24_HOURS }) { providers { provider costUsd previousCostUsd changeUsd requests } } }`);
+    const names: Record<string, string> = { OPENAI: "OpenAI", ANTHROPIC: "Anthropic", GROQ: "Groq" };
+    const table = await tableText(b.page, "provider-costs");
+    expect(table[0]).toEqual(["Provider", "Spend", "Previous period", "Change", "Change %", "Requests"]);
+    expect(table.slice(1)).toEqual(
+      r.data.costBreakdown.providers.map((p: { provider: string; costUsd: number; previousCostUsd: number; requests: number }) => [
+        names[p.provider],
+        money(p.costUsd),
+        money(p.previousCostUsd),
+        moneyDelta(p.costUsd, p.previousCostUsd),
+        delta(p.costUsd, p.previousCostUsd),
+        count(p.requests),
+      ]),
+    );
+    const byName = new Map(table.slice(1).map((row) => [row[0], row]));
+    expect(byName.get("Groq")![4]).toBe("new");
+    // OpenAI spent less than the $0.50 of the previous period: a real, negative percentage
+    expect(byName.get("OpenAI")![4]).toMatch(/^-\d/);
+    // the error rate changes in points (Groq's 500 is 1 of 5 requests now, none before)
+    await expect(b.page.locator("[data-stat=errorRate] .stat-change").textContent()).resolves.toMatch(/^\+\d+(\.\d)? pts vs previous period$/);
+    expect(await accessibilityViolations(b.page)).toEqual([]);
+    expect(b.offLoopback).toEqual([]);
+    expect(b.pageErrors).toEqual([]);
+    await b.shot("overview-month");
+  });
+});
