@@ -12,7 +12,7 @@ import { providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts"
 import { eventRow } from "../helpers/rows.ts";
 import { gqlClient, orgKey, type Gql } from "../graphql/client.ts";
 import { accessibilityViolations, openBrowser, signIn, tableText, type Browser } from "./harness.ts";
-import { count, delta, money, moneyDelta } from "../../src/dashboard/ui/format.ts";
+import { count, delta, money, moneyDelta, percent } from "../../src/dashboard/ui/format.ts";
 
 let f: Fixture;
 let gql: Gql;
@@ -27,8 +27,10 @@ beforeAll(async () => {
   await send("gpt-4o");
   await send("claude-3-5-sonnet-20241022", { authorization: `Bearer ${providerKeys.anthropic}` });
   await send("llama-3.3-70b-versatile", { authorization: `Bearer ${providerKeys.groq}` });
-  f.mocks.groq.setBehavior({ status: 500 });
   await send("llama-3.3-70b-versatile", { authorization: `Bearer ${providerKeys.groq}` });
+  // Groq fails right now: 5 of its 7 requests
+  f.mocks.groq.setBehavior({ status: 500 });
+  for (let i = 0; i < 5; i++) await send("llama-3.3-70b-versatile", { authorization: `Bearer ${providerKeys.groq}` });
   f.mocks.groq.reset();
   const now = Date.now();
   const lastMonth = periodBounds("month", "UTC", periodBounds("month", "UTC", now).start - 1);
@@ -36,6 +38,8 @@ beforeAll(async () => {
     // the previous 24 h: OpenAI spent more than now, Groq next to nothing (its change reads "new")
     eventRow(f.lectr.orgId, "k", now - 30 * hourMs, { cost_usd: 0.5 }),
     eventRow(f.lectr.orgId, "k", now - 30 * hourMs, { provider: "groq", model: "llama-3.3-70b-versatile", cost_usd: 0.000000001 }),
+    // Groq's usual: 100 good requests earlier today
+    ...Array.from({ length: 100 }, (_, i) => eventRow(f.lectr.orgId, "k", now - 3 * hourMs - i, { provider: "groq", model: "llama-3.3-70b-versatile" })),
     // last month, for the month's comparison
     eventRow(f.lectr.orgId, "k", lastMonth.start, { cost_usd: 7 }),
   ]);
@@ -90,11 +94,59 @@ describe("overview: the money question", () => {
     expect(byName.get("Groq")![4]).toBe("new");
     // OpenAI spent less than the $0.50 of the previous period: a real, negative percentage
     expect(byName.get("OpenAI")![4]).toMatch(/^-\d/);
-    // the error rate changes in points (Groq's 500 is 1 of 5 requests now, none before)
+    // the error rate changes in points (Groq's 500s now, none before)
     await expect(b.page.locator("[data-stat=errorRate] .stat-change").textContent()).resolves.toMatch(/^\+\d+(\.\d)? pts vs previous period$/);
     expect(await accessibilityViolations(b.page)).toEqual([]);
     expect(b.offLoopback).toEqual([]);
     expect(b.pageErrors).toEqual([]);
     await b.shot("overview-month");
+  });
+});
+
+describe("right now: provider health whatever the period says", () => {
+  test("the last 15 and 60 minutes per provider, coloured against its own last 7 days; Groq failing, OpenAI as usual", async () => {
+    // the period picker says 90 days: the right-now figures do not follow it
+    await b.page.goto(`${f.lectr.url}/#/health?period=90d`);
+    await b.page.locator("table[data-table=right-now]").waitFor();
+    const now = Date.now();
+    const r = await gql(`query($n15: PeriodInput!, $n60: PeriodInput!) { n15: providerHealth(period: $n15) { provider requests errorRate } n60: providerHealth(period: $n60) { provider requests errorRate } }`, {
+      n15: { from: new Date(now - 15 * 60_000).toISOString(), to: new Date(now).toISOString() },
+      n60: { from: new Date(now - hourMs).toISOString(), to: new Date(now).toISOString() },
+    });
+    const table = await tableText(b.page, "right-now");
+    const rows = new Map(table.slice(1).map((row) => [row[0], row]));
+    const expected = (provider: string, name: string, state: string) => {
+      const n15 = r.data.n15.find((h: { provider: string }) => h.provider === provider);
+      const n60 = r.data.n60.find((h: { provider: string }) => h.provider === provider);
+      return [name, state, count(n15.requests), percent(n15.errorRate), count(n60.requests), percent(n60.errorRate)];
+    };
+    expect(rows.get("Groq")!.slice(0, 6)).toEqual(expected("GROQ", "Groq", "Failing"));
+    expect(rows.get("OpenAI")!.slice(0, 6)).toEqual(expected("OPENAI", "OpenAI", "As usual"));
+    expect(rows.get("Groq")![3]).toBe(percent(5 / 7));
+    // Groq's usual error rate: its 100 good requests earlier today
+    expect(rows.get("Groq")![7]).toBe(percent(0));
+    // the state is a word and a colour
+    await expect(b.page.locator("table[data-table=right-now] .state-failing").textContent()).resolves.toBe("Failing");
+    // error rate and p95 over the last 24 hours
+    await expect(b.page.locator(".now-grid .uplot").count()).resolves.toBe(2);
+    expect(await accessibilityViolations(b.page)).toEqual([]);
+    await b.shot("health");
+  });
+
+  test("incidents are marked on the spend chart; hovering it reads out each provider's value at that time", async () => {
+    await b.page.goto(`${f.lectr.url}/#/overview?period=24h`);
+    const marks = b.page.locator("[data-marks]");
+    await marks.waitFor();
+    await expect(marks.textContent()).resolves.toMatch(/^Groq failing at /);
+    await expect(marks.getAttribute("data-marks")).resolves.toBe("1");
+    const plot = b.page.locator(".chart .uplot .u-over").first();
+    const box = (await plot.boundingBox())!;
+    await b.page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    await b.page.locator(".chart .legend .value").first().waitFor();
+    // the rightmost bucket is this hour: OpenAI's own spend in it, not the stack's running sum
+    const r = await gql(`{ usageSeries(period: { preset: LAST_24_HOURS }, bucket: HOUR, provider: OPENAI) { costUsd } }`);
+    await expect(b.page.locator(".chart [data-series=OpenAI] .value").first().textContent()).resolves.toBe(money(r.data.usageSeries.at(-1).costUsd));
+    expect(b.offLoopback).toEqual([]);
+    expect(b.pageErrors).toEqual([]);
   });
 });

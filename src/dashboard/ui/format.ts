@@ -13,7 +13,13 @@ export const money = (v: number | null | undefined) => (v == null ? "—" : v !=
 export const count = (v: number | null | undefined) => (v == null ? "—" : int.format(v));
 export const percent = (ratio: number | null | undefined) => (ratio == null ? "—" : pct.format(ratio));
 export const millis = (v: number | null | undefined) => (v == null ? "—" : ms.format(v));
+const secs = new Intl.NumberFormat(locale, { style: "unit", unit: "second", unitDisplay: "short", maximumSignificantDigits: 3 });
+/** A latency: ms under a second ("840 ms"), seconds from one on ("27 s", "1.25 s"). */
+export const duration = (v: number | null | undefined) => (v == null ? "—" : v >= 1000 ? secs.format(v / 1000) : ms.format(v));
 export const time = (iso: string | null | undefined) => (iso == null ? "—" : when.format(new Date(iso)));
+const short = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+/** An instant with its zone, for chart read-outs and marks: "Dec 8, 02:00 PM UTC". */
+export const stamp = (ms: number) => short.format(new Date(ms));
 
 /** Below this share of the current value, a previous value is too small for a percentage to mean anything (+1,900 % and beyond reads "new"). */
 const tinyBase = 1 / 20;

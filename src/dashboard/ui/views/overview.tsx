@@ -13,6 +13,7 @@ import { count, delta, money, moneyDelta, percent, pointsDelta } from "../format
 import { bucketFor } from "../period.ts";
 import { href } from "../route.ts";
 import { FirstRun } from "./first-run.tsx";
+import { incidentHours } from "../health-state.ts";
 import { MonthSpend, monthFields, type Month } from "./month-spend.tsx";
 import { Failure, keyOf, scopeOf, type ViewProps } from "./common.tsx";
 
@@ -21,7 +22,7 @@ const totals = "requests errors errorRate costUsd inputTokens cachedInputTokens 
 const query = `query Overview($p: PeriodInput!, $prev: PeriodInput!, $b: Bucket!, $f: EventFilter, $provider: Provider, $org: ID) {
   now: usageGroups(period: $p, filter: $f, orgId: $org) { total { ${totals} } }
   before: usageGroups(period: $prev, filter: $f, orgId: $org) { total { ${totals} } }
-  ${providers.map((p) => `${p}: usageSeries(period: $p, bucket: $b, provider: ${p}, orgId: $org) { start costUsd }`).join("\n  ")}
+  ${providers.map((p) => `${p}: usageSeries(period: $p, bucket: $b, provider: ${p}, orgId: $org) { start costUsd requests errors }`).join("\n  ")}
   models: modelDistribution(period: $p, provider: $provider, orgId: $org) { model provider requests costUsd }
   unpriced: unpricedModels(period: $p, orgId: $org) { model provider requests }
   first: events(first: 1, orgId: $org) { edges { node { id } } }
@@ -49,7 +50,7 @@ interface Totals {
   reasoningTokens: number;
   unpricedRequests: number;
 }
-type Point = { start: string; costUsd: number };
+type Point = { start: string; costUsd: number; requests: number; errors: number };
 type Data = { now: { total: Totals }; before: { total: Totals }; month: Month; breakdown: { providers: ProviderCost[] }; models: { model: string; provider: string; requests: number; costUsd: number }[]; unpriced: { model: string; provider: string; requests: number }[]; first: { edges: unknown[] } } & Record<
   string,
   Point[]
@@ -84,6 +85,10 @@ export function Overview({ params }: ViewProps) {
     .map((p) => ({ label: providerNames[p]!, color: providerColors[p]!, values: (data[p] ?? []).map((x) => x.costUsd) }))
     .filter((s) => s.values.some((v) => v > 0));
   const times = (data[providers[0]] ?? []).map((x) => Date.parse(x.start));
+  // a provider's failing buckets, drawn on the spend chart so a dip in spend has its reason next to it
+  const marks = providers
+    .filter((p) => !scope.provider || p === scope.provider)
+    .flatMap((p) => incidentHours(data[p] ?? []).map((start) => ({ time: Date.parse(start), label: `${providerNames[p]} failing` })));
   return (
     <>
       <MonthSpend month={data.month} />
@@ -115,7 +120,7 @@ export function Overview({ params }: ViewProps) {
       </section>
       <section class="card">
         <h2>Spend over time, by provider</h2>
-        {series.length ? <Chart label="Spend over time, stacked by provider" times={times} series={series} stacked format={money} /> : <p class="muted">No priced spend in this period.</p>}
+        {series.length ? <Chart label="Spend over time, stacked by provider" times={times} series={series} stacked format={money} marks={marks} /> : <p class="muted">No priced spend in this period.</p>}
       </section>
       <section class="card">
         <Table
