@@ -150,3 +150,20 @@ describe("right now: provider health whatever the period says", () => {
     expect(b.pageErrors).toEqual([]);
   });
 });
+
+describe("readable charts", () => {
+  test("hourly charts name the browser's zone, daily ones are UTC days; each provider its own colour", async () => {
+    await b.page.mouse.move(0, 0);
+    await b.page.goto(`${f.lectr.url}/#/overview?period=24h`);
+    await b.page.locator(".chart .uplot").first().waitFor();
+    await expect(b.page.locator(".chart .legend").first().textContent()).resolves.toContain("Times in UTC");
+    await b.page.goto(`${f.lectr.url}/#/overview?period=90d`);
+    await b.page.locator("[data-stat=requests]").waitFor();
+    await b.page.locator(".chart .uplot").first().waitFor();
+    await expect(b.page.locator(".chart .legend").first().textContent()).resolves.toContain("UTC days");
+    // swatches carry each provider's own colour: Anthropic and Groq differ
+    const swatches = await b.page.locator(".chart .legend .key").evaluateAll((els) => Object.fromEntries(els.map((e) => [e.textContent, getComputedStyle(e.querySelector(".swatch")!).backgroundColor])));
+    expect(new Set(Object.values(swatches)).size).toBe(Object.keys(swatches).length);
+    expect(b.offLoopback).toEqual([]);
+  });
+});

@@ -10,7 +10,7 @@ import { providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts"
 import { gqlClient, orgKey, type Gql } from "../graphql/client.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { accessibilityViolations, openBrowser, signIn, tableText, type Browser } from "./harness.ts";
-import { count, millis, money, percent } from "../../src/dashboard/ui/format.ts";
+import { count, duration, money, moneyColumn, percent, spend } from "../../src/dashboard/ui/format.ts";
 
 let f: Fixture;
 let gql: Gql;
@@ -142,12 +142,15 @@ describe("the dashboard in a browser", () => {
     const table = await tableText(b.page, "models");
     const byModel = new Map(table.slice(1).map((row) => [row[0], row]));
     expect(byModel.size).toBe(r.data.modelDistribution.length);
+    // one money format for the column; requests without a price read "unknown", never $0.00
+    const usd = moneyColumn(r.data.modelDistribution.map((m: { costUsd: number }) => m.costUsd));
+    expect(byModel.get(hostileModel)![3]).toBe("unknown");
     for (const m of r.data.modelDistribution) {
       expect(byModel.get(m.model)!.slice(2)).toEqual([
         count(m.requests),
-        money(m.costUsd) + (m.unpricedRequests ? " *" : ""),
-        millis(m.avgLatencyMs),
-        millis(m.p95LatencyMs),
+        spend(m.costUsd, m.requests, m.unpricedRequests, usd),
+        duration(m.avgLatencyMs),
+        duration(m.p95LatencyMs),
         count(m.inputTokens),
         count(m.outputTokens),
         percent(m.errorRate),

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { stamp } from "../format.ts";
+import { stamp, zoneName } from "../format.ts";
 
 export { providerColors } from "../provider-colors.ts";
 
@@ -22,10 +22,21 @@ export interface Mark {
   label: string;
 }
 
-/** Stacked charts are bars, one per bucket; others are lines. */
-const bars = uPlot.paths.bars!({ size: [0.7, 48], gap: 1 });
+/** Stacked charts are bars, one per bucket, each drawn from its bucket's start; others are lines. */
+const bars = uPlot.paths.bars!({ size: [0.8, 64], gap: 1, align: 1 });
 
-export function Chart(props: { label: string; times: number[]; series: Series[]; stacked?: boolean; format: (v: number) => string; marks?: Mark[] }) {
+export function Chart(props: {
+  label: string;
+  times: number[];
+  series: Series[];
+  stacked?: boolean;
+  format: (v: number) => string;
+  marks?: Mark[];
+  /** The width of a bucket: the axis runs from the first bucket's start to the last one's end. */
+  bucketMs: number;
+  /** Daily buckets are UTC days, so their axis and read-out are in UTC; otherwise the browser's zone. */
+  timeZone?: "UTC";
+}) {
   const box = useRef<HTMLDivElement>(null);
   const [at, setAt] = useState<number | null>(null);
   const marks = props.marks ?? [];
@@ -40,6 +51,8 @@ export function Chart(props: { label: string; times: number[]; series: Series[];
     const ink = styles.getPropertyValue("--muted").trim() || "#888";
     const grid = styles.getPropertyValue("--line").trim() || "#ddd";
     const bad = styles.getPropertyValue("--bad").trim() || "#b42318";
+    const first = props.times[0] ?? 0;
+    const last = (props.times.at(-1) ?? 0) + props.bucketMs;
     const axis = { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const drawMarks = (u: uPlot) => {
       const ctx = u.ctx;
@@ -62,7 +75,8 @@ export function Chart(props: { label: string; times: number[]; series: Series[];
         height: 240,
         legend: { show: false },
         cursor: { points: { show: false } },
-        scales: { x: { time: true } },
+        scales: { x: { time: true, range: () => [first / 1000, last / 1000] } },
+        ...(props.timeZone ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), props.timeZone!) } : {}),
         axes: [axis, { ...axis, size: 80, values: (_u, ticks) => ticks.map((t) => props.format(t)) }],
         hooks: { draw: [drawMarks], setCursor: [(u) => setAt(u.cursor.idx ?? null)] },
         series: [
@@ -86,7 +100,7 @@ export function Chart(props: { label: string; times: number[]; series: Series[];
       resize.disconnect();
       plot.destroy();
     };
-  }, [JSON.stringify(props.series), JSON.stringify(props.times), JSON.stringify(marks), props.stacked]);
+  }, [JSON.stringify(props.series), JSON.stringify(props.times), JSON.stringify(marks), props.stacked, props.bucketMs, props.timeZone]);
   const time = at == null ? undefined : props.times[at];
   return (
     <figure class="chart">
@@ -99,11 +113,12 @@ export function Chart(props: { label: string; times: number[]; series: Series[];
             {time !== undefined && <strong class="value">{s.values[at!] == null ? "—" : props.format(s.values[at!]!)}</strong>}
           </span>
         ))}
-        {time !== undefined && <span class="at muted">{stamp(time)}</span>}
+        {time !== undefined && <span class="at muted">{stamp(time, props.timeZone)}</span>}
+        {time === undefined && <span class="muted">{props.timeZone ? "UTC days" : `Times in ${zoneName()}`}</span>}
         {marks.length > 0 && (
           <span class="marks" data-marks={marks.length}>
             <i class="swatch incident" aria-hidden="true" />
-            {marks.map((m) => `${m.label} at ${stamp(m.time)}`).join("; ")}
+            {marks.map((m) => `${m.label} at ${stamp(m.time, props.timeZone)}`).join("; ")}
           </span>
         )}
       </figcaption>

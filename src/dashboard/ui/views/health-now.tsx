@@ -8,7 +8,7 @@ import { providerNames, providers } from "../components/period-bar.tsx";
 import { Table } from "../components/table.tsx";
 import { count, duration, percent } from "../format.ts";
 import { healthState, stateLabels, type Window } from "../health-state.ts";
-import { asInput } from "../period.ts";
+import { asInput, axisFor } from "../period.ts";
 
 const windowFields = "provider requests errors errorRate p95LatencyMs";
 
@@ -71,8 +71,8 @@ export function HealthNow({ data, provider }: { data: NowData; provider: string 
       </p>
       {shown.length > 0 && (
         <div class="now-grid">
-          <Chart label="Error rate by hour over the last 24 hours, by provider" times={times} series={lines((x) => (x.requests ? x.errors / x.requests : null))} format={percent} />
-          <Chart label="p95 latency by hour over the last 24 hours, by provider" times={times} series={lines((x) => x.p95LatencyMs)} format={duration} />
+          <Chart label="Error rate by hour over the last 24 hours, by provider" times={times} series={lines((x) => (x.requests ? x.errors / x.requests : null))} format={percent} {...axisFor("HOUR")} />
+          <Chart label="p95 latency by hour over the last 24 hours, by provider" times={times} series={lines((x) => x.p95LatencyMs)} format={duration} {...axisFor("HOUR")} />
         </div>
       )}
     </section>

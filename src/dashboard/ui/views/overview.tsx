@@ -10,7 +10,7 @@ import { PeriodBar, providerNames, providers } from "../components/period-bar.ts
 import { Table } from "../components/table.tsx";
 import { useQuery } from "../components/use-query.ts";
 import { count, delta, money, moneyDelta, percent, pointsDelta } from "../format.ts";
-import { bucketFor } from "../period.ts";
+import { axisFor, bucketFor } from "../period.ts";
 import { href } from "../route.ts";
 import { FirstRun } from "./first-run.tsx";
 import { incidentHours } from "../health-state.ts";
@@ -120,7 +120,7 @@ export function Overview({ params }: ViewProps) {
       </section>
       <section class="card">
         <h2>Spend over time, by provider</h2>
-        {series.length ? <Chart label="Spend over time, stacked by provider" times={times} series={series} stacked format={money} marks={marks} /> : <p class="muted">No priced spend in this period.</p>}
+        {series.length ? <Chart label="Spend over time, stacked by provider" times={times} series={series} stacked format={money} marks={marks} {...axisFor(vars.b)} /> : <p class="muted">No priced spend in this period.</p>}
       </section>
       <section class="card">
         <Table
