@@ -25,6 +25,8 @@ beforeAll(async () => {
   const send = async (model: string, headers: Record<string, string> = {}) => void (await (await f.post("/v1/chat/completions", { model, messages: [{ role: "user", content: "Hi" }] }, headers)).text());
   await send("gpt-4o");
   await send("gpt-4o");
+  // the smallest of its family: nothing cheaper to suggest
+  await send("gpt-4o-mini");
   await send("claude-3-5-sonnet-20241022", { authorization: `Bearer ${providerKeys.anthropic}` });
   await send("llama-3.3-70b-versatile", { authorization: `Bearer ${providerKeys.groq}` });
   await send("llama-3.3-70b-versatile", { authorization: `Bearer ${providerKeys.groq}` });
@@ -165,5 +167,35 @@ describe("readable charts", () => {
     const swatches = await b.page.locator(".chart .legend .key").evaluateAll((els) => Object.fromEntries(els.map((e) => [e.textContent, getComputedStyle(e.querySelector(".swatch")!).backgroundColor])));
     expect(new Set(Object.values(swatches)).size).toBe(Object.keys(swatches).length);
     expect(b.offLoopback).toEqual([]);
+  });
+});
+
+describe("efficiency and spend less", () => {
+  test("models: share of spend, cost per request and per 1M tokens agree with modelDistribution", async () => {
+    await b.page.goto(`${f.lectr.url}/#/models?period=24h`);
+    await b.page.locator("table[data-table=models]").waitFor();
+    const r = await gql(`{ modelDistribution(period: { preset: LAST_24_HOURS }) { model costUsd requests unpricedRequests inputTokens outputTokens } }`);
+    type M = { model: string; costUsd: number; requests: number; unpricedRequests: number; inputTokens: number; outputTokens: number };
+    const models: M[] = r.data.modelDistribution;
+    const total = models.reduce((s, m) => s + m.costUsd, 0);
+    const table = await tableText(b.page, "models");
+    expect(table[0]!.slice(4, 7)).toEqual(["Share of spend", "Cost / request", "Cost / 1M tokens"]);
+    const shares = new Map(table.slice(1).map((row) => [row[0], row[4]]));
+    expect(Object.fromEntries(shares)).toEqual(Object.fromEntries(models.map((m) => [m.model, percent(m.costUsd / total)])));
+  });
+
+  test("spend less: a day of data projects no month; the models without a recommendation say why", async () => {
+    await b.page.goto(`${f.lectr.url}/#/spend-less?period=24h`);
+    await b.page.locator("table[data-table=unrecommended]").waitFor();
+    const r = await gql(`{ recommendations(period: { preset: LAST_24_HOURS }) { fromModel projectedMonthlySavingsUsd estimatedSavingsUsd } unrecommendedModels(period: { preset: LAST_24_HOURS }, limit: 5) { model costUsd reason } }`);
+    const table = await tableText(b.page, "unrecommended");
+    expect(table.slice(1).map((row) => row[0])).toContain("gpt-4o-mini");
+    expect(table.slice(1)).toEqual(r.data.unrecommendedModels.map((u: { model: string; costUsd: number; reason: string }) => [u.model, expect.any(String), money(u.costUsd), u.reason]));
+    for (const rec of r.data.recommendations) {
+      expect(rec.projectedMonthlySavingsUsd).toBeNull();
+      await expect(b.page.locator(`[data-rec^="${rec.fromModel}->"] .rec-saving`).first().textContent()).resolves.toContain("in this period (a month is projected from 7 days or more)");
+    }
+    expect(await accessibilityViolations(b.page)).toEqual([]);
+    await b.shot("spend-less");
   });
 });

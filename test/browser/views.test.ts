@@ -143,12 +143,22 @@ describe("the dashboard in a browser", () => {
     const byModel = new Map(table.slice(1).map((row) => [row[0], row]));
     expect(byModel.size).toBe(r.data.modelDistribution.length);
     // one money format for the column; requests without a price read "unknown", never $0.00
-    const usd = moneyColumn(r.data.modelDistribution.map((m: { costUsd: number }) => m.costUsd));
+    type M = { costUsd: number; requests: number; unpricedRequests: number; inputTokens: number; outputTokens: number };
+    const models: M[] = r.data.modelDistribution;
+    const usd = moneyColumn(models.map((m) => m.costUsd));
+    const total = models.reduce((sum, m) => sum + m.costUsd, 0);
+    const perRequest = moneyColumn(models.map((m) => (m.unpricedRequests ? null : m.costUsd / m.requests)));
+    const perMTok = moneyColumn(models.map((m) => (m.unpricedRequests ? null : (m.costUsd / (m.inputTokens + m.outputTokens)) * 1e6)));
     expect(byModel.get(hostileModel)![3]).toBe("unknown");
+    // efficiency: an unpriced model's cost per request is unknown, not $0
+    expect(byModel.get(hostileModel)![5]).toBe("unknown");
     for (const m of r.data.modelDistribution) {
       expect(byModel.get(m.model)!.slice(2)).toEqual([
         count(m.requests),
         spend(m.costUsd, m.requests, m.unpricedRequests, usd),
+        percent(m.costUsd / total),
+        perRequest(m.unpricedRequests ? null : m.costUsd / m.requests),
+        perMTok(m.unpricedRequests ? null : (m.costUsd / (m.inputTokens + m.outputTokens)) * 1e6),
         duration(m.avgLatencyMs),
         duration(m.p95LatencyMs),
         count(m.inputTokens),

@@ -37,7 +37,14 @@ export function Models({ params }: ViewProps) {
   const q = useQuery(() => gql<{ modelDistribution: ModelUsage[] }>(query, { p: scope.period, provider: scope.provider, org: scope.orgId }), keyOf(params, "models"));
   const model = params.get("model");
   const mprovider = params.get("mprovider");
-  const usd = moneyColumn(q.data?.modelDistribution.map((m) => m.costUsd) ?? []);
+  const models = q.data?.modelDistribution ?? [];
+  const usd = moneyColumn(models.map((m) => m.costUsd));
+  const total = models.reduce((sum, m) => sum + m.costUsd, 0);
+  // per-request and per-token costs only where every request was priced: a partial cost over all requests would read cheaper than it is
+  const perRequest = (m: ModelUsage) => (m.unpricedRequests === 0 ? m.costUsd / m.requests : null);
+  const perMTok = (m: ModelUsage) => (m.unpricedRequests === 0 && m.inputTokens + m.outputTokens > 0 ? (m.costUsd / (m.inputTokens + m.outputTokens)) * 1e6 : null);
+  const usdPerRequest = moneyColumn(models.map(perRequest));
+  const usdPerMTok = moneyColumn(models.map(perMTok));
   return (
     <>
       <PeriodBar params={params} />
@@ -54,6 +61,9 @@ export function Models({ params }: ViewProps) {
               { label: "Provider", value: (r) => providerNames[r.provider] ?? r.provider },
               { label: "Requests", value: (r) => r.requests, text: (r) => count(r.requests), numeric: true },
               { label: "Spend", value: (r) => r.costUsd, text: (r) => spend(r.costUsd, r.requests, r.unpricedRequests, usd), numeric: true },
+              { label: "Share of spend", value: (r) => (total > 0 ? r.costUsd / total : null), text: (r) => (total > 0 ? percent(r.costUsd / total) : "—"), numeric: true },
+              { label: "Cost / request", value: perRequest, text: (r) => usdPerRequest(perRequest(r)), numeric: true },
+              { label: "Cost / 1M tokens", value: perMTok, text: (r) => (r.unpricedRequests === 0 && r.inputTokens + r.outputTokens === 0 ? "—" : usdPerMTok(perMTok(r))), numeric: true },
               { label: "Avg latency", value: (r) => r.avgLatencyMs, text: (r) => duration(r.avgLatencyMs), numeric: true },
               { label: "p95 latency (≈)", value: (r) => r.p95LatencyMs, text: (r) => duration(r.p95LatencyMs), numeric: true },
               { label: "Input tokens", value: (r) => r.inputTokens, text: (r) => count(r.inputTokens), numeric: true },
