@@ -16,5 +16,6 @@ import "./schema/usage-groups.ts";
 import "./schema/results.ts";
 import "./schema/budgets.ts";
 import "./schema/month.ts";
+import "./schema/changes.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });

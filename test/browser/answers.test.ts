@@ -12,7 +12,8 @@ import { providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts"
 import { eventRow } from "../helpers/rows.ts";
 import { gqlClient, orgKey, type Gql } from "../graphql/client.ts";
 import { accessibilityViolations, openBrowser, signIn, tableText, type Browser } from "./harness.ts";
-import { count, delta, money, moneyDelta, percent } from "../../src/dashboard/ui/format.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { count, delta, money, moneyColumn, moneyDelta, percent } from "../../src/dashboard/ui/format.ts";
 
 let f: Fixture;
 let gql: Gql;
@@ -197,5 +198,28 @@ describe("efficiency and spend less", () => {
     }
     expect(await accessibilityViolations(b.page)).toEqual([]);
     await b.shot("spend-less");
+  });
+});
+
+describe("what changed", () => {
+  test("by model, against the period before: the table equals spendChanges; the dimension lives in the URL", async () => {
+    await b.page.goto(`${f.lectr.url}/#/changes?period=24h`);
+    await b.page.locator("select[name=by]").selectOption("PROVIDER");
+    await b.page.waitForURL(/by=PROVIDER/);
+    await b.page.locator("table[data-table=changes]").waitFor();
+    await waitFor(async () => (await tableText(b.page, "changes"))[0]?.[0] === "Provider", { message: "the table did not switch to providers" });
+    const r = await gql(`{ spendChanges(period: { preset: LAST_24_HOURS }, by: PROVIDER, limit: 50) { changes { key costUsd previousCostUsd requests previousRequests } } }`);
+    const names: Record<string, string> = { OPENAI: "OpenAI", ANTHROPIC: "Anthropic", GROQ: "Groq" };
+    type C = { key: string; costUsd: number; previousCostUsd: number; requests: number; previousRequests: number };
+    const changes: C[] = r.data.spendChanges.changes;
+    const usd = moneyColumn(changes.flatMap((c) => [c.costUsd, c.previousCostUsd]));
+    expect((await tableText(b.page, "changes")).slice(1)).toEqual(
+      changes.map((c) => [names[c.key]!, usd(c.costUsd), usd(c.previousCostUsd), moneyDelta(c.costUsd, c.previousCostUsd), delta(c.costUsd, c.previousCostUsd), `${count(c.requests)} (was ${count(c.previousRequests)})`]),
+    );
+    // OpenAI fell from the $0.50 before: the largest change comes first
+    expect(changes[0]!.key).toBe("OPENAI");
+    expect(await accessibilityViolations(b.page)).toEqual([]);
+    expect(b.offLoopback).toEqual([]);
+    await b.shot("changes");
   });
 });
