@@ -34,6 +34,8 @@ export const apiKeys = sqliteTable(
     revoked_at: integer("revoked_at"),
     /** What the key may do in its org: `proxy` (/v1 only), `read` (GraphQL queries), `admin` (both, and mutations). See src/lib/scopes.ts. */
     scope: text("scope", { enum: keyScopes }).notNull().default("admin"),
+    /** What people call the key (a team, an app); null until named. */
+    name: text("name"),
   },
   (t) => [index("api_keys_org").on(t.org_id)],
 );

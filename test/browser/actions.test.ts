@@ -169,7 +169,7 @@ describe("acting in the dashboard", () => {
     await form.getByLabel("Name").fill("gpt-4o cap");
     await form.getByLabel("Amount (USD)").fill("0.000001");
     await form.getByLabel("At 100 %").selectOption("BLOCK");
-    await form.getByLabel(/Only the model/).fill("gpt-4o*");
+    await form.getByLabel(/^Model, exact or a prefix/).fill("gpt-4o*");
     await form.getByRole("button", { name: "Create" }).click();
     await b.page.getByRole("status").getByText("Budget “gpt-4o cap” created.").waitFor();
     // the first call spends past the amount; once the spend is recorded, gpt-4o calls are refused, others are not

@@ -223,3 +223,40 @@ describe("what changed", () => {
     await b.shot("changes");
   });
 });
+
+describe("key names", () => {
+  test("a key named in settings is its name in Explore and in the budget form, and scopes a budget", async () => {
+    await b.page.goto(`${f.lectr.url}/#/settings?tab=keys`);
+    await b.page.locator("table[data-table=keys]").waitFor();
+    const [key] = (await gql(`{ org { keys { id prefix name } } }`)).data.org.keys;
+    expect(key.name).toBeNull();
+    await b.page.locator("select[name=renameKey]").selectOption(key.id);
+    await b.page.locator("input[name=keyName]").fill("billing-service");
+    await b.page.getByRole("button", { name: "Save name" }).click();
+    await b.page.getByText(`${key.prefix}… is now "billing-service".`).waitFor();
+    expect((await gql(`{ org { keys { name } } }`)).data.org.keys[0].name).toBe("billing-service");
+    await waitFor(async () => (await tableText(b.page, "keys"))[1]?.[0] === "billing-service", { message: "the keys table did not show the name" });
+    expect(await accessibilityViolations(b.page)).toEqual([]);
+
+    await b.page.goto(`${f.lectr.url}/#/explore?period=24h&by=KEY`);
+    await b.page.locator("table[data-table=explore]").waitFor();
+    // the history written straight to the database carries no real key: "(none)"
+    expect((await tableText(b.page, "explore")).slice(1, -1).map((row) => row[0])).toEqual(["billing-service", "(none)"]);
+
+    await b.page.goto(`${f.lectr.url}/#/budgets`);
+    const form = b.page.locator("form[aria-labelledby=new-budget-title]");
+    await form.waitFor();
+    await form.locator("input[name=name]").fill("Billing");
+    await form.locator("input[name=amount]").fill("25");
+    await form.locator("select[name=keyId]").selectOption({ label: "billing-service" });
+    await form.locator("select[name=provider]").selectOption("OPENAI");
+    await form.locator("input[name=task]").fill("chat");
+    await form.getByRole("button", { name: "Create" }).click();
+    await b.page.getByText("Budget “Billing” created.").waitFor();
+    const [budget] = (await gql(`{ budgets { name keyId provider task timeZone thresholds } }`)).data.budgets;
+    expect(budget).toEqual({ name: "Billing", keyId: key.id, provider: "OPENAI", task: "chat", timeZone: "UTC", thresholds: [50, 80, 100] });
+    await waitFor(async () => ((await tableText(b.page, "budgets"))[1] ?? []).some((c) => c.includes("key billing-service")), { message: "the budget's scope does not name the key" });
+    expect(await accessibilityViolations(b.page)).toEqual([]);
+    await b.shot("budgets");
+  });
+});
