@@ -13,6 +13,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { bundleDashboard } from "../../src/dashboard/bundle.ts";
 import { securityHeaders } from "../../src/dashboard/serve.ts";
 import { writePrebuilt } from "../../scripts/bundle-dashboard.ts";
+import { openBrowser, signIn } from "../browser/harness.ts";
 
 const deno = join(root, "node_modules/.bin/deno");
 // Deno looks for a newer release in the background; there is nothing to find in a test.
@@ -86,6 +87,11 @@ describe("lectr on Deno", () => {
           body: file.body,
         });
       }
+      // and in a browser: signed in with the bootstrap key, the overview draws, nothing leaves loopback
+      await using b = await openBrowser();
+      await signIn(b.page, lectr.url, lectr.key!);
+      await b.page.getByRole("heading", { name: "No requests yet" }).waitFor();
+      expect([b.pageErrors, b.offLoopback]).toEqual([[], []]);
     } finally {
       lectr.kill("SIGTERM");
       expect(await lectr.exited).toBe(0);
