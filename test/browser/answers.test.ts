@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { insertEvents } from "../../src/db/events.ts";
+import { createOrg } from "../../src/db/orgs.ts";
 import { periodBounds } from "../../src/budgets/period.ts";
 import { providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts";
 import { eventRow } from "../helpers/rows.ts";
@@ -258,5 +259,51 @@ describe("key names", () => {
     await waitFor(async () => ((await tableText(b.page, "budgets"))[1] ?? []).some((c) => c.includes("key billing-service")), { message: "the budget's scope does not name the key" });
     expect(await accessibilityViolations(b.page)).toEqual([]);
     await b.shot("budgets");
+  });
+});
+
+describe("layout and first run", () => {
+  test("a wide screen is used: the main column grows past 1280 px at 1440", async () => {
+    await b.page.goto(`${f.lectr.url}/#/events?period=24h`);
+    await b.page.locator("table[data-table=events]").waitFor();
+    expect(await b.page.locator("main").evaluate((m) => m.clientWidth)).toBeGreaterThan(1350);
+  });
+
+  test("at 390 px, Models keeps the model in view while the numbers scroll under it", async () => {
+    await using phone = await openBrowser({ viewport: { width: 390, height: 844 } });
+    await signIn(phone.page, f.lectr.url, f.lectr.key);
+    await phone.page.goto(`${f.lectr.url}/#/models?period=24h`);
+    const table = phone.page.locator("table[data-table=models]");
+    await table.waitFor();
+    const first = table.locator("tbody tr td").first();
+    const before = (await first.boundingBox())!;
+    // the model column and at least the next one fit on screen
+    expect(before.x + before.width).toBeLessThan(390 * 0.5);
+    expect((await table.locator("thead th").nth(1).boundingBox())!.x).toBeLessThan(390);
+    await table.locator("xpath=..").evaluate((scroll) => scroll.scrollBy({ left: 400 }));
+    await waitFor(async () => (await table.locator("xpath=..").evaluate((s) => s.scrollLeft)) > 0, { message: "the table did not scroll" });
+    expect((await first.boundingBox())!.x).toBeCloseTo(before.x, 0);
+    expect(await accessibilityViolations(phone.page)).toEqual([]);
+    await phone.shot("models-phone");
+  });
+
+  test("first run: a setup for every provider, with this server and the whole key in view", async () => {
+    const fresh = await createOrg(f.lectr.lectr.database.db, "newcomer");
+    await using other = await openBrowser();
+    await signIn(other.page, f.lectr.url, fresh.key);
+    await other.page.getByRole("heading", { name: "No requests yet" }).waitFor();
+    const tabs = await other.page.locator("[data-setup]").evaluateAll((els) => els.map((e) => e.textContent));
+    expect(tabs).toEqual(["OpenAI", "Anthropic", "Groq", "Gemini", "Azure OpenAI"]);
+    await other.page.getByRole("button", { name: "Anthropic" }).click();
+    const node = other.page.locator("[data-snippet=anthropic-node]");
+    await expect(node.textContent()).resolves.toContain(`baseURL: "${f.lectr.url}",`);
+    await expect(node.textContent()).resolves.toContain(`"X-Lectr-Key": "${fresh.key}"`);
+    // the key wraps inside the box instead of running past its edge
+    expect(await node.evaluate((pre) => pre.scrollWidth <= pre.clientWidth)).toBe(true);
+    await other.page.getByRole("button", { name: "Azure OpenAI" }).click();
+    await expect(other.page.locator("[data-snippet=azure-curl]").textContent()).resolves.toContain('-H "X-Lectr-Provider: azure"');
+    expect(await accessibilityViolations(other.page)).toEqual([]);
+    expect([other.offLoopback, other.pageErrors]).toEqual([[], []]);
+    await other.shot("first-run-providers");
   });
 });
