@@ -87,7 +87,8 @@ export function Chart(props: {
             fill: props.stacked ? props.series[i]!.color : `${props.series[i]!.color}33`,
             width: props.stacked ? 0 : 2,
             paths: props.stacked ? bars : undefined,
-            points: { show: false },
+            // lines mark each bucket's value, so a lone bucket between gaps still shows
+            points: { show: !props.stacked, size: 5 },
           })),
         ],
       },

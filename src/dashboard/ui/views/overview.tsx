@@ -112,7 +112,13 @@ export function Overview({ params }: ViewProps) {
               <span class="stat-label">{s.label}</span>
               <span class="stat-value">{s.text(now[s.id])}</span>
               <span class={`stat-change ${worse ? "worse" : ""}`} title={`Previous period: ${s.text(before[s.id])}`}>
-                {change === "new" ? <span class="muted">none before</span> : <>{change} <span class="muted">vs previous period</span></>}
+                {change !== "new" ? (
+                  <>
+                    {change} <span class="muted">vs previous period</span>
+                  </>
+                ) : (
+                  <span class="muted">{before[s.id] === 0 ? "none before" : `new: ${s.text(before[s.id])} before`}</span>
+                )}
               </span>
             </div>
           );
