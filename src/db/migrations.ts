@@ -9,7 +9,7 @@ import m0002 from "../../migrations/0002_routing_prices_observability.sql" with 
 import m0003 from "../../migrations/0003_key_scopes.sql" with { type: "text" };
 import m0005 from "../../migrations/0005_cache_write_1h.sql" with { type: "text" };
 import m0006 from "../../migrations/0006_budgets.sql" with { type: "text" };
-import m0011 from "../../migrations/0011_key_names.sql" with { type: "text" };
+import m0011 from "../../migrations/0011_key_names_org_time_zone.sql" with { type: "text" };
 
 export const migrations: readonly { name: string; sql: string }[] = [
   { name: "0000_init", sql: m0000 },
@@ -18,5 +18,5 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: "0003_key_scopes", sql: m0003 },
   { name: "0005_cache_write_1h", sql: m0005 },
   { name: "0006_budgets", sql: m0006 },
-  { name: "0011_key_names", sql: m0011 },
+  { name: "0011_key_names_org_time_zone", sql: m0011 },
 ];

@@ -36,7 +36,7 @@ export async function createOrg(db: Db, name: string, now = Date.now()): Promise
     throw new OrgError("An org name is 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
   }
   if (await findOrgByName(db, trimmed)) throw new OrgError(`An org named "${trimmed}" already exists.`);
-  const org: OrgRow = { id: uuidv7(now), name: trimmed, created_at: now, azure_endpoint: null, azure_api_version: null, azure_deployments: null };
+  const org: OrgRow = { id: uuidv7(now), name: trimmed, created_at: now, azure_endpoint: null, azure_api_version: null, azure_deployments: null, time_zone: null };
   await db.insert(orgs).values(org);
   const { key, keyRow } = await createKey(db, org.id, { now });
   return { org, key, keyRow };
@@ -219,4 +219,9 @@ export function keyNameProblem(name: string): string | null {
   // names show in tables and CSV: no control characters
   if (/[\u0000-\u001f\u007f]/.test(trimmed)) return "A key name cannot hold control characters.";
   return null;
+}
+
+/** Sets the zone the org counts its months in (null: UTC); the caller checks it is one. */
+export async function setOrgTimeZone(db: Db, orgId: string, timeZone: string | null): Promise<OrgRow | undefined> {
+  return (await db.update(orgs).set({ time_zone: timeZone }).where(eq(orgs.id, orgId)).returning())[0];
 }

@@ -16,6 +16,8 @@ export const orgs = sqliteTable("orgs", {
   azure_api_version: text("azure_api_version"),
   /** JSON array of {deployment, model}: prices Azure calls whose response names no model. */
   azure_deployments: text("azure_deployments"),
+  /** The IANA time zone the org counts its months in; null: UTC. */
+  time_zone: text("time_zone"),
 });
 
 export const apiKeys = sqliteTable(

@@ -307,3 +307,23 @@ describe("layout and first run", () => {
     await other.shot("first-run-providers");
   });
 });
+
+describe("the org's time zone", () => {
+  test("set in settings, the overview counts its month in it and says so", async () => {
+    await b.page.goto(`${f.lectr.url}/#/settings?tab=zone`);
+    const input = b.page.locator("input[name=timeZone]");
+    await input.waitFor();
+    expect(await input.inputValue()).toBe("UTC");
+    await input.fill("Pacific/Kiritimati");
+    await b.page.getByRole("button", { name: "Save", exact: true }).click();
+    await b.page.getByText("Months are now counted in Pacific/Kiritimati.").waitFor();
+    expect(await accessibilityViolations(b.page)).toEqual([]);
+    await b.page.goto(`${f.lectr.url}/#/overview?period=24h`);
+    await b.page.locator("[data-stat=monthToDate]").waitFor();
+    const m = (await gql(`{ monthSpend { from timeZone } }`)).data.monthSpend;
+    expect(m.timeZone).toBe("Pacific/Kiritimati");
+    await expect(b.page.locator(".month").getAttribute("data-month")).resolves.toBe(m.from);
+    await expect(b.page.locator("[data-stat=monthToDate] .stat-label").textContent()).resolves.toContain("(Pacific/Kiritimati)");
+    await gql(`mutation { setOrgTimeZone(timeZone: null) { timeZone } }`);
+  });
+});

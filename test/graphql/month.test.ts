@@ -75,3 +75,16 @@ test("a time zone moves the month's bounds; a zone that does not exist is a clea
   const bad = await gql(`{ monthSpend(timeZone: "Mars/Olympus") { from } }`);
   expect(bad.errors?.[0]).toMatchObject({ message: '"Mars/Olympus" is not an IANA time zone (e.g. Europe/Paris).', extensions: { code: "BAD_USER_INPUT" } });
 });
+
+test("the org's time zone (setOrgTimeZone) is the month's when none is asked for; null goes back to UTC; a wrong one is refused", async () => {
+  const set = await gql(`mutation { setOrgTimeZone(timeZone: "Pacific/Kiritimati") { timeZone } }`);
+  expect(set.data.setOrgTimeZone).toEqual({ timeZone: "Pacific/Kiritimati" });
+  const r = await gql(`{ org { timeZone } monthSpend { timeZone from } }`);
+  expect(r.data.org.timeZone).toBe("Pacific/Kiritimati");
+  expect(r.data.monthSpend.timeZone).toBe("Pacific/Kiritimati");
+  expect(Date.parse(r.data.monthSpend.from) % 86_400_000).toBe(10 * 3_600_000);
+  const bad = await gql(`mutation { setOrgTimeZone(timeZone: "Mars/Olympus") { timeZone } }`);
+  expect(bad.errors?.[0]).toMatchObject({ message: '"Mars/Olympus" is not an IANA time zone (e.g. Europe/Paris).', extensions: { code: "BAD_USER_INPUT" } });
+  expect((await gql(`mutation { setOrgTimeZone(timeZone: null) { timeZone } }`)).data.setOrgTimeZone).toEqual({ timeZone: "UTC" });
+  expect((await gql(`{ monthSpend { timeZone } }`)).data.monthSpend.timeZone).toBe("UTC");
+});

@@ -35,10 +35,10 @@ builder.queryField("monthSpend", (t) =>
   t.field({
     type: MonthSpend,
     description: "This calendar month's spend to date, last month's, and the end-of-month forecast, per provider too.",
-    args: { timeZone: t.arg.string({ description: "IANA time zone the month is counted in; UTC when left out." }), orgId: t.arg.id() },
+    args: { timeZone: t.arg.string({ description: "IANA time zone the month is counted in; when left out, the org's (Org.timeZone, UTC until set)." }), orgId: t.arg.id() },
     resolve: async (_root, args, ctx) => {
       const orgId = await orgScope(ctx, args.orgId);
-      const timeZone = args.timeZone ?? "UTC";
+      const timeZone = args.timeZone ?? (await ctx.loaders.org.load(orgId))?.time_zone ?? "UTC";
       if (!isTimeZone(timeZone)) throw badInput(`"${timeZone.slice(0, 64)}" is not an IANA time zone (e.g. Europe/Paris).`);
       const bounds = periodBounds("month", timeZone, ctx.now);
       const month = { from: bounds.start, to: bounds.end };

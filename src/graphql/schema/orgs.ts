@@ -1,7 +1,8 @@
 /** Orgs and their keys. */
 import { builder } from "../builder.ts";
 import type { ApiKeyRow, OrgRow } from "../../db/tables.ts";
-import { keysOfOrgs, listOrgs, createOrg, OrgError, createKey, findKey, revokeKey, renameKey, keyNameProblem } from "../../db/orgs.ts";
+import { keysOfOrgs, listOrgs, createOrg, OrgError, createKey, findKey, revokeKey, renameKey, keyNameProblem, setOrgTimeZone } from "../../db/orgs.ts";
+import { isTimeZone } from "../../budgets/period.ts";
 import { badInput, forbidden } from "../errors.ts";
 import { orgScope } from "../scope.ts";
 
@@ -35,6 +36,7 @@ export const Org = builder.objectRef<OrgRow>("Org").implement({
     id: t.exposeID("id"),
     name: t.exposeString("name"),
     createdAt: t.expose("created_at", { type: "DateTime" }),
+    timeZone: t.string({ description: "The IANA time zone the org counts its months in (monthSpend); UTC until set.", resolve: (o) => o.time_zone ?? "UTC" }),
     keys: t.loadableGroup({
       type: ApiKey,
       description: "Oldest first, revoked ones included.",
@@ -138,6 +140,19 @@ builder.mutationField("renameKey", (t) =>
       if (!key) throw badInput(`No key with id ${args.id}.`);
       const name = args.name == null ? null : checkedName(args.name);
       return (await renameKey(ctx.deps.db, key.id, name))!;
+    },
+  }),
+);
+
+builder.mutationField("setOrgTimeZone", (t) =>
+  t.field({
+    type: Org,
+    description: "Sets the IANA time zone the org counts its months in (monthSpend, the overview); null goes back to UTC.",
+    args: { timeZone: t.arg.string({ description: "e.g. Europe/Paris; null: UTC." }), orgId: t.arg.id() },
+    resolve: async (_root, args, ctx) => {
+      const orgId = await orgScope(ctx, args.orgId);
+      if (args.timeZone != null && !isTimeZone(args.timeZone)) throw badInput(`"${args.timeZone.slice(0, 64)}" is not an IANA time zone (e.g. Europe/Paris).`);
+      return (await setOrgTimeZone(ctx.deps.db, orgId, args.timeZone ?? null))!;
     },
   }),
 );

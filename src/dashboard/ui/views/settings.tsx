@@ -1,4 +1,4 @@
-/** Settings: Azure OpenAI, org keys, prices. */
+/** Settings: Azure OpenAI, org keys, prices, the org's time zone. */
 import { useState } from "preact/hooks";
 import { explain, gql } from "../api.ts";
 import { providerNames, providers } from "../components/period-bar.tsx";
@@ -8,8 +8,9 @@ import { count, money, moneyDelta, time } from "../format.ts";
 import { href, withParams } from "../route.ts";
 import { Failure, keyOf, scopeOf, type ViewProps } from "./common.tsx";
 import { Keys } from "./settings-keys.tsx";
+import { TimeZone } from "./settings-zone.tsx";
 
-const tabs = { azure: "Providers → Azure", keys: "Keys", prices: "Prices" } as const;
+const tabs = { azure: "Providers → Azure", keys: "Keys", prices: "Prices", zone: "Time zone" } as const;
 type Tab = keyof typeof tabs;
 
 export function Settings({ params }: ViewProps) {
@@ -26,6 +27,7 @@ export function Settings({ params }: ViewProps) {
       {tab === "azure" && <Azure params={params} />}
       {tab === "keys" && <Keys params={params} />}
       {tab === "prices" && <Prices params={params} />}
+      {tab === "zone" && <TimeZone params={params} />}
     </>
   );
 }
