@@ -47,6 +47,7 @@ const totals = "requests errorRate costUsd inputTokens cachedInputTokens outputT
 /** Each view, and what shows once its data is in. */
 const views: [string, string][] = [
   ["overview", "[data-stat=costUsd]"],
+  ["changes", "table[data-table=changes]"],
   ["models", "table[data-table=models]"],
   ["explore", "table[data-table=explore]"],
   ["health", "table[data-table=health]"],
@@ -56,6 +57,7 @@ const views: [string, string][] = [
   ["settings", "input[name=endpoint]"],
   ["settings?tab=keys&", "table[data-table=keys]"],
   ["settings?tab=prices&", "table[data-table=unpriced]"],
+  ["settings?tab=zone&", "input[name=timeZone]"],
   ["api", "dl.api-fields"],
 ];
 
