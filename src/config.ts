@@ -123,7 +123,7 @@ export class ConfigError extends Error {}
 /** Flags of the management commands (not settings), by the command that takes them. */
 export const commandFlags: Record<string, readonly string[]> = {
   "orgs set-azure": ["endpoint", "api-version"],
-  "keys create": ["org", "scope"],
+  "keys create": ["org", "scope", "name"],
   "keys list": ["org"],
   prices: ["model"],
   reconcile: ["org", "provider", "from", "to"],

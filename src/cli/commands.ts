@@ -5,7 +5,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
-import { createKey, createOrg, findOrgByName, listKeys, OrgError, revokeKeyByPrefix, setAzureSettings } from "../db/orgs.ts";
+import { createKey, createOrg, findOrgByName, keyNameProblem, listKeys, OrgError, renameKeyByPrefix, revokeKeyByPrefix, setAzureSettings } from "../db/orgs.ts";
 import { checkEndpoint, isApiVersion } from "../egress/azure-endpoint.ts";
 import { loadPriceRegistry } from "../pricing/prices-file.ts";
 import { formatPriceTable } from "../pricing/format.ts";
@@ -47,13 +47,24 @@ export const commands: Record<string, Command> = {
     // admin by default, as every key was before scopes: narrower keys are asked for by name
     const scope = flags.scope ?? "admin";
     if (!isKeyScope(scope)) throw new UsageError(`--scope is one of ${keyScopes.join(", ")}; got "${scope}".`);
-    const { key } = await createKey(db.db, org.id, { scope });
-    return `New ${scope} key for "${org.name}" (shown once, store it now): ${key}\n`;
+    const name = flags.name == null ? null : flags.name.trim();
+    const problem = name == null ? null : keyNameProblem(name);
+    if (problem) throw new UsageError(problem);
+    const { key } = await createKey(db.db, org.id, { scope, name });
+    return `New ${scope} key${name ? ` "${name}"` : ""} for "${org.name}" (shown once, store it now): ${key}\n`;
   },
   "keys list": async (db, _words, flags) => {
     const org = await orgByName(db, flags.org);
-    const rows = (await listKeys(db.db, org.id)).map((k) => [k.prefix, k.scope, iso(k.created_at), iso(k.last_used_at), k.revoked_at ? `revoked ${iso(k.revoked_at)}` : "active"]);
-    return table(["PREFIX", "SCOPE", "CREATED", "LAST USED", "STATUS"], rows);
+    const rows = (await listKeys(db.db, org.id)).map((k) => [k.prefix, k.name ?? "-", k.scope, iso(k.created_at), iso(k.last_used_at), k.revoked_at ? `revoked ${iso(k.revoked_at)}` : "active"]);
+    return table(["PREFIX", "NAME", "SCOPE", "CREATED", "LAST USED", "STATUS"], rows);
+  },
+  "keys rename": async (db, [prefix, ...name]) => {
+    const given = name.join(" ").trim();
+    if (!prefix || !given) throw new UsageError("Usage: lectr keys rename KEY_PREFIX NAME");
+    const problem = keyNameProblem(given);
+    if (problem) throw new UsageError(problem);
+    const row = await renameKeyByPrefix(db.db, prefix, given);
+    return `Key ${row.prefix}… is now "${given}".\n`;
   },
   "keys revoke": async (db, [prefix]) => {
     if (!prefix) throw new UsageError("Usage: lectr keys revoke KEY_PREFIX");

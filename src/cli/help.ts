@@ -11,9 +11,10 @@ Usage:
   lectr orgs create NAME                      create an org and print its first key (shown once)
   lectr orgs set-azure NAME --endpoint URL --api-version V
                                               route X-Lectr-Provider: azure for that org
-  lectr keys create --org NAME [--scope S]    create another key for an org; S: proxy (apps), read (dashboards), admin (default)
+  lectr keys create --org NAME [--scope S] [--name N]  another key for an org, optionally named; S: proxy (apps), read (dashboards), admin (default)
   lectr keys list --org NAME                  list an org's keys (prefix, scope, created, last used)
   lectr keys revoke KEY_PREFIX                revoke a key
+  lectr keys rename KEY_PREFIX NAME           name a key (a team, an app): listings, Explore and budgets show it
   lectr prices [--model M]                    print the price registry (LECTR_PRICES_FILE laid over it)
   lectr reconcile --org NAME --from D --to D [--provider P]
                                               compare recorded spend with the provider's usage and cost reports (D: a UTC day, --to included)

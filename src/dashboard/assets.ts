@@ -1,12 +1,14 @@
 /**
- * The dashboard's files. Run from source (Bun), they are bundled on the first
- * request; scripts/build.ts replaces this module in the binary with the files
- * it bundled at build time, so the binary needs nothing beside it.
+ * The dashboard's files. Run from source on Bun, they are bundled on the
+ * first request; on Deno (from source or compiled), the bundle made at
+ * install time is served while it matches the sources (prebuilt.ts).
+ * scripts/build.ts replaces this module in the Bun binary with the files it
+ * bundled at build time, so that binary needs nothing beside it.
  */
 import type { DashboardFile } from "./bundle.ts";
 
 export async function loadDashboardFiles(): Promise<DashboardFile[]> {
-  if (typeof Bun === "undefined") throw new Error("Run from source, the dashboard is bundled by Bun: start Lectr with bun or the binary.");
+  if (typeof Bun === "undefined") return (await import("./prebuilt.ts")).readPrebuilt();
   const { bundleDashboard } = await import("./bundle.ts");
   return bundleDashboard();
 }

@@ -13,7 +13,7 @@ export type EventDimension = keyof typeof eventDimensions;
 export interface EventGroup {
   /** One per dimension, in order; null where the event had none (an untagged request). */
   values: (string | null)[];
-  /** For `key`, the key's prefix; otherwise the value. */
+  /** For `key`, the key's name, or its prefix until named; otherwise the value. */
   labels: (string | null)[];
   requests: number;
   errors: number;
@@ -45,7 +45,7 @@ export async function groupEvents(
     TOTAL(output_tokens) AS output_tokens, TOTAL(reasoning_tokens) AS reasoning_tokens, TOTAL(latency_ms) AS latency_sum_ms`;
   const dims = q.by.map((d, i) => sql.raw(`events.${eventDimensions[d]} AS d${i}`));
   const labels = q.by.map((d, i) =>
-    d === "key" ? sql.raw(`(SELECT prefix FROM api_keys WHERE api_keys.id = events.key_id) AS l${i}`) : sql.raw(`events.${eventDimensions[d]} AS l${i}`),
+    d === "key" ? sql.raw(`(SELECT coalesce(name, prefix) FROM api_keys WHERE api_keys.id = events.key_id) AS l${i}`) : sql.raw(`events.${eventDimensions[d]} AS l${i}`),
   );
   const groupBy = q.by.map((_, i) => sql.raw(`d${i}`));
   const [grouped, total] = await Promise.all([

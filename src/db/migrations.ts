@@ -11,6 +11,7 @@ import m0005 from "../../migrations/0005_cache_write_1h.sql" with { type: "text"
 import m0006 from "../../migrations/0006_budgets.sql" with { type: "text" };
 import m0007 from "../../migrations/0007_usage_claims.sql" with { type: "text" };
 import m0010 from "../../migrations/0010_budget_exempt_want.sql" with { type: "text" };
+import m0011 from "../../migrations/0011_key_names_org_time_zone.sql" with { type: "text" };
 import m0012 from "../../migrations/0012_reconciliation.sql" with { type: "text" };
 
 export const migrations: readonly { name: string; sql: string }[] = [
@@ -22,5 +23,6 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: "0006_budgets", sql: m0006 },
   { name: "0007_usage_claims", sql: m0007 },
   { name: "0010_budget_exempt_want", sql: m0010 },
+  { name: "0011_key_names_org_time_zone", sql: m0011 },
   { name: "0012_reconciliation", sql: m0012 },
 ];

@@ -36,7 +36,7 @@ export async function createOrg(db: Db, name: string, now = Date.now()): Promise
     throw new OrgError("An org name is 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
   }
   if (await findOrgByName(db, trimmed)) throw new OrgError(`An org named "${trimmed}" already exists.`);
-  const org: OrgRow = { id: uuidv7(now), name: trimmed, created_at: now, azure_endpoint: null, azure_api_version: null, azure_deployments: null };
+  const org: OrgRow = { id: uuidv7(now), name: trimmed, created_at: now, azure_endpoint: null, azure_api_version: null, azure_deployments: null, time_zone: null };
   await db.insert(orgs).values(org);
   const { key, keyRow } = await createKey(db, org.id, { now });
   return { org, key, keyRow };
@@ -58,7 +58,7 @@ export async function bootstrapDefaultOrg(db: Db, now = Date.now()): Promise<Cre
 }
 
 /** A new key; `admin` unless a narrower scope is asked for (an org's first key must be able to manage it). */
-export async function createKey(db: Db, orgId: string, opts: { now?: number; scope?: KeyScope } = {}): Promise<{ key: string; keyRow: ApiKeyRow }> {
+export async function createKey(db: Db, orgId: string, opts: { now?: number; scope?: KeyScope; name?: string | null } = {}): Promise<{ key: string; keyRow: ApiKeyRow }> {
   const now = opts.now ?? Date.now();
   const key = generateOrgKey();
   const keyRow: ApiKeyRow = {
@@ -70,6 +70,7 @@ export async function createKey(db: Db, orgId: string, opts: { now?: number; sco
     last_used_at: null,
     revoked_at: null,
     scope: opts.scope ?? "admin",
+    name: opts.name ?? null,
   };
   await db.insert(apiKeys).values(keyRow);
   return { key, keyRow };
@@ -108,13 +109,22 @@ export async function findKey(db: Db, id: string): Promise<ApiKeyRow | undefined
 
 /** Revokes the one active key starting with `prefix`; refuses an ambiguous prefix. */
 export async function revokeKeyByPrefix(db: Db, prefix: string, now = Date.now()): Promise<ApiKeyRow> {
+  return revokeKey(db, (await activeKeyByPrefix(db, prefix)).id, now);
+}
+
+/** Names the one active key starting with `prefix`, as revokeKeyByPrefix finds it. */
+export async function renameKeyByPrefix(db: Db, prefix: string, name: string): Promise<ApiKeyRow> {
+  return (await renameKey(db, (await activeKeyByPrefix(db, prefix)).id, name))!;
+}
+
+async function activeKeyByPrefix(db: Db, prefix: string): Promise<ApiKeyRow> {
   if (prefix.length < 4) throw new OrgError("Give at least the key prefix shown by `lectr keys list` (e.g. lk_AbCd1234).");
   // Accepts the listed prefix, a shorter start of it, or the whole key.
   const active = await db.select().from(apiKeys).where(isNull(apiKeys.revoked_at));
   const matches = active.filter((k) => k.prefix.startsWith(prefix) || prefix.startsWith(k.prefix));
   if (matches.length === 0) throw new OrgError(`No active key starts with ${prefix}.`);
   if (matches.length > 1) throw new OrgError(`${matches.length} active keys start with ${prefix}; give a longer prefix.`);
-  return revokeKey(db, matches[0]!.id, now);
+  return matches[0]!;
 }
 
 export async function revokeKey(db: Db, id: string, now = Date.now()): Promise<ApiKeyRow> {
@@ -204,4 +214,24 @@ export async function keyOwners(db: Db, keyIds: string[]): Promise<Map<string, s
     for (const r of await db.select({ id: apiKeys.id, orgId: apiKeys.org_id }).from(apiKeys).where(inArray(apiKeys.id, part))) owners.set(r.id, r.orgId);
   }
   return owners;
+}
+
+/** Names a key (null clears the name); undefined when there is no such key. */
+export async function renameKey(db: Db, id: string, name: string | null): Promise<ApiKeyRow | undefined> {
+  return (await db.update(apiKeys).set({ name }).where(eq(apiKeys.id, id)).returning())[0];
+}
+
+/** A key name as given, trimmed; an error message when it cannot be one. */
+export function keyNameProblem(name: string): string | null {
+  const trimmed = name.trim();
+  if (trimmed.length === 0) return "A key name cannot be empty.";
+  if (trimmed.length > 64) return "A key name is at most 64 characters.";
+  // names show in tables and CSV: no control characters
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return "A key name cannot hold control characters.";
+  return null;
+}
+
+/** Sets the zone the org counts its months in (null: UTC); the caller checks it is one. */
+export async function setOrgTimeZone(db: Db, orgId: string, timeZone: string | null): Promise<OrgRow | undefined> {
+  return (await db.update(orgs).set({ time_zone: timeZone }).where(eq(orgs.id, orgId)).returning())[0];
 }

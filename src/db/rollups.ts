@@ -78,8 +78,8 @@ export interface RollupRange {
   to: number;
 }
 
-/** `task` only over hourly rollups: daily rows drop the tags. */
-export type GroupKey = "part" | "provider" | "model" | "slot" | "task";
+/** `task` and `feature` only over hourly rollups: daily rows drop the tags. */
+export type GroupKey = "part" | "provider" | "model" | "slot" | "task" | "feature";
 
 export interface RollupQuery {
   orgId: string;
@@ -93,8 +93,8 @@ export interface RollupQuery {
   histogram?: boolean;
 }
 
-/** `task` only when grouped by task: '' for untagged requests. */
-export type UsageRow = { part: number; provider: string; model: string; slot: number; task?: string } & Sums;
+/** `task` (`feature`) only when grouped by it: '' for untagged requests. */
+export type UsageRow = { part: number; provider: string; model: string; slot: number; task?: string; feature?: string } & Sums;
 
 const baseSums = [
   "sum(requests) AS requests",
@@ -122,7 +122,7 @@ export async function sumRollups(db: Db, q: RollupQuery): Promise<UsageRow[]> {
   const args: InValue[] = [];
   const branches = q.ranges.map((r) => {
     const { rollups, time } = tables[r.span];
-    if (r.span === "day" && grouped.includes("task")) throw new Error("daily rollups have no task");
+    if (r.span === "day" && (grouped.includes("task") || grouped.includes("feature"))) throw new Error("daily rollups have no tags");
     const keys = grouped.map((k) => (k === "slot" ? `${time} - (${time} % ${slotUnit(q.slotMs)}) AS slot` : k));
     args.push(r.part);
     const where = rangeWhere(r, q, args, true);
@@ -142,6 +142,7 @@ export async function sumRollups(db: Db, q: RollupQuery): Promise<UsageRow[]> {
       model: String(r.model ?? ""),
       slot: Number(r.slot ?? 0),
       ...(grouped.includes("task") ? { task: String(r.task ?? "") } : {}),
+      ...(grouped.includes("feature") ? { feature: String(r.feature ?? "") } : {}),
       ...emptySums(),
       requests: Number(r.requests),
       errors: Number(r.errors),

@@ -16,6 +16,8 @@ export const orgs = sqliteTable("orgs", {
   azure_api_version: text("azure_api_version"),
   /** JSON array of {deployment, model}: prices Azure calls whose response names no model. */
   azure_deployments: text("azure_deployments"),
+  /** The IANA time zone the org counts its months in; null: UTC. */
+  time_zone: text("time_zone"),
 });
 
 export const apiKeys = sqliteTable(
@@ -34,6 +36,8 @@ export const apiKeys = sqliteTable(
     revoked_at: integer("revoked_at"),
     /** What the key may do in its org: `proxy` (/v1 only), `read` (GraphQL queries), `admin` (both, and mutations). See src/lib/scopes.ts. */
     scope: text("scope", { enum: keyScopes }).notNull().default("admin"),
+    /** What people call the key (a team, an app); null until named. */
+    name: text("name"),
   },
   (t) => [index("api_keys_org").on(t.org_id)],
 );

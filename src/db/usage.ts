@@ -29,8 +29,9 @@ export async function readUsage(db: Db, q: UsageQuery): Promise<{ rows: UsageRow
   const eventRanges: PartRange[] = [];
   q.periods.forEach((period, part) => {
     const s = splitPeriod(period);
-    // daily rollups drop the tags: grouped by task, whole days are read from hourly rows
-    for (const r of s.days) rollupRanges.push({ part, span: q.groupBy.includes("task") ? "hour" : "day", ...r });
+    // daily rollups drop the tags: grouped by task or feature, whole days are read from hourly rows
+    const tagged = q.groupBy.includes("task") || q.groupBy.includes("feature");
+    for (const r of s.days) rollupRanges.push({ part, span: tagged ? "hour" : "day", ...r });
     for (const r of s.hours) rollupRanges.push({ part, span: "hour", ...r });
     for (const r of s.events) eventRanges.push({ part, ...r });
   });
@@ -43,15 +44,17 @@ export async function readUsage(db: Db, q: UsageQuery): Promise<{ rows: UsageRow
 
   const has = (k: GroupKey) => q.groupBy.includes(k);
   const rows = new Map<string, UsageRow>();
-  const rowFor = (part: number, provider: string, model: string, slot: number, task: string) => {
+  const rowFor = (part: number, provider: string, model: string, slot: number, task: string, feature: string) => {
     const key = {
       part: has("part") ? part : 0,
       provider: has("provider") ? provider : "",
       model: has("model") ? model : "",
       slot: has("slot") ? slot : 0,
       ...(has("task") ? { task } : {}),
+      ...(has("feature") ? { feature } : {}),
     };
-    const id = `${key.part}|${key.slot}|${key.provider}|${key.task ?? ""}|${key.model}`;
+    // JSON: free-form tags cannot collide through a separator
+    const id = JSON.stringify([key.part, key.slot, key.provider, key.task ?? "", key.feature ?? "", key.model]);
     let row = rows.get(id);
     if (!row) {
       row = { ...key, ...emptySums() };
@@ -59,8 +62,8 @@ export async function readUsage(db: Db, q: UsageQuery): Promise<{ rows: UsageRow
     }
     return row;
   };
-  for (const r of stored) addSums(rowFor(r.part, r.provider, r.model, r.slot, r.task ?? ""), r);
-  for (const e of edge) addEvent(rowFor(e.part, e.provider, e.model, has("slot") ? floorTo(e.created_at, q.slotMs!) : 0, e.task ?? ""), e);
+  for (const r of stored) addSums(rowFor(r.part, r.provider, r.model, r.slot, r.task ?? "", r.feature ?? ""), r);
+  for (const e of edge) addEvent(rowFor(e.part, e.provider, e.model, has("slot") ? floorTo(e.created_at, q.slotMs!) : 0, e.task ?? "", e.feature ?? ""), e);
 
   const statuses = new Map<string, StatusRow>();
   const count = (part: number, provider: string, status: number, n: number) => {

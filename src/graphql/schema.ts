@@ -16,5 +16,7 @@ import "./schema/usage-groups.ts";
 import "./schema/results.ts";
 import "./schema/budgets.ts";
 import "./schema/reconciliation.ts";
+import "./schema/month.ts";
+import "./schema/changes.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -12,7 +12,7 @@ import { appendPath, type Provider } from "./provider.ts";
 export const anthropic: Provider = {
   id: "anthropic",
   label: "Anthropic",
-  colour: "#d97757",
+  colour: "#c2773a",
   telemetryName: "anthropic",
   upstream: {
     from: "config",

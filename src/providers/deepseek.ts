@@ -11,7 +11,7 @@ import { appendPath, type Provider } from "./provider.ts";
 export const deepseek: Provider = {
   id: "deepseek",
   label: "DeepSeek",
-  colour: "#4d6bfe",
+  colour: "#0e94b2",
   telemetryName: "deepseek",
   upstream: { from: "config", defaultBaseUrl: "https://api.deepseek.com", description: "DeepSeek upstream base" },
   detect: { prefixes: ["deepseek-"], exact: [] },

@@ -9,7 +9,7 @@ import { appendPath, type Provider } from "./provider.ts";
 export const groq: Provider = {
   id: "groq",
   label: "Groq",
-  colour: "#f55036",
+  colour: "#d62e5c",
   telemetryName: "groq",
   upstream: { from: "config", defaultBaseUrl: "https://api.groq.com/openai/v1", description: "Groq upstream base" },
   detect: {

@@ -9,7 +9,7 @@ import { appendPath, type Provider } from "./provider.ts";
 export const mistral: Provider = {
   id: "mistral",
   label: "Mistral",
-  colour: "#fa520f",
+  colour: "#a89200",
   telemetryName: "mistral_ai",
   upstream: { from: "config", defaultBaseUrl: "https://api.mistral.ai/v1", description: "Mistral upstream base" },
   detect: {

@@ -12,7 +12,7 @@ import { appendPath, type Provider } from "./provider.ts";
 export const openrouter: Provider = {
   id: "openrouter",
   label: "OpenRouter",
-  colour: "#6467f2",
+  colour: "#4d8f1c",
   telemetryName: "openrouter",
   upstream: { from: "config", defaultBaseUrl: "https://openrouter.ai/api/v1", description: "OpenRouter upstream base" },
   detect: {

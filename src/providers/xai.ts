@@ -11,7 +11,7 @@ import { appendPath, type Provider } from "./provider.ts";
 export const xai: Provider = {
   id: "xai",
   label: "xAI",
-  colour: "#9ca3af",
+  colour: "#b62fc4",
   telemetryName: "xai",
   upstream: { from: "config", defaultBaseUrl: "https://api.x.ai/v1", description: "xAI upstream base" },
   detect: { prefixes: ["grok-"], exact: [] },

@@ -42,6 +42,8 @@ export interface Recommendation {
   estimatedSavingsUsd: number;
   /** The period's savings scaled to 30 days. */
   monthlySavingsUsd: number;
+  /** The same, only when the period has at least 7 days behind it (a day's traffic says little about a month); else null. */
+  projectedMonthlySavingsUsd: number | null;
   /** Tagged requests per task, most first; untagged ones are the rest of `requests`. */
   tasks: TaskShare[];
   reason: string;
@@ -55,39 +57,65 @@ interface ModelUsage extends UsageSums {
 
 /** Largest savings first. */
 export function recommend(rows: readonly TaskUsage[], opts: { period: Period; prices: PriceRegistry }): Recommendation[] {
+  return assess(rows, opts).recommendations;
+}
+
+/** A model that got no recommendation, and why not, in a sentence. */
+export interface Unrecommended {
+  provider: ProviderId;
+  model: string;
+  requests: number;
+  costUsd: number;
+  reason: string;
+}
+
+/** Recommendations (largest savings first) and, for every model without one, the reason (costliest first). */
+export function assess(rows: readonly TaskUsage[], opts: { period: Period; prices: PriceRegistry }): { recommendations: Recommendation[]; unrecommended: Unrecommended[] } {
   const models = byModel(rows);
   const families = errorsByFamily(rows);
   const out: Recommendation[] = [];
+  const without: Unrecommended[] = [];
   for (const m of models) {
+    const paths = pathsFrom(m.provider, m.model);
+    const reasons: string[] = [];
     // Without a price for every request the current cost is not known, so neither is a saving.
-    if (m.unpriced > 0) continue;
-    for (const p of pathsFrom(m.provider, m.model)) {
-      const r = consider(m, p, families, opts);
-      if (r) out.push(r);
+    if (m.unpriced > 0) reasons.push(`${m.unpriced} of its ${m.requests} requests have no known price, so what a switch would save is not known`);
+    else if (paths.length === 0) reasons.push(`Lectr knows no cheaper model of the same provider that does the work of ${m.model}`);
+    else
+      for (const p of paths) {
+        const r = consider(m, p, families, opts);
+        if (typeof r === "string") reasons.push(r);
+        else out.push(r);
+      }
+    if (!out.some((r) => r.provider === m.provider && r.fromModel === m.model)) {
+      without.push({ provider: m.provider, model: m.model, requests: m.requests, costUsd: m.costUsd, reason: `${capitalise(reasons[0] ?? "no cheaper model fits")}.` });
     }
   }
-  return out.sort(
+  out.sort(
     (a, b) =>
       b.estimatedSavingsUsd - a.estimatedSavingsUsd ||
       a.provider.localeCompare(b.provider) ||
       a.fromModel.localeCompare(b.fromModel) ||
       a.toModel.localeCompare(b.toModel),
   );
+  without.sort((a, b) => b.costUsd - a.costUsd || a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model));
+  return { recommendations: out, unrecommended: without };
 }
 
-function consider(m: ModelUsage, p: DowngradePath, families: Map<string, { requests: number; errors: number }>, opts: { period: Period; prices: PriceRegistry }): Recommendation | undefined {
+/** A recommendation along one path, or why not (a clause). */
+function consider(m: ModelUsage, p: DowngradePath, families: Map<string, { requests: number; errors: number }>, opts: { period: Period; prices: PriceRegistry }): Recommendation | string {
   // Projected at the target's price in force when the period ends. Rollups keep no cache split,
   // so cached input is projected at the full input price: the saving shown is a lower bound.
   const price = opts.prices.lookup(m.provider, p.to, opts.period.to);
   const projected = computeCost({ inputTokens: m.inputTokens, outputTokens: m.outputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }, price).costUsd;
-  if (projected === null) return undefined;
+  if (projected === null) return `no price is known for ${p.to}, the cheaper model of its kind`;
   const savings = m.costUsd - projected;
-  if (!(savings > 0)) return undefined;
+  if (!(savings > 0)) return `its traffic would cost no less on ${p.to}`;
 
   const fromRate = errorRate(m.errors, m.requests);
   const target = families.get(familyKey(m.provider, p.to));
   const toRate = target ? errorRate(target.errors, target.requests) : undefined;
-  if (toRate !== undefined && toRate > fromRate) return undefined;
+  if (toRate !== undefined && toRate > fromRate) return `in your traffic, ${p.to} fails more often (${pct(toRate, 1)}) than ${m.model} (${pct(fromRate, 1)})`;
 
   const good = new Set<string>(handledWell[p.tier]);
   let wellTagged = 0;
@@ -111,8 +139,9 @@ function consider(m: ModelUsage, p: DowngradePath, families: Map<string, { reque
     why = `${pct(wellTagged / m.requests)} of ${m.requests} requests are tagged ${names.join(", ")}, work ${p.to} handles well`;
   } else {
     // Tagged as work the target is not trusted with: the tags outweigh any heuristic.
-    if (otherTagged / m.requests > mismatchedShareLimit) return undefined;
-    if (avgOutput > maxAvgOutputTokens[p.tier]) return undefined;
+    if (otherTagged / m.requests > mismatchedShareLimit) return `${pct(otherTagged / m.requests)} of its requests are tagged as work ${p.to} is not trusted with`;
+    if (avgOutput > maxAvgOutputTokens[p.tier])
+      return `its answers average ${Math.round(avgOutput)} output tokens, more than the ${maxAvgOutputTokens[p.tier]} trusted to a ${p.tier.toLowerCase()} step to ${p.to}`;
     confidence = "HEURISTIC";
     const untagged = m.requests - wellTagged - otherTagged;
     why =
@@ -131,6 +160,7 @@ function consider(m: ModelUsage, p: DowngradePath, families: Map<string, { reque
     projectedCostUsd: projected,
     estimatedSavingsUsd: savings,
     monthlySavingsUsd: (savings * 30 * dayMs) / (opts.period.to - opts.period.from),
+    projectedMonthlySavingsUsd: opts.period.to - opts.period.from >= minProjectionMs ? (savings * 30 * dayMs) / (opts.period.to - opts.period.from) : null,
     tasks: [...m.tasks].map(([task, requests]) => ({ task, requests })).sort((a, b) => b.requests - a.requests || a.task.localeCompare(b.task)),
     reason: `${capitalise(why)}; ${errorsClause}.`,
   };
@@ -171,6 +201,9 @@ function errorsByFamily(rows: readonly TaskUsage[]): Map<string, { requests: num
   }
   return out;
 }
+
+/** The shortest period a month is projected from. */
+export const minProjectionMs = 7 * dayMs;
 
 const pct = (x: number, digits = 0) => `${(x * 100).toFixed(digits)}%`;
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -156,6 +156,8 @@ export interface UsagePoint {
   inputTokens: number;
   outputTokens: number;
   errors: number;
+  /** From the slot's latency histogram when the rows carry one; null without requests. */
+  p95LatencyMs: number | null;
 }
 
 /**
@@ -174,6 +176,7 @@ export function usageSeries(period: Period, slotMs: number, rows: readonly Row[]
       inputTokens: r?.inputTokens ?? 0,
       outputTokens: r?.outputTokens ?? 0,
       errors: r?.errors ?? 0,
+      p95LatencyMs: r && r.requests > 0 && r.histogram.some((n) => n > 0) ? percentile(r.histogram, 0.95, r.latencyMinMs, r.latencyMaxMs) : null,
     });
   }
   return points;

@@ -12,6 +12,8 @@ import { waitFor } from "../helpers/wait-for.ts";
 import { bearer, gqlClient, orgKey, type Gql } from "../graphql/client.ts";
 import { accessibilityViolations, openBrowser, signIn, tableText, type Browser } from "./harness.ts";
 import { money } from "../../src/dashboard/ui/format.ts";
+import { insertEvents } from "../../src/db/events.ts";
+import { eventRow } from "../helpers/rows.ts";
 
 const adminToken = "admin-token-for-the-browser-test";
 let f: Fixture;
@@ -93,6 +95,9 @@ describe("acting in the dashboard", () => {
   test("an unpriced model, called out on the overview, is priced from the page and its calls re-costed", async () => {
     expect((await chat("acme-finetune-v2")).status).toBe(200);
     await f.lectr.lectr.recorder.settled();
+    // a call of 10 days ago, outside the page's 24 h: the price re-costs it too (90 days by default)
+    const old = eventRow(f.lectr.orgId, "k", Date.now() - 10 * 86_400_000, { model: "acme-finetune-v2", cost_usd: null, price_known: false, input_tokens: 1000, output_tokens: 500 });
+    await insertEvents(f.lectr.lectr.database.writePath, [old]);
     await b.page.goto(`${f.lectr.url}/#/overview?period=24h`);
     await b.page.locator("[data-unpriced='1']").getByRole("link", { name: "Set their prices" }).click();
     await b.page.waitForURL(/#\/settings\?tab=prices/);
@@ -101,7 +106,11 @@ describe("acting in the dashboard", () => {
     await b.page.getByLabel("Input", { exact: true }).fill("2");
     await b.page.getByLabel("Output", { exact: true }).fill("8");
     await b.page.getByRole("button", { name: "Save price" }).click();
-    await b.page.getByRole("status").getByText("Priced acme-finetune-v2; this period's calls were re-costed.").waitFor();
+    // the message counts what changed: this call and the one of 10 days ago, $0.006 more for the old one alone (1000 × 2 + 500 × 8 per 1M)
+    const status = b.page.getByRole("status").getByText(/^Priced acme-finetune-v2: 2 of its 2 calls in the last 90 days re-costed \(\+\$0\.\d+\)\.$/);
+    await status.waitFor();
+    const oldCost = (await gql(`query($id: ID!) { events(filter: { id: $id }) { edges { node { costUsd } } } }`, { id: old.id })).data.events.edges[0].node.costUsd;
+    expect(oldCost).toBeCloseTo(0.006, 12);
     const [event] = (await f.lectr.events()).filter((e) => e.model === "acme-finetune-v2");
     const r = await gql(`{ unpricedModels(period: { preset: LAST_24_HOURS }) { model } modelPrices { model provider inputPerMTok outputPerMTok } }`);
     expect(r.data).toEqual({ unpricedModels: [], modelPrices: [{ model: "acme-finetune-v2", provider: "OPENAI", inputPerMTok: 2, outputPerMTok: 8 }] });
@@ -169,7 +178,7 @@ describe("acting in the dashboard", () => {
     await form.getByLabel("Name").fill("gpt-4o cap");
     await form.getByLabel("Amount (USD)").fill("0.000001");
     await form.getByLabel("At 100 %").selectOption("BLOCK");
-    await form.getByLabel(/Only the model/).fill("gpt-4o*");
+    await form.getByLabel(/^Model, exact or a prefix/).fill("gpt-4o*");
     await form.getByRole("button", { name: "Create" }).click();
     await b.page.getByRole("status").getByText("Budget “gpt-4o cap” created.").waitFor();
     // the first call spends past the amount; once the spend is recorded, gpt-4o calls are refused, others are not

@@ -10,7 +10,7 @@ import { providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts"
 import { gqlClient, orgKey, type Gql } from "../graphql/client.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { accessibilityViolations, openBrowser, signIn, tableText, type Browser } from "./harness.ts";
-import { count, millis, money, percent } from "../../src/dashboard/ui/format.ts";
+import { count, duration, money, moneyColumn, percent, spend } from "../../src/dashboard/ui/format.ts";
 
 let f: Fixture;
 let gql: Gql;
@@ -47,6 +47,7 @@ const totals = "requests errorRate costUsd inputTokens cachedInputTokens outputT
 /** Each view, and what shows once its data is in. */
 const views: [string, string][] = [
   ["overview", "[data-stat=costUsd]"],
+  ["changes", "table[data-table=changes]"],
   ["models", "table[data-table=models]"],
   ["explore", "table[data-table=explore]"],
   ["health", "table[data-table=health]"],
@@ -56,6 +57,7 @@ const views: [string, string][] = [
   ["settings", "input[name=endpoint]"],
   ["settings?tab=keys&", "table[data-table=keys]"],
   ["settings?tab=prices&", "table[data-table=unpriced]"],
+  ["settings?tab=zone&", "input[name=timeZone]"],
   ["api", "dl.api-fields"],
 ];
 
@@ -74,7 +76,7 @@ describe("the dashboard in a browser", () => {
     await b.page.locator("[data-stat=costUsd]").waitFor();
     const r = await gql(`{ usageGroups(period: { preset: LAST_24_HOURS }) { total { ${totals} } } costBreakdown(period: { preset: LAST_24_HOURS }) { totalCostUsd requests } modelDistribution(period: { preset: LAST_24_HOURS }) { model provider requests costUsd } }`);
     const t = r.data.usageGroups.total;
-    const shown = await b.page.locator("[data-stat]").evaluateAll((els) =>
+    const shown = await b.page.locator("[aria-label=Totals] [data-stat]").evaluateAll((els) =>
       Object.fromEntries(els.map((e) => [e.getAttribute("data-stat"), { value: Number(e.getAttribute("data-value")), text: e.querySelector(".stat-value")!.textContent }])),
     );
     expect(shown).toEqual({
@@ -142,12 +144,25 @@ describe("the dashboard in a browser", () => {
     const table = await tableText(b.page, "models");
     const byModel = new Map(table.slice(1).map((row) => [row[0], row]));
     expect(byModel.size).toBe(r.data.modelDistribution.length);
+    // one money format for the column; requests without a price read "unknown", never $0.00
+    type M = { costUsd: number; requests: number; unpricedRequests: number; inputTokens: number; outputTokens: number };
+    const models: M[] = r.data.modelDistribution;
+    const usd = moneyColumn(models.map((m) => m.costUsd));
+    const total = models.reduce((sum, m) => sum + m.costUsd, 0);
+    const perRequest = moneyColumn(models.map((m) => (m.unpricedRequests ? null : m.costUsd / m.requests)));
+    const perMTok = moneyColumn(models.map((m) => (m.unpricedRequests ? null : (m.costUsd / (m.inputTokens + m.outputTokens)) * 1e6)));
+    expect(byModel.get(hostileModel)![3]).toBe("unknown");
+    // efficiency: an unpriced model's cost per request is unknown, not $0
+    expect(byModel.get(hostileModel)![5]).toBe("unknown");
     for (const m of r.data.modelDistribution) {
       expect(byModel.get(m.model)!.slice(2)).toEqual([
         count(m.requests),
-        money(m.costUsd) + (m.unpricedRequests ? " *" : ""),
-        millis(m.avgLatencyMs),
-        millis(m.p95LatencyMs),
+        spend(m.costUsd, m.requests, m.unpricedRequests, usd),
+        percent(m.costUsd / total),
+        perRequest(m.unpricedRequests ? null : m.costUsd / m.requests),
+        perMTok(m.unpricedRequests ? null : (m.costUsd / (m.inputTokens + m.outputTokens)) * 1e6),
+        duration(m.avgLatencyMs),
+        duration(m.p95LatencyMs),
         count(m.inputTokens),
         count(m.outputTokens),
         percent(m.errorRate),

@@ -78,15 +78,30 @@ describe("lectr CLI", () => {
     expect((await lectr("keys", "revoke", second.slice(0, 11))).code).toBe(2);
   });
 
+  test("keys have names: create takes one, rename sets one, list shows them; a bad name exits 2", async () => {
+    const named = await lectr("keys", "create", "--org", "acme", "--scope", "proxy", "--name", "billing-service");
+    expect([named.code, named.stdout]).toEqual([0, expect.stringContaining('New proxy key "billing-service" for "acme"')]);
+    const prefix = named.stdout.match(/(lk_[A-Za-z0-9_-]{43})/)![1]!.slice(0, 11);
+    const renamed = await lectr("keys", "rename", prefix, "team", "search");
+    expect([renamed.code, renamed.stdout]).toEqual([0, `Key ${prefix}… is now "team search".\n`]);
+    const list = (await lectr("keys", "list", "--org", "acme")).stdout;
+    expect(list.split("\n")[0]).toMatch(/^PREFIX +NAME +SCOPE/);
+    expect(list.split("\n").find((l) => l.startsWith(prefix))).toMatch(new RegExp(`^${prefix} +team search +proxy`));
+    const tooLong = await lectr("keys", "rename", prefix, "x".repeat(65));
+    expect([tooLong.code, tooLong.stderr]).toEqual([2, expect.stringContaining("A key name is at most 64 characters.")]);
+    expect((await lectr("keys", "rename", prefix)).code).toBe(2);
+  });
+
   test("keys have a scope: create takes one (admin by default), list shows it, a wrong one exits 2", async () => {
     const read = await lectr("keys", "create", "--org", "acme", "--scope", "read");
     expect([read.code, read.stdout]).toEqual([0, expect.stringContaining('New read key for "acme"')]);
     const prefix = read.stdout.match(/(lk_[A-Za-z0-9_-]{43})/)![1]!.slice(0, 11);
     const list = (await lectr("keys", "list", "--org", "acme")).stdout.split("\n");
-    expect(list[0]).toMatch(/^PREFIX\s+SCOPE\s+CREATED\s+LAST USED\s+STATUS$/);
-    expect(list.find((line) => line.startsWith(prefix))).toMatch(/^lk_\S+\s+read\s/);
+    expect(list[0]).toMatch(/^PREFIX\s+NAME\s+SCOPE\s+CREATED\s+LAST USED\s+STATUS$/);
+    // unnamed keys show "-" for a name
+    expect(list.find((line) => line.startsWith(prefix))).toMatch(/^lk_\S+\s+-\s+read\s/);
     // the org's first key, made without a scope
-    expect(list.filter((line) => /^lk_\S+\s+admin\s/.test(line)).length).toBeGreaterThanOrEqual(1);
+    expect(list.filter((line) => /^lk_\S+\s+-\s+admin\s/.test(line)).length).toBeGreaterThanOrEqual(1);
     const bad = await lectr("keys", "create", "--org", "acme", "--scope", "root");
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("proxy, read, admin")]);
   });

@@ -7,9 +7,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockUpstream, type MockUpstream } from "../helpers/mock-upstream.ts";
-import { root } from "../helpers/process.ts";
+import { root, spawnLectr } from "../helpers/process.ts";
 import { expectedEvents, runSmoke } from "../helpers/smoke.ts";
 import pkg from "../../package.json" with { type: "json" };
+import { bundleDashboard } from "../../src/dashboard/bundle.ts";
+import { securityHeaders } from "../../src/dashboard/serve.ts";
+import { writePrebuilt } from "../../scripts/bundle-dashboard.ts";
+import { openBrowser, signIn } from "../browser/harness.ts";
 
 const deno = join(root, "node_modules/.bin/deno");
 // Deno looks for a newer release in the background; there is nothing to find in a test.
@@ -64,5 +68,33 @@ describe("lectr on Deno", () => {
     expect([listed.code, listed.stdout.match(/active|revoked/g)]).toEqual([0, ["active", "revoked"]]);
     const prices = await lectr(dbPath, "prices", "--model", "gpt-4o-mini");
     expect([prices.code, prices.stdout.includes("gpt-4o-mini")]).toEqual([0, true]);
+  });
+
+  test("deno task start serves the same dashboard Bun bundles (made at install), with its headers", async () => {
+    // what `npm install` does (postinstall): bundle ahead, for Deno
+    await writePrebuilt();
+    const dbPath = join(dir, "dashboard.db");
+    const lectr = await spawnLectr({ LECTR_DB_URL: `file:${dbPath}`, ...denoEnv }, [deno, "task", "--quiet", "start"]);
+    try {
+      const fresh = await bundleDashboard();
+      for (const file of fresh) {
+        const r = await fetch(`${lectr.url}${file.path}`);
+        expect({ path: file.path, status: r.status, type: r.headers.get("content-type"), csp: r.headers.get("content-security-policy"), body: await r.text() }).toEqual({
+          path: file.path,
+          status: 200,
+          type: file.type,
+          csp: securityHeaders["content-security-policy"],
+          body: file.body,
+        });
+      }
+      // and in a browser: signed in with the bootstrap key, the overview draws, nothing leaves loopback
+      await using b = await openBrowser();
+      await signIn(b.page, lectr.url, lectr.key!);
+      await b.page.getByRole("heading", { name: "No requests yet" }).waitFor();
+      expect([b.pageErrors, b.offLoopback]).toEqual([[], []]);
+    } finally {
+      lectr.kill("SIGTERM");
+      expect(await lectr.exited).toBe(0);
+    }
   });
 });

@@ -44,6 +44,7 @@ describe("savings", () => {
         projectedCostUsd: expect.closeTo(projected, 12),
         estimatedSavingsUsd: expect.closeTo(4.5 - projected, 12),
         monthlySavingsUsd: expect.closeTo(((4.5 - projected) * 30) / 7, 12),
+        projectedMonthlySavingsUsd: expect.closeTo(((4.5 - projected) * 30) / 7, 12),
         tasks: [],
         reason:
           "Judged from output length and error rate (100% of 1000 requests untagged): answers average 200 output tokens, within the 600 trusted to moderate steps; gpt-4o-mini has no traffic of yours in the period to compare error rates with (gpt-4o: 0.0%).",

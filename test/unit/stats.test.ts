@@ -307,11 +307,16 @@ describe("reports", () => {
   });
 
   test("usageSeries: one point per slot from the one holding `from`, zeros filled", () => {
-    const out = usageSeries({ from: T0 + 30 * 60_000, to: T0 + 3 * hourMs }, hourMs, [row({ slot: T0 + hourMs, requests: 2, costUsd: 1, errors: 1, inputTokens: 3, outputTokens: 4 })]);
+    const histogram = new Array(32).fill(0);
+    histogram[latencyBucket(1200)] = 2;
+    const out = usageSeries({ from: T0 + 30 * 60_000, to: T0 + 3 * hourMs }, hourMs, [
+      row({ slot: T0 + hourMs, requests: 2, costUsd: 1, errors: 1, inputTokens: 3, outputTokens: 4, histogram, latencyMinMs: 1200, latencyMaxMs: 1200 }),
+    ]);
     expect(out).toEqual([
-      { start: T0, requests: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, errors: 0 },
-      { start: T0 + hourMs, requests: 2, costUsd: 1, inputTokens: 3, outputTokens: 4, errors: 1 },
-      { start: T0 + 2 * hourMs, requests: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, errors: 0 },
+      { start: T0, requests: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, errors: 0, p95LatencyMs: null },
+      // the slot's p95 from its histogram, clamped to what was seen
+      { start: T0 + hourMs, requests: 2, costUsd: 1, inputTokens: 3, outputTokens: 4, errors: 1, p95LatencyMs: 1200 },
+      { start: T0 + 2 * hourMs, requests: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, errors: 0, p95LatencyMs: null },
     ]);
   });
 });

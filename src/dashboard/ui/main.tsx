@@ -15,19 +15,25 @@ import { Budgets } from "./views/budgets.tsx";
 import { Reconciliation } from "./views/reconciliation.tsx";
 import { Settings } from "./views/settings.tsx";
 import { Api } from "./views/api.tsx";
+import { Changes } from "./views/changes.tsx";
+import type { ViewProps } from "./views/common.tsx";
+import type { ComponentType } from "preact";
 
-const titles: Record<View, string> = {
-  overview: "Overview",
-  models: "Models",
-  explore: "Explore",
-  health: "Provider health",
-  events: "Events",
-  "spend-less": "Spend less",
-  budgets: "Budgets",
-  reconciliation: "Reconciliation",
-  settings: "Settings",
-  api: "API",
+/** Every view, in the navigation's order: a new view is one row here and its id in route.ts. */
+const viewTable: Record<View, { title: string; component: ComponentType<ViewProps> }> = {
+  overview: { title: "Overview", component: Overview },
+  changes: { title: "What changed", component: Changes },
+  models: { title: "Models", component: Models },
+  explore: { title: "Explore", component: Explore },
+  health: { title: "Provider health", component: Health },
+  events: { title: "Events", component: Events },
+  "spend-less": { title: "Spend less", component: SpendLess },
+  budgets: { title: "Budgets", component: Budgets },
+  reconciliation: { title: "Reconciliation", component: Reconciliation },
+  settings: { title: "Settings", component: Settings },
+  api: { title: "API", component: Api },
 };
+const titles = Object.fromEntries(Object.entries(viewTable).map(([id, v]) => [id, v.title])) as Record<View, string>;
 
 function App() {
   const [s, setS] = useState(session.get());
@@ -43,7 +49,7 @@ function App() {
     const v = route.params.get(k);
     if (v) keep.set(k, v);
   }
-  const View = { overview: Overview, models: Models, explore: Explore, health: Health, events: Events, "spend-less": SpendLess, budgets: Budgets, reconciliation: Reconciliation, settings: Settings, api: Api }[route.view];
+  const View = viewTable[route.view].component;
   return (
     <div class="shell">
       <a class="skip" href="#main">

@@ -36,3 +36,6 @@ export const asInput = (r: Range) => ({ from: new Date(r.from).toISOString(), to
 
 /** Hours up to 3 days, days beyond. */
 export const bucketFor = (r: Range): "HOUR" | "DAY" => (r.to - r.from <= 3 * 86_400_000 ? "HOUR" : "DAY");
+
+/** A bucket's width and the zone its axis is read in: hours in the browser's zone, days as the server counts them (UTC). */
+export const axisFor = (bucket: "HOUR" | "DAY"): { bucketMs: number; timeZone?: "UTC" } => (bucket === "HOUR" ? { bucketMs: 3_600_000 } : { bucketMs: 86_400_000, timeZone: "UTC" });

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 
-export const views = ["overview", "models", "explore", "health", "events", "spend-less", "budgets", "reconciliation", "settings", "api"] as const;
+export const views = ["overview", "changes", "models", "explore", "health", "events", "spend-less", "budgets", "reconciliation", "settings", "api"] as const;
 export type View = (typeof views)[number];
 
 export interface Route {

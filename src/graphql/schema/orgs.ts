@@ -1,7 +1,8 @@
 /** Orgs and their keys. */
 import { builder } from "../builder.ts";
 import type { ApiKeyRow, OrgRow } from "../../db/tables.ts";
-import { keysOfOrgs, listOrgs, createOrg, OrgError, createKey, findKey, revokeKey } from "../../db/orgs.ts";
+import { keysOfOrgs, listOrgs, createOrg, OrgError, createKey, findKey, revokeKey, renameKey, keyNameProblem, setOrgTimeZone } from "../../db/orgs.ts";
+import { isTimeZone } from "../../budgets/period.ts";
 import { badInput, forbidden } from "../errors.ts";
 import { orgScope } from "../scope.ts";
 
@@ -26,6 +27,7 @@ export const ApiKey = builder.objectRef<ApiKeyRow>("ApiKey").implement({
     lastUsedAt: t.expose("last_used_at", { type: "DateTime", nullable: true }),
     revokedAt: t.expose("revoked_at", { type: "DateTime", nullable: true }),
     scope: t.expose("scope", { type: KeyScope }),
+    name: t.exposeString("name", { nullable: true, description: "What people call the key (a team, an app); null until named." }),
   }),
 });
 
@@ -34,6 +36,7 @@ export const Org = builder.objectRef<OrgRow>("Org").implement({
     id: t.exposeID("id"),
     name: t.exposeString("name"),
     createdAt: t.expose("created_at", { type: "DateTime" }),
+    timeZone: t.string({ description: "The IANA time zone the org counts its months in (monthSpend); UTC until set.", resolve: (o) => o.time_zone ?? "UTC" }),
     keys: t.loadableGroup({
       type: ApiKey,
       description: "Oldest first, revoked ones included.",
@@ -87,12 +90,14 @@ builder.mutationField("createKey", (t) =>
     args: {
       orgId: t.arg.id({ required: true }),
       scope: t.arg({ type: KeyScope, defaultValue: "admin" }),
+      name: t.arg.string({ description: "What people will call it (a team, an app), up to 64 characters." }),
     },
     authScopes: { platformAdmin: true },
     resolve: async (_root, args, ctx) => {
       const org = await ctx.loaders.org.load(args.orgId);
       if (!org) throw badInput(`No org with id ${args.orgId}.`);
-      const { key, keyRow } = await createKey(ctx.deps.db, org.id, { scope: args.scope ?? "admin" });
+      const name = args.name == null ? null : checkedName(args.name);
+      const { key, keyRow } = await createKey(ctx.deps.db, org.id, { scope: args.scope ?? "admin", name });
       return { org, key, keyRow };
     },
   }),
@@ -112,6 +117,42 @@ builder.mutationField("revokeKey", (t) =>
       const revoked = await revokeKey(ctx.deps.db, key.id);
       ctx.deps.auth.invalidate();
       return revoked;
+    },
+  }),
+);
+
+function checkedName(name: string): string {
+  const problem = keyNameProblem(name);
+  if (problem) throw badInput(problem);
+  return name.trim();
+}
+
+builder.mutationField("renameKey", (t) =>
+  t.field({
+    type: ApiKey,
+    description: "Names a key (null clears the name). The admin may name any key, an org key only its own org's.",
+    args: { id: t.arg.id({ required: true }), name: t.arg.string({ description: "Up to 64 characters; null clears it." }) },
+    resolve: async (_root, args, ctx) => {
+      const p = ctx.principal;
+      const key = await findKey(ctx.deps.db, args.id);
+      // as revokeKey: unknown and foreign ids answer alike
+      if (p.kind === "org" && key?.org_id !== p.orgId) throw forbidden("An org key can only name its own org's keys.");
+      if (!key) throw badInput(`No key with id ${args.id}.`);
+      const name = args.name == null ? null : checkedName(args.name);
+      return (await renameKey(ctx.deps.db, key.id, name))!;
+    },
+  }),
+);
+
+builder.mutationField("setOrgTimeZone", (t) =>
+  t.field({
+    type: Org,
+    description: "Sets the IANA time zone the org counts its months in (monthSpend, the overview); null goes back to UTC.",
+    args: { timeZone: t.arg.string({ description: "e.g. Europe/Paris; null: UTC." }), orgId: t.arg.id() },
+    resolve: async (_root, args, ctx) => {
+      const orgId = await orgScope(ctx, args.orgId);
+      if (args.timeZone != null && !isTimeZone(args.timeZone)) throw badInput(`"${args.timeZone.slice(0, 64)}" is not an IANA time zone (e.g. Europe/Paris).`);
+      return (await setOrgTimeZone(ctx.deps.db, orgId, args.timeZone ?? null))!;
     },
   }),
 );

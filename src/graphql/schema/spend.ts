@@ -17,6 +17,7 @@ export const ProviderCost = builder.objectRef<ProviderCostShape>("ProviderCost")
     requests: t.exposeInt("requests"),
     previousRequests: t.exposeInt("previousRequests"),
     unpricedRequests: t.exposeInt("unpricedRequests", { description: "Requests in the period whose model has no known price: costUsd leaves them out." }),
+    changeUsd: t.float({ description: "costUsd − previousCostUsd.", resolve: (p) => p.costUsd - p.previousCostUsd }),
   }),
 });
 

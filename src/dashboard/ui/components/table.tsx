@@ -13,6 +13,8 @@ export interface Column<R> {
   /** The text shown and exported; default: the value as is. */
   text?: (row: R) => string;
   numeric?: boolean;
+  /** A class for the cell's text (e.g. a state's colour, always with its word). */
+  tone?: (row: R) => string;
   /** Makes the cell a link or button. */
   action?: (row: R) => { href: string } | { onClick: () => void } | null;
 }
@@ -47,7 +49,7 @@ export function Table<R>(props: {
   const cell = (c: Column<R>, r: R) => {
     const a = c.action?.(r);
     const t = text(c, r);
-    if (!a) return t;
+    if (!a) return c.tone ? <span class={c.tone(r)}>{t}</span> : t;
     return "href" in a ? <a href={a.href}>{t}</a> : <button type="button" class="link" onClick={a.onClick}>{t}</button>;
   };
   return (

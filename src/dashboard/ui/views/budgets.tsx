@@ -6,6 +6,7 @@ import { useQuery } from "../components/use-query.ts";
 import { money, percent, time } from "../format.ts";
 import { Failure, keyOf, orNone, scopeOf, type ViewProps } from "./common.tsx";
 import { Outcome } from "./settings.tsx";
+import { NewBudget, keyLabel, type KeyChoice } from "./budget-form.tsx";
 
 interface Budget {
   id: string;
@@ -37,16 +38,17 @@ interface Alert {
   amountUsd: number;
   createdAt: string;
 }
-type Data = { budgets: Budget[]; budgetAlerts: Alert[] };
+type Data = { budgets: Budget[]; budgetAlerts: Alert[]; org: { keys: KeyChoice[] } };
 
 const query = `query Budgets($org: ID) {
   budgets(orgId: $org) { id name feature task keyId provider model period timeZone amountUsd action thresholds resetsAt spentUsd reservedUsd remainingUsd forecastUsd state }
   budgetAlerts(orgId: $org, limit: 50) { id budgetId kind thresholdPct spentUsd forecastUsd amountUsd createdAt }
+  org(orgId: $org) { keys { id name prefix revokedAt } }
 }`;
 
-/** What a budget counts, in words: "feature support, model gpt-4o*", or the whole org. */
-const scopeText = (b: Budget) =>
-  [b.feature && `feature ${b.feature}`, b.task && `task ${b.task}`, b.keyId && `key ${b.keyId}`, b.provider && `provider ${b.provider}`, b.model && `model ${b.model}`].filter(Boolean).join(", ") ||
+/** What a budget counts, in words: "feature support, key billing-service, model gpt-4o*", or the whole org. */
+const scopeText = (b: Budget, keys: KeyChoice[]) =>
+  [b.feature && `feature ${b.feature}`, b.task && `task ${b.task}`, b.keyId && `key ${keyLabel(keys, b.keyId)}`, b.provider && `provider ${b.provider}`, b.model && `model ${b.model}`].filter(Boolean).join(", ") ||
   "the whole org";
 
 export function Budgets({ params }: ViewProps) {
@@ -77,7 +79,7 @@ export function Budgets({ params }: ViewProps) {
               empty="No budgets yet. A budget alerts, or blocks, when a period's spend reaches its amount."
               columns={[
                 { label: "Name", value: (b) => b.name },
-                { label: "Counts", value: (b) => scopeText(b) },
+                { label: "Counts", value: (b) => scopeText(b, q.data!.org.keys) },
                 { label: "Period", value: (b) => `${b.period} (${b.timeZone})` },
                 { label: "Amount", value: (b) => b.amountUsd, text: (b) => money(b.amountUsd), numeric: true },
                 { label: "Spent", value: (b) => b.spentUsd, text: (b) => money(b.spentUsd), numeric: true },
@@ -101,7 +103,7 @@ export function Budgets({ params }: ViewProps) {
             )}
             <p class="muted small">Spent is what the events recorded; in flight is what requests still running hold; the forecast projects this period's spend to its end.</p>
           </section>
-          <NewBudget orgId={orgId} onSaved={q.reload} />
+          <NewBudget orgId={orgId} keys={q.data.org.keys} onSaved={q.reload} />
           <section class="card">
             <Table
               name="budget-alerts"
@@ -121,61 +123,5 @@ export function Budgets({ params }: ViewProps) {
         </>
       )}
     </>
-  );
-}
-
-function NewBudget(props: { orgId: string | null; onSaved: () => void }) {
-  const [form, setForm] = useState({ name: "", amount: "", period: "MONTH", action: "ALERT", feature: "", model: "" });
-  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
-  const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
-  const save = async (e: Event) => {
-    e.preventDefault();
-    const amountUsd = Number(form.amount);
-    if (!(amountUsd > 0)) return setMessage({ ok: false, text: "The amount must be a number of dollars above 0." });
-    try {
-      const input = { name: form.name.trim(), amountUsd, period: form.period, action: form.action, feature: form.feature.trim() || null, model: form.model.trim() || null };
-      await gql(`mutation($i: BudgetInput!, $org: ID) { createBudget(input: $i, orgId: $org) { id } }`, { i: input, org: props.orgId });
-      setMessage({ ok: true, text: `Budget “${input.name}” created.` });
-      setForm({ ...form, name: "", amount: "" });
-      props.onSaved();
-    } catch (err) {
-      setMessage({ ok: false, text: explain(err) });
-    }
-  };
-  return (
-    <form class="card form" onSubmit={save} aria-labelledby="new-budget-title">
-      <h2 id="new-budget-title">New budget</h2>
-      <label>
-        Name <input name="name" required value={form.name} onInput={set("name")} />
-      </label>
-      <label>
-        Amount (USD) <input name="amount" required inputMode="decimal" value={form.amount} onInput={set("amount")} />
-      </label>
-      <label>
-        Period
-        <select name="period" value={form.period} onChange={set("period")}>
-          <option value="DAY">Day</option>
-          <option value="WEEK">Week</option>
-          <option value="MONTH">Month</option>
-        </select>
-      </label>
-      <label>
-        At 100 %
-        <select name="action" value={form.action} onChange={set("action")}>
-          <option value="ALERT">Alert only</option>
-          <option value="BLOCK">Block requests</option>
-        </select>
-      </label>
-      <label>
-        Only the feature (optional) <input name="feature" value={form.feature} onInput={set("feature")} />
-      </label>
-      <label>
-        Only the model, exact or a prefix ending in * (optional) <input name="model" value={form.model} onInput={set("model")} />
-      </label>
-      <Outcome message={message} />
-      <div class="row">
-        <button type="submit">Create</button>
-      </div>
-    </form>
   );
 }

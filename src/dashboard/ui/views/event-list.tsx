@@ -39,7 +39,7 @@ export function EventList(props: { name: string; caption: string; events: EventN
           { label: "Status", value: (e) => e.status, text: (e) => (e.errorCode ? `${e.status} ${e.errorCode}` : String(e.status)), numeric: true },
           { label: "Latency", value: (e) => e.latencyMs, text: (e) => millis(e.latencyMs), numeric: true },
           { label: "Tokens in/out", value: (e) => (e.inputTokens ?? 0) + (e.outputTokens ?? 0), text: (e) => `${count(e.inputTokens)} / ${count(e.outputTokens)}`, numeric: true },
-          { label: "Cost", value: (e) => e.costUsd, text: (e) => money(e.costUsd), numeric: true },
+          { label: "Cost", value: (e) => e.costUsd, text: (e) => (e.costUsd == null ? "unknown" : money(e.costUsd)), numeric: true },
           { label: "Feature", value: (e) => orNone(e.feature) },
           { label: "Task", value: (e) => orNone(e.task) },
         ]}

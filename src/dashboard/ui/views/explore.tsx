@@ -60,11 +60,12 @@ export function Explore({ params }: ViewProps) {
   };
   const columns: Column<Group>[] = [
     ...by.map((d, i): Column<Group> => ({ label: dimensions[d], value: (g) => label(d, g, i), action: eventsOf })),
-    { label: "Requests", value: (g) => g.requests, text: (g) => count(g.requests), numeric: true, action: eventsOf },
-    { label: "Spend", value: (g) => g.costUsd, text: (g) => money(g.costUsd), numeric: true, action: eventsOf },
-    { label: "Input tokens", value: (g) => g.inputTokens, text: (g) => count(g.inputTokens), numeric: true, action: eventsOf },
-    { label: "Output tokens", value: (g) => g.outputTokens, text: (g) => count(g.outputTokens), numeric: true, action: eventsOf },
-    { label: "Errors", value: (g) => g.errors, text: (g) => `${count(g.errors)} (${percent(g.errorRate)})`, numeric: true, action: eventsOf },
+    // one link per row, on what the row is: numbers read as numbers
+    { label: "Requests", value: (g) => g.requests, text: (g) => count(g.requests), numeric: true },
+    { label: "Spend", value: (g) => g.costUsd, text: (g) => money(g.costUsd), numeric: true },
+    { label: "Input tokens", value: (g) => g.inputTokens, text: (g) => count(g.inputTokens), numeric: true },
+    { label: "Output tokens", value: (g) => g.outputTokens, text: (g) => count(g.outputTokens), numeric: true },
+    { label: "Errors", value: (g) => g.errors, text: (g) => `${count(g.errors)} (${percent(g.errorRate)})`, numeric: true },
   ];
   const picker = (name: "by" | "by2", value: Dimension | null, allowNone: boolean) => (
     <label>

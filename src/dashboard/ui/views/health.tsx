@@ -3,9 +3,10 @@ import { gql } from "../api.ts";
 import { PeriodBar, providerNames } from "../components/period-bar.tsx";
 import { Table } from "../components/table.tsx";
 import { useQuery } from "../components/use-query.ts";
-import { count, millis, percent, time } from "../format.ts";
+import { count, duration, percent, time } from "../format.ts";
 import { EventList, eventFields, type EventNode } from "./event-list.tsx";
 import { Failure, keyOf, scopeOf, type ViewProps } from "./common.tsx";
+import { HealthNow, nowQuery, type NowData } from "./health-now.tsx";
 
 interface Health {
   provider: string;
@@ -18,7 +19,8 @@ interface Health {
   lastErrorAt: string | null;
   statusCounts: { status: number; count: number }[];
 }
-const query = `query Health($p: PeriodInput!, $f: EventFilter!, $org: ID) {
+const query = (now: ReturnType<typeof nowQuery>) => `query Health($p: PeriodInput!, $f: EventFilter!, $org: ID, ${now.params}) {
+  ${now.fields}
   providerHealth(period: $p, orgId: $org) { provider requests errors errorRate avgLatencyMs p50LatencyMs p95LatencyMs lastErrorAt statusCounts { status count } }
   errors: events(first: 10, filter: $f, orgId: $org) { edges { node { ${eventFields} } } }
 }`;
@@ -26,17 +28,21 @@ const query = `query Health($p: PeriodInput!, $f: EventFilter!, $org: ID) {
 export function Health({ params }: ViewProps) {
   const scope = scopeOf(params);
   const q = useQuery(
-    () =>
-      gql<{ providerHealth: Health[]; errors: { edges: { node: EventNode }[] } }>(query, {
+    () => {
+      const now = nowQuery(Date.now());
+      return gql<{ providerHealth: Health[]; errors: { edges: { node: EventNode }[] } } & NowData>(query(now), {
+        ...now.vars,
         p: scope.period,
         f: { errorsOnly: true, from: scope.period.from, to: scope.period.to, provider: scope.provider },
         org: scope.orgId,
-      }),
+      });
+    },
     keyOf(params),
   );
   const rows = q.data?.providerHealth.filter((h) => (!scope.provider || h.provider === scope.provider) && h.requests > 0) ?? [];
   return (
     <>
+      {q.data && <HealthNow data={q.data} provider={scope.provider} />}
       <PeriodBar params={params} />
       {q.error ? <Failure error={q.error} /> : null}
       {q.data && (
@@ -44,7 +50,7 @@ export function Health({ params }: ViewProps) {
           <section class="card">
             <Table
               name="health"
-              caption="Providers"
+              caption="Providers in the period"
               rows={rows}
               empty="No traffic to any provider in this period."
               columns={[
@@ -52,8 +58,8 @@ export function Health({ params }: ViewProps) {
                 { label: "Requests", value: (h) => h.requests, text: (h) => count(h.requests), numeric: true },
                 { label: "Errors", value: (h) => h.errors, text: (h) => count(h.errors), numeric: true },
                 { label: "Error rate", value: (h) => h.errorRate, text: (h) => percent(h.errorRate), numeric: true },
-                { label: "p50 latency", value: (h) => h.p50LatencyMs, text: (h) => millis(h.p50LatencyMs), numeric: true },
-                { label: "p95 latency", value: (h) => h.p95LatencyMs, text: (h) => millis(h.p95LatencyMs), numeric: true },
+                { label: "p50 latency (≈)", value: (h) => h.p50LatencyMs, text: (h) => duration(h.p50LatencyMs), numeric: true },
+                { label: "p95 latency (≈)", value: (h) => h.p95LatencyMs, text: (h) => duration(h.p95LatencyMs), numeric: true },
                 { label: "Statuses", value: (h) => h.statusCounts.map((s) => `${s.status}: ${count(s.count)}`).join(", ") },
                 { label: "Last error", value: (h) => h.lastErrorAt, text: (h) => time(h.lastErrorAt) },
               ]}

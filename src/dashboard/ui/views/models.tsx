@@ -4,8 +4,8 @@ import { Chart, providerColors } from "../components/chart.tsx";
 import { PeriodBar, providerNames } from "../components/period-bar.tsx";
 import { Table } from "../components/table.tsx";
 import { useQuery } from "../components/use-query.ts";
-import { count, millis, money, percent } from "../format.ts";
-import { bucketFor } from "../period.ts";
+import { count, duration, money, moneyColumn, percent, spend } from "../format.ts";
+import { axisFor, bucketFor } from "../period.ts";
 import { href, withParams } from "../route.ts";
 import { EventList, eventFields, type EventNode } from "./event-list.tsx";
 import { Failure, keyOf, scopeOf, type ViewProps } from "./common.tsx";
@@ -37,6 +37,14 @@ export function Models({ params }: ViewProps) {
   const q = useQuery(() => gql<{ modelDistribution: ModelUsage[] }>(query, { p: scope.period, provider: scope.provider, org: scope.orgId }), keyOf(params, "models"));
   const model = params.get("model");
   const mprovider = params.get("mprovider");
+  const models = q.data?.modelDistribution ?? [];
+  const usd = moneyColumn(models.map((m) => m.costUsd));
+  const total = models.reduce((sum, m) => sum + m.costUsd, 0);
+  // per-request and per-token costs only where every request was priced: a partial cost over all requests would read cheaper than it is
+  const perRequest = (m: ModelUsage) => (m.unpricedRequests === 0 ? m.costUsd / m.requests : null);
+  const perMTok = (m: ModelUsage) => (m.unpricedRequests === 0 && m.inputTokens + m.outputTokens > 0 ? (m.costUsd / (m.inputTokens + m.outputTokens)) * 1e6 : null);
+  const usdPerRequest = moneyColumn(models.map(perRequest));
+  const usdPerMTok = moneyColumn(models.map(perMTok));
   return (
     <>
       <PeriodBar params={params} />
@@ -52,15 +60,20 @@ export function Models({ params }: ViewProps) {
               { label: "Model", value: (r) => r.model, action: (r) => ({ href: href("models", withParams({ model: r.model, mprovider: r.provider })) }) },
               { label: "Provider", value: (r) => providerNames[r.provider] ?? r.provider },
               { label: "Requests", value: (r) => r.requests, text: (r) => count(r.requests), numeric: true },
-              { label: "Spend", value: (r) => r.costUsd, text: (r) => money(r.costUsd) + (r.unpricedRequests ? " *" : ""), numeric: true },
-              { label: "Avg latency", value: (r) => r.avgLatencyMs, text: (r) => millis(r.avgLatencyMs), numeric: true },
-              { label: "p95 latency", value: (r) => r.p95LatencyMs, text: (r) => millis(r.p95LatencyMs), numeric: true },
+              { label: "Spend", value: (r) => r.costUsd, text: (r) => spend(r.costUsd, r.requests, r.unpricedRequests, usd), numeric: true },
+              { label: "Share of spend", value: (r) => (total > 0 ? r.costUsd / total : null), text: (r) => (total > 0 ? percent(r.costUsd / total) : "—"), numeric: true },
+              { label: "Cost / request", value: perRequest, text: (r) => usdPerRequest(perRequest(r)), numeric: true },
+              { label: "Cost / 1M tokens", value: perMTok, text: (r) => (r.unpricedRequests === 0 && r.inputTokens + r.outputTokens === 0 ? "—" : usdPerMTok(perMTok(r))), numeric: true },
+              { label: "Avg latency", value: (r) => r.avgLatencyMs, text: (r) => duration(r.avgLatencyMs), numeric: true },
+              { label: "p95 latency (≈)", value: (r) => r.p95LatencyMs, text: (r) => duration(r.p95LatencyMs), numeric: true },
               { label: "Input tokens", value: (r) => r.inputTokens, text: (r) => count(r.inputTokens), numeric: true },
               { label: "Output tokens", value: (r) => r.outputTokens, text: (r) => count(r.outputTokens), numeric: true },
               { label: "Error rate", value: (r) => r.errorRate, text: (r) => percent(r.errorRate), numeric: true },
             ]}
           />
-          {q.data.modelDistribution.some((m) => m.unpricedRequests > 0) && <p class="muted small">* Some requests have no known price and are not in the spend.</p>}
+          <p class="muted small">
+            "unknown": requests with no known price, never counted as $0. p95 (≈) is estimated from histogram buckets, within −21 % … +26 %; the average includes timeouts, so it can exceed the p95.
+          </p>
         </section>
       )}
       {model && mprovider && <ModelDetail params={params} model={model} provider={mprovider} />}
@@ -94,8 +107,8 @@ function ModelDetail(props: { params: URLSearchParams; model: string; provider: 
       {q.error ? <Failure error={q.error} /> : null}
       {q.data && (
         <>
-          <Chart label={`Requests to ${props.model} over time`} times={q.data.usageSeries.map((p) => Date.parse(p.start))} series={[{ label: "Requests", color, values: q.data.usageSeries.map((p) => p.requests) }]} format={count} />
-          <Chart label={`Spend on ${props.model} over time`} times={q.data.usageSeries.map((p) => Date.parse(p.start))} series={[{ label: "Spend", color, values: q.data.usageSeries.map((p) => p.costUsd) }]} format={money} />
+          <Chart label={`Requests to ${props.model} over time`} times={q.data.usageSeries.map((p) => Date.parse(p.start))} series={[{ label: "Requests", color, values: q.data.usageSeries.map((p) => p.requests) }]} format={count} {...axisFor(vars.b)} />
+          <Chart label={`Spend on ${props.model} over time`} times={q.data.usageSeries.map((p) => Date.parse(p.start))} series={[{ label: "Spend", color, values: q.data.usageSeries.map((p) => p.costUsd) }]} format={money} {...axisFor(vars.b)} />
           <EventList name="model-events" caption="Recent events" events={q.data.events.edges.map((e) => e.node)} />
           <a href={href("events", { ...Object.fromEntries(props.params), model: props.model, provider: props.provider, mprovider: null })}>All its events</a>
         </>

@@ -1,5 +1,5 @@
 /**
- * Org keys: list, create (the key shown once, with a copy button), revoke.
+ * Org keys: list, create (the key shown once, with a copy button), name, revoke.
  * Key scopes are shown and chosen when the server has them (ApiKey.scope,
  * createKey(scope:)); a server without them gets the same page without.
  */
@@ -19,6 +19,7 @@ interface Key {
   lastUsedAt: string | null;
   revokedAt: string | null;
   scope?: string | null;
+  name: string | null;
 }
 export interface Schema {
   key: { fields: { name: string }[] } | null;
@@ -39,11 +40,13 @@ export function Keys({ params }: ViewProps) {
   const { orgId } = scopeOf(params);
   const q = useQuery(async () => {
     const schema = scopesOf(await gql<Schema>(introspection));
-    const data = await gql<{ org: { id: string; name: string; keys: Key[] } }>(`query($org: ID) { org(orgId: $org) { id name keys { id prefix createdAt lastUsedAt revokedAt${schema.field ? " scope" : ""} } } }`, { org: orgId });
+    const data = await gql<{ org: { id: string; name: string; keys: Key[] } }>(`query($org: ID) { org(orgId: $org) { id name keys { id name prefix createdAt lastUsedAt revokedAt${schema.field ? " scope" : ""} } } }`, { org: orgId });
     return { schema, org: data.org };
   }, keyOf(params, "keys"));
   const [created, setCreated] = useState<string>();
   const [scope, setScope] = useState("");
+  const [name, setName] = useState("");
+  const [renaming, setRenaming] = useState({ id: "", name: "" });
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [confirming, setConfirming] = useState<string>();
   if (q.error) return <Failure error={q.error} />;
@@ -53,12 +56,26 @@ export function Keys({ params }: ViewProps) {
     setCreated(undefined);
     try {
       const withScope = schema.values.length > 0 && scope !== "";
-      const r = await gql<{ createKey: { key: string } }>(`mutation($org: ID!${withScope ? `, $scope: ${schema.type}` : ""}) { createKey(orgId: $org${withScope ? ", scope: $scope" : ""}) { key } }`, {
-        org: org.id,
-        scope: withScope ? scope : undefined,
-      });
+      const r = await gql<{ createKey: { key: string } }>(
+        `mutation($org: ID!, $name: String${withScope ? `, $scope: ${schema.type}` : ""}) { createKey(orgId: $org, name: $name${withScope ? ", scope: $scope" : ""}) { key } }`,
+        { org: org.id, name: name.trim() || null, scope: withScope ? scope : undefined },
+      );
+      setName("");
       setCreated(r.createKey.key);
       setMessage(undefined);
+      q.reload();
+    } catch (err) {
+      setMessage({ ok: false, text: explain(err) });
+    }
+  };
+  const rename = async () => {
+    try {
+      const r = await gql<{ renameKey: { prefix: string; name: string | null } }>(`mutation($id: ID!, $name: String) { renameKey(id: $id, name: $name) { prefix name } }`, {
+        id: renaming.id,
+        name: renaming.name.trim() || null,
+      });
+      setMessage({ ok: true, text: r.renameKey.name ? `${r.renameKey.prefix}… is now "${r.renameKey.name}".` : `${r.renameKey.prefix}… has no name now.` });
+      setRenaming({ id: "", name: "" });
       q.reload();
     } catch (err) {
       setMessage({ ok: false, text: explain(err) });
@@ -92,6 +109,9 @@ export function Keys({ params }: ViewProps) {
               </select>
             </label>
           )}
+          <label>
+            Name <input name="name" maxLength={64} placeholder="billing-service" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
           <button type="button" onClick={create}>
             Create key
           </button>
@@ -113,6 +133,7 @@ export function Keys({ params }: ViewProps) {
           caption="Keys"
           rows={org.keys}
           columns={[
+            { label: "Name", value: (k) => k.name ?? "—" },
             { label: "Key", value: (k) => `${k.prefix}…` },
             ...(schema.field ? [{ label: "Scope", value: (k: Key) => k.scope ?? "—" }] : []),
             { label: "Created", value: (k) => k.createdAt, text: (k) => time(k.createdAt) },
@@ -121,6 +142,32 @@ export function Keys({ params }: ViewProps) {
             { label: "Action", value: (k) => (k.revokedAt ? "" : confirming === k.id ? "Confirm revoke" : "Revoke"), action: (k) => (k.revokedAt ? null : { onClick: () => revoke(k) }) },
           ]}
         />
+        <form
+          class="inline-form"
+          aria-label="Name a key"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void rename();
+          }}
+        >
+          <label>
+            Key{" "}
+            <select name="renameKey" value={renaming.id} onChange={(e) => setRenaming({ id: e.currentTarget.value, name: org.keys.find((k) => k.id === e.currentTarget.value)?.name ?? "" })}>
+              <option value="">Choose a key</option>
+              {org.keys
+                .filter((k) => !k.revokedAt)
+                .map((k) => (
+                  <option value={k.id}>{k.name ? `${k.name} (${k.prefix}…)` : `${k.prefix}…`}</option>
+                ))}
+            </select>
+          </label>
+          <label>
+            Its name <input name="keyName" maxLength={64} value={renaming.name} onInput={(e) => setRenaming({ ...renaming, name: e.currentTarget.value })} />
+          </label>
+          <button type="submit" disabled={!renaming.id}>
+            Save name
+          </button>
+        </form>
       </section>
     </>
   );

@@ -1,15 +1,16 @@
-/** Settings: Azure OpenAI, org keys, prices. */
+/** Settings: Azure OpenAI, org keys, prices, the org's time zone. */
 import { useState } from "preact/hooks";
 import { explain, gql } from "../api.ts";
 import { providerNames, providers } from "../components/period-bar.tsx";
 import { Table } from "../components/table.tsx";
 import { useQuery } from "../components/use-query.ts";
-import { count, money, time } from "../format.ts";
+import { count, money, moneyDelta, time } from "../format.ts";
 import { href, withParams } from "../route.ts";
 import { Failure, keyOf, scopeOf, type ViewProps } from "./common.tsx";
 import { Keys } from "./settings-keys.tsx";
+import { TimeZone } from "./settings-zone.tsx";
 
-const tabs = { azure: "Providers → Azure", keys: "Keys", prices: "Prices" } as const;
+const tabs = { azure: "Providers → Azure", keys: "Keys", prices: "Prices", zone: "Time zone" } as const;
 type Tab = keyof typeof tabs;
 
 export function Settings({ params }: ViewProps) {
@@ -26,6 +27,7 @@ export function Settings({ params }: ViewProps) {
       {tab === "azure" && <Azure params={params} />}
       {tab === "keys" && <Keys params={params} />}
       {tab === "prices" && <Prices params={params} />}
+      {tab === "zone" && <TimeZone params={params} />}
     </>
   );
 }
@@ -111,6 +113,19 @@ function AzureForm(props: { data: AzureData; orgId: string | null; onSaved: () =
   );
 }
 
+/** How far back a new price re-costs recorded calls; 400 days is the longest period the API takes. */
+const recostChoices = [
+  { days: 1, label: "24 hours" },
+  { days: 7, label: "7 days" },
+  { days: 30, label: "30 days" },
+  { days: 90, label: "90 days" },
+  { days: 400, label: "400 days" },
+];
+const recostPeriod = (days: number) => {
+  const to = Date.now();
+  return { from: new Date(to - days * 86_400_000).toISOString(), to: new Date(to).toISOString() };
+};
+
 type PriceData = {
   unpricedModels: { model: string; provider: string; requests: number; inputTokens: number; outputTokens: number }[];
   modelPrices: { id: string; provider: string; model: string; effectiveFrom: string; inputPerMTok: number; cachedInputPerMTok: number | null; outputPerMTok: number; inEffect: boolean }[];
@@ -126,19 +141,21 @@ function Prices({ params }: ViewProps) {
       ),
     keyOf(params, "prices"),
   );
-  const [form, setForm] = useState({ model: "", provider: "OPENAI", input: "", cached: "", output: "" });
+  const [form, setForm] = useState({ model: "", provider: "OPENAI", input: "", cached: "", output: "", recostDays: "90" });
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const save = async (e: Event) => {
     e.preventDefault();
     try {
-      await gql(
+      const done = await gql(
         `mutation($m: String!, $p: Provider!, $i: Float!, $c: Float, $o: Float!, $org: ID, $period: PeriodInput!) {
           setModelPrice(model: $m, provider: $p, inputPerMTok: $i, cachedInputPerMTok: $c, outputPerMTok: $o, effectiveFrom: "1970-01-01", orgId: $org) { id }
-          recostEvents(period: $period, model: $m, orgId: $org) { eventsChanged }
+          recostEvents(period: $period, model: $m, orgId: $org) { eventsChecked eventsChanged deltaUsd }
         }`,
-        { m: form.model.trim(), p: form.provider, i: Number(form.input), c: form.cached === "" ? null : Number(form.cached), o: Number(form.output), org: scope.orgId, period: scope.period },
+        { m: form.model.trim(), p: form.provider, i: Number(form.input), c: form.cached === "" ? null : Number(form.cached), o: Number(form.output), org: scope.orgId, period: recostPeriod(Number(form.recostDays)) },
       );
-      setMessage({ ok: true, text: `Priced ${form.model}; this period's calls were re-costed.` });
+      const r = (done as { recostEvents: { eventsChecked: number; eventsChanged: number; deltaUsd: number } }).recostEvents;
+      const days = recostChoices.find((c) => String(c.days) === form.recostDays)?.label ?? `${form.recostDays} days`;
+      setMessage({ ok: true, text: `Priced ${form.model.trim()}: ${count(r.eventsChanged)} of its ${count(r.eventsChecked)} calls in the last ${days} re-costed (${moneyDelta(r.deltaUsd, 0)}).` });
       q.reload();
     } catch (err) {
       setMessage({ ok: false, text: explain(err) });
@@ -174,7 +191,7 @@ function Prices({ params }: ViewProps) {
       </section>
       <form class="card form" onSubmit={save} aria-labelledby="price-title">
         <h2 id="price-title">Set a price (USD per 1M tokens)</h2>
-        <p class="muted small">Applies to every call of the model, past ones included: the period's calls are re-costed at once.</p>
+        <p class="muted small">Applies to every call of the model from now on, and re-costs its recorded calls over the span you choose (up to 400 days, the longest a period can be).</p>
         {field("model", "Model")}
         <label>
           Provider{" "}
@@ -187,6 +204,14 @@ function Prices({ params }: ViewProps) {
         {field("input", "Input")}
         {field("cached", "Cached input (optional)")}
         {field("output", "Output")}
+        <label>
+          Re-cost its calls of the last{" "}
+          <select name="recostDays" value={form.recostDays} onChange={(e) => setForm({ ...form, recostDays: e.currentTarget.value })}>
+            {recostChoices.map((c) => (
+              <option value={String(c.days)}>{c.label}</option>
+            ))}
+          </select>
+        </label>
         <Outcome message={message} />
         <button type="submit">Save price</button>
       </form>
@@ -199,7 +224,7 @@ function Prices({ params }: ViewProps) {
           columns={[
             { label: "Model", value: (p) => p.model },
             { label: "Provider", value: (p) => providerNames[p.provider] ?? p.provider },
-            { label: "From", value: (p) => p.effectiveFrom, text: (p) => time(p.effectiveFrom) },
+            { label: "From", value: (p) => p.effectiveFrom, text: (p) => (Date.parse(p.effectiveFrom) <= 0 ? "always" : time(p.effectiveFrom)) },
             { label: "Input", value: (p) => p.inputPerMTok, text: (p) => money(p.inputPerMTok), numeric: true },
             { label: "Cached input", value: (p) => p.cachedInputPerMTok, text: (p) => money(p.cachedInputPerMTok), numeric: true },
             { label: "Output", value: (p) => p.outputPerMTok, text: (p) => money(p.outputPerMTok), numeric: true },

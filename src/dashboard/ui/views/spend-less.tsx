@@ -20,7 +20,15 @@ interface Recommendation {
   currentCostUsd: number;
   projectedCostUsd: number;
   monthlySavingsUsd: number;
+  projectedMonthlySavingsUsd: number | null;
   estimatedSavingsUsd: number;
+  reason: string;
+}
+interface Unrecommended {
+  provider: string;
+  model: string;
+  requests: number;
+  costUsd: number;
   reason: string;
 }
 interface Rule {
@@ -43,7 +51,8 @@ interface Slice {
 }
 const ruleFields = "id position feature task model provider targetModel targetProvider percent enabled";
 const query = `query SpendLess($p: PeriodInput!, $provider: Provider, $org: ID) {
-  recommendations(period: $p, provider: $provider, orgId: $org) { provider fromModel toModel tier confidence requests currentCostUsd projectedCostUsd estimatedSavingsUsd monthlySavingsUsd reason }
+  recommendations(period: $p, provider: $provider, orgId: $org) { provider fromModel toModel tier confidence requests currentCostUsd projectedCostUsd estimatedSavingsUsd monthlySavingsUsd projectedMonthlySavingsUsd reason }
+  unrecommendedModels(period: $p, provider: $provider, limit: 5, orgId: $org) { provider model requests costUsd reason }
   routingRules(orgId: $org) { ${ruleFields} }
 }`;
 /** Stats for up to 8 rules in one request (each is a root field; the API bounds an operation's cost). */
@@ -55,7 +64,7 @@ const statsQuery = (ids: string[]) =>
 export function SpendLess({ params }: ViewProps) {
   const scope = scopeOf(params);
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
-  const q = useQuery(() => gql<{ recommendations: Recommendation[]; routingRules: Rule[] }>(query, { p: scope.period, provider: scope.provider, org: scope.orgId }), keyOf(params));
+  const q = useQuery(() => gql<{ recommendations: Recommendation[]; unrecommendedModels: Unrecommended[]; routingRules: Rule[] }>(query, { p: scope.period, provider: scope.provider, org: scope.orgId }), keyOf(params));
   const rules = q.data?.routingRules ?? [];
   const shownStats = rules.slice(0, 8).map((r) => r.id);
   const stats = useQuery(
@@ -99,9 +108,23 @@ export function SpendLess({ params }: ViewProps) {
       <section class="card">
         <h2>Recommendations</h2>
         {q.data && q.data.recommendations.length === 0 && <p class="muted">No cheaper model fits your traffic in this period.</p>}
+        {q.data && <TopSpender recommendations={q.data.recommendations} without={q.data.unrecommendedModels} />}
         <div class="recs">
           {q.data?.recommendations.map((r) => <RecommendationCard key={`${r.fromModel}>${r.toModel}`} r={r} rule={rules.find((x) => x.model === r.fromModel && x.targetModel === r.toModel)} onRollOut={(pct) => rollOut(r, pct)} />)}
         </div>
+        {q.data && q.data.unrecommendedModels.length > 0 && (
+          <Table
+            name="unrecommended"
+            caption="Costliest models without a recommendation, and why"
+            rows={q.data.unrecommendedModels}
+            columns={[
+              { label: "Model", value: (u) => u.model },
+              { label: "Provider", value: (u) => providerNames[u.provider] ?? u.provider },
+              { label: "Spend", value: (u) => u.costUsd, text: (u) => money(u.costUsd), numeric: true },
+              { label: "Why not", value: (u) => u.reason },
+            ]}
+          />
+        )}
       </section>
       <section class="card">
         <Table
@@ -141,6 +164,18 @@ export function SpendLess({ params }: ViewProps) {
   );
 }
 
+/** The costliest model gets a word either way: its recommendation is listed, or here is why there is none. */
+function TopSpender(props: { recommendations: Recommendation[]; without: Unrecommended[] }) {
+  const top = props.without[0];
+  const costliestRecommended = Math.max(0, ...props.recommendations.map((r) => r.currentCostUsd));
+  if (!top || top.costUsd <= costliestRecommended) return null;
+  return (
+    <p class="notice" data-top-spender={top.model}>
+      Your top spender, <strong>{top.model}</strong> ({money(top.costUsd)}), has no recommendation: {top.reason}
+    </p>
+  );
+}
+
 function RecommendationCard(props: { r: Recommendation; rule: Rule | undefined; onRollOut: (percent: number) => void }) {
   const { r } = props;
   const [pct, setPct] = useState(10);
@@ -150,7 +185,15 @@ function RecommendationCard(props: { r: Recommendation; rule: Rule | undefined; 
         {r.fromModel} → {r.toModel}
       </h3>
       <p class="rec-saving">
-        Save about <strong>{money(r.monthlySavingsUsd)}</strong> a month
+        {r.projectedMonthlySavingsUsd == null ? (
+          <>
+            Saves <strong>{money(r.estimatedSavingsUsd)}</strong> in this period <span class="muted small">(a month is projected from 7 days or more)</span>
+          </>
+        ) : (
+          <>
+            Save about <strong>{money(r.projectedMonthlySavingsUsd)}</strong> a month
+          </>
+        )}
       </p>
       <p class="muted small">
         {providerNames[r.provider]} · {r.tier.toLowerCase()} step · {r.confidence === "HIGH" ? "high confidence" : "heuristic"} · {count(r.requests)} requests, {money(r.currentCostUsd)} → {money(r.projectedCostUsd)}
