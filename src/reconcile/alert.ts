@@ -5,10 +5,9 @@
  * (X-Lectr-Signature, Idempotency-Key: the alert id).
  */
 import type { Client } from "@libsql/client";
-import { listWebhooks, type WebhookRow } from "../budgets/store.ts";
+import { listWebhooks, logDelivery, type WebhookRow } from "../db/webhooks.ts";
 import { signature } from "../budgets/webhook.ts";
 import { backoffMs, maxAttempts } from "../budgets/deliver.ts";
-import { logDelivery } from "../budgets/sync-store.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { dayTotals } from "./compare.ts";
 import { getSettings, insertAlert } from "./store.ts";

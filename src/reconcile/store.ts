@@ -1,7 +1,7 @@
 /**
  * The only SQL over the reconcile_* tables, and the one read of events
  * reconciliation makes (a day × model sum for one org and provider, over the
- * events_org_created index). Plain libSQL client calls, like budgets/store.ts.
+ * events_org_created index). Plain libSQL client calls, like src/db/budgets.ts.
  */
 import type { Client, InStatement, Row } from "@libsql/client";
 import { uuidv7 } from "../lib/uuid.ts";
