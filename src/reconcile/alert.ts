@@ -10,7 +10,7 @@ import { signature } from "../budgets/webhook.ts";
 import { backoffMs, maxAttempts } from "../budgets/deliver.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { dayTotals } from "./compare.ts";
-import { getSettings, insertAlert } from "./store.ts";
+import { getSettings, insertAlert } from "../db/reconcile.ts";
 import type { ReconRow } from "./types.ts";
 
 export interface ReconcileAlert {
