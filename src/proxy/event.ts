@@ -72,8 +72,9 @@ export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceB
   const call = { provider: req.provider, model: req.model, responseModel, at: req.createdAt };
   let cost: { costUsd: number | null; priceKnown: boolean; costSource: string | null } = unreported ? unknownCost : priceCall(prices, { ...call, usage: u, billing });
   if (res.errorCode !== null && refusedUnsent.has(res.errorCode)) cost = { ...cost, costUsd: 0 };
-  // a stream cut before its usage arrived still used tokens: estimated, and labelled so
-  else if (cost.costUsd === null && u === undefined && req.streamed && res.status < 400 && res.streamedChunks !== undefined) {
+  // a stream cut before its usage arrived (the client left, the upstream failed or timed out) still used tokens:
+  // estimated, and labelled so; one that ended as the provider meant without usage stays unknown
+  else if (cost.costUsd === null && u === undefined && req.streamed && res.status < 400 && res.errorCode !== null && res.streamedChunks !== undefined) {
     const estimate = cutStreamCost(prices, call, res.requestBytes ?? 0, res.streamedChunks);
     if (estimate !== undefined) cost = { ...cost, costUsd: estimate, costSource: "estimated" };
   }

@@ -35,6 +35,8 @@ describe("an event's cost", () => {
   test.each([
     ["a stream cut before its usage: the body's size in, a token per chunk after the first out", "gpt-4o-mini", true, { errorCode: "client_aborted", streamedChunks: 10, requestBytes: 400 }, { cost: cutEstimate, source: "estimated", known: true }],
     ["the same cut stream of a model without a price stays unknown", "no-such-model", true, { errorCode: "client_aborted", streamedChunks: 10, requestBytes: 400 }, { cost: null, source: "unpriced", known: false }],
+    ["a stream that ended without usage, as the provider meant, stays unknown", "gpt-4o-mini", true, { streamedChunks: 10, requestBytes: 400 }, { cost: null, source: "registry", known: true }],
+    ["a stream whose upstream connection broke is estimated too", "gpt-4o-mini", true, { errorCode: "upstream_unreachable", streamedChunks: 10, requestBytes: 400 }, { cost: cutEstimate, source: "estimated", known: true }],
     ["a stream that failed upstream is not estimated", "gpt-4o-mini", true, { status: 500, errorCode: "upstream_error", streamedChunks: 0, requestBytes: 400 }, { cost: null, source: "registry", known: true }],
     ["a whole answer without usage is unknown, never estimated", "gpt-4o-mini", false, { requestBytes: 400 }, { cost: null, source: "registry", known: true }],
     ["a budget refusal was never sent: it costs 0", "gpt-4o-mini", false, { status: 402, errorCode: "budget_exceeded", requestBytes: 400 }, { cost: 0, source: "registry", known: true }],
