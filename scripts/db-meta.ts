@@ -73,6 +73,10 @@ export async function checkMeta(schema: Record<string, unknown> = tables): Promi
   if (JSON.stringify(journal.entries.map((e) => [e.idx, e.tag])) !== JSON.stringify(expectedJournal(journal).entries.map((e) => [e.idx, e.tag])))
     problems.push(`migrations/meta/_journal.json does not list the migrations of src/db/migrations.ts`);
   const files = snapshotFiles();
+  // drizzle-kit refuses to generate when two snapshots follow the same one (two branches each wrote one)
+  const parents = files.map((f) => readSnapshot(f).prevId);
+  const shared = files.filter((_, i) => parents.indexOf(parents[i]!) !== i);
+  if (shared.length > 0) problems.push(`snapshots follow the same parent: ${shared.join(", ")} (keep the latest migration's, delete the other)`);
   const wanted = snapshotFileOf(latestName());
   if (files[files.length - 1] !== wanted) problems.push(`the latest snapshot should be migrations/meta/${wanted} (found ${files[files.length - 1]})`);
   else {
