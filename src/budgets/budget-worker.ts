@@ -4,8 +4,8 @@
  * webhook deliveries live here, where they cannot slow the proxy.
  */
 import { openDatabase, type Database } from "../db/client.ts";
-import { logDelivery, removeShares } from "./sync-store.ts";
-import { listWebhooks } from "./store.ts";
+import { removeShares } from "../db/budget-shares.ts";
+import { listWebhooks, logDelivery } from "../db/webhooks.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { guardHost } from "../egress/host-guard.ts";
 import { writeStdout } from "../runtime.ts";

@@ -7,8 +7,6 @@
 import type { EventRow } from "../db/tables.ts";
 import type { Logger, LogLevel } from "../lib/log.ts";
 import { uuidv7 } from "../lib/uuid.ts";
-import { findPrice } from "../pricing/price-book.ts";
-import { computeCost } from "../pricing/cost.ts";
 import type { PriceBook } from "../pricing/price-book.ts";
 import type { ProviderId } from "../providers/types.ts";
 import { estimateCall } from "./estimate.ts";
@@ -30,13 +28,8 @@ export interface Budgets {
   guard: BudgetGuard;
   /** Checks and reserves; `value` is what `settle` releases (undefined: nothing held). */
   admit(req: AdmitFacts, json: Record<string, unknown> | undefined, bodyBytes: number, method: string): AdmitResult;
-  /**
-   * Settles what `admit` held to the event's cost. A stream cut before the
-   * provider reported usage still used tokens: its event gets an estimated
-   * cost (cost_source `estimated`) from the prompt's size and the chunks that
-   * reached the client, and that is what the budget is charged.
-   */
-  settle(held: Admission | undefined, event: EventRow, streamedChunks: number | undefined): EventRow;
+  /** Settles what `admit` held to the event's cost (estimated, for a stream cut before its usage: src/pricing/cut-stream.ts). */
+  settle(held: Admission | undefined, event: EventRow): void;
   /** Resolves after a full sync round that started after the call (a change made here is then in force). */
   refresh(): Promise<void>;
   stop(): Promise<void>;
@@ -131,20 +124,10 @@ export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
         req.createdAt,
       );
     },
-    settle(held, event, streamedChunks) {
-      // refused here: nothing was sent, nothing is owed
-      if (event.error_code === "budget_exceeded" || event.error_code === "budget_contended" || event.error_code === "budget_unmeasurable" || event.error_code === "rate_limit_exceeded") event.cost_usd = 0;
-      if (!held) return event;
-      if (event.cost_usd == null && event.input_tokens == null && event.streamed && event.status < 400 && streamedChunks !== undefined) {
-        const cut = estimateCutStream(o.prices(event.org_id), event, held.estimate.inputTokens, streamedChunks);
-        if (cut !== undefined) {
-          event.cost_usd = cut;
-          event.cost_source = "estimated";
-        }
-      }
+    settle(held, event) {
+      if (!held) return;
       const tokens = (event.input_tokens ?? held.estimate.inputTokens) + (event.output_tokens ?? held.estimate.outputTokens);
       guard.settle(held, event.id, event.cost_usd ?? 0, tokens, Date.now());
-      return event;
     },
     refresh() {
       return new Promise<void>((resolve) => {
@@ -163,12 +146,4 @@ export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
       worker.terminate();
     },
   };
-}
-
-/** A streamed chunk carries about one token; the first one only the role. */
-function estimateCutStream(book: PriceBook, event: EventRow, inputTokens: number, chunks: number): number | undefined {
-  const found = findPrice(book, { provider: event.provider as ProviderId, model: event.model, responseModel: event.response_model, at: event.created_at });
-  if (!found) return undefined;
-  const usage = { inputTokens, outputTokens: Math.max(0, chunks - 1), cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
-  return computeCost(usage, found.row).costUsd ?? undefined;
 }

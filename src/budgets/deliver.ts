@@ -5,8 +5,8 @@
  * sockets open at once, overall and per org (delivery-gate.ts); an attempt
  * the gate has no room for counts as failed ("not sent") and is retried.
  */
-import type { AlertRow, DeliveryRow } from "./sync-store.ts";
-import type { WebhookRow } from "./store.ts";
+import type { AlertRow } from "../db/budget-alerts.ts";
+import type { DeliveryRow, WebhookRow } from "../db/webhooks.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { alertBody, signature, type AlertFacts } from "./webhook.ts";
 import { createDeliveryGate, type DeliveryGate } from "./delivery-gate.ts";

@@ -11,6 +11,7 @@
  */
 import { findPrice, type PriceBook } from "../pricing/price-book.ts";
 import { computeCost } from "../pricing/cost.ts";
+import { promptTokensOfBody } from "../pricing/cut-stream.ts";
 import type { ProviderId } from "../providers/types.ts";
 import { hiddenInputField, isBackground, routeCost } from "./coverage.ts";
 import { noCapOutputFloor, outputCount } from "./output-estimate.ts";
@@ -32,7 +33,6 @@ export interface Estimate {
   unknown?: UnknownCost;
 }
 
-export const bytesPerToken = 4;
 /** A client's cap is believed up to this; beyond it, no model answers anyway. */
 const maxOutputTokens = 1_000_000;
 
@@ -64,7 +64,7 @@ export interface EstimateInput {
 export function estimateCall(book: PriceBook, e: EstimateInput): Estimate {
   const route = routeCost(e.method, e.endpoint);
   if (route === "free") return { inputTokens: 0, outputTokens: 0, usd: 0 };
-  const inputTokens = Math.ceil(e.bodyBytes / bytesPerToken);
+  const inputTokens = promptTokensOfBody(e.bodyBytes);
   // embeddings answer no tokens; a route Lectr cannot estimate answers in units it cannot count before (images, audio, jobs)
   const noOutput = route === "unmeasurable" || e.endpoint.endsWith("/embeddings") || e.bodyBytes === 0;
   const outputTokens = noOutput ? 0 : outputTokensOf(e.json, e.recentOutputP95);

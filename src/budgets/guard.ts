@@ -12,7 +12,7 @@ import { budgetVerdict, newLedger, newWindow, rateLimitHeaders, windowAdmits, wi
 import { periodBounds } from "./period.ts";
 import { inScope, limitApplies } from "./scope.ts";
 import type { Share, SyncState } from "./messages.ts";
-import { holdKey } from "./sync-store.ts";
+import { holdKey } from "../db/budget-shares.ts";
 import { takeShares } from "./shares.ts";
 import type { Budget, CallFacts, RateLimit } from "./types.ts";
 

@@ -1,5 +1,8 @@
 /** What the request thread and the budget sync thread say to each other. */
+import type { Hold } from "../db/budget-shares.ts";
 import type { Budget, RateLimit } from "./types.ts";
+
+export type { Hold };
 
 /** What one replica uses of a budget (its period) or a rate limit (its minute): reservations and unwritten costs, or counts. */
 export interface Share {
@@ -29,15 +32,6 @@ export interface Lease {
   tokens: number;
   /** The budget lease this replica keeps while it asks for nothing: an unused larger one is cut back to it. */
   idleUsd: number;
-}
-
-/** Another replica's (or the others' summed) use and unused lease. */
-export interface Hold extends Omit<Share, "leftUsd" | "leftRequests" | "leftTokens" | "pendingUsd"> {
-  leaseUsd: number;
-  leaseRequests: number;
-  leaseTokens: number;
-  /** Replicas behind the sum. */
-  replicas: number;
 }
 
 export interface SyncState {

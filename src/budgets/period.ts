@@ -3,7 +3,9 @@
  * holds an instant, in UTC or an IANA time zone. Pure; time zones go through
  * Intl, so daylight-saving days are 23 or 25 hours long, as the wall clock says.
  */
-export type BudgetPeriod = "day" | "week" | "month";
+import type { BudgetPeriod } from "../db/budgets.ts";
+
+export type { BudgetPeriod };
 
 export const budgetPeriods: readonly BudgetPeriod[] = ["day", "week", "month"];
 

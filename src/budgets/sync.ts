@@ -6,18 +6,10 @@
  * replicas. The request thread applies the answer (guard.ts).
  */
 import type { Client } from "@libsql/client";
-import {
-  claimAlert,
-  exchangeHolds,
-  heartbeat,
-  holdKey,
-  lastEventRowid,
-  readEventsAfter,
-  type AlertKind,
-  type AlertRow,
-  type FeedRow,
-} from "./sync-store.ts";
-import { listAllBudgets, listAllLimits, type BudgetRow, type LimitRow } from "./store.ts";
+import { claimAlert, type AlertKind, type AlertRow } from "../db/budget-alerts.ts";
+import { lastEventRowid, readEventsAfter, type FeedRow } from "../db/budget-feed.ts";
+import { exchangeHolds, heartbeat, holdKey } from "../db/budget-shares.ts";
+import { listAllBudgets, listAllLimits, type BudgetRow, type LimitRow } from "../db/budgets.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { p95 } from "./estimate.ts";
 import { crossedThresholds, forecastIsMeaningful, forecastSpend } from "./forecast.ts";

@@ -10,8 +10,9 @@
  */
 import type { Client } from "@libsql/client";
 import { periodBounds } from "./period.ts";
-import type { BudgetRow } from "./store.ts";
-import { budgetSpendByHour, budgetUnknownCostCalls, claimedAlerts } from "./sync-store.ts";
+import { claimedAlerts } from "../db/budget-alerts.ts";
+import { budgetSpendByHour, budgetUnknownCostCalls } from "../db/budget-feed.ts";
+import type { BudgetRow } from "../db/budgets.ts";
 
 export interface Tracker {
   budget: BudgetRow;

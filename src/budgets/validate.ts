@@ -4,7 +4,7 @@
  */
 import { fail, ok, type Result } from "../lib/result.ts";
 import { maxFeatureLength, tasks } from "../lib/tags.ts";
-import type { BudgetFields, LimitFields } from "./store.ts";
+import type { BudgetFields, LimitFields } from "../db/budgets.ts";
 import { isTimeZone, type BudgetPeriod } from "./period.ts";
 import { defaultThresholds, type BudgetAction } from "./types.ts";
 

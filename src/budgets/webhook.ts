@@ -9,8 +9,8 @@
  * `Idempotency-Key: <alert id>`, the same on every retry.
  */
 import { createHmac } from "node:crypto";
-import type { AlertRow } from "./sync-store.ts";
-import type { WebhookFormat } from "./store.ts";
+import type { AlertRow } from "../db/budget-alerts.ts";
+import type { WebhookFormat } from "../db/webhooks.ts";
 import type { Budget } from "./types.ts";
 
 export interface AlertFacts {

@@ -14,7 +14,7 @@ import { utcDay } from "../reconcile/admin-api.ts";
 import { dayMs } from "../reconcile/compare.ts";
 import { startReconciler } from "../reconcile/control.ts";
 import { maxRunDays } from "../reconcile/run.ts";
-import { listSealedKeys, listSources, saveSettings, setSources, type SourceKind } from "../reconcile/store.ts";
+import { listSealedKeys, listSources, saveSettings, setSources, type SourceKind } from "../db/reconcile.ts";
 import { isReconcileProvider, reconcileProviders, type ReconcileProvider } from "../reconcile/types.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";

@@ -12,7 +12,7 @@ import { aggregateEvents, type RollupEvent } from "../stats/aggregate.ts";
 import type { Period } from "../stats/period.ts";
 
 const columns = Object.values(getTableColumns(events)).map((c) => c.name) as (keyof EventRow)[];
-/** 256 rows × 23 values per INSERT at most, well below SQLite's 32,766 bound variables. */
+/** 256 rows × one value per column of `events` per INSERT at most: below SQLite's 32,766 bound variables while the table has under 128 columns. */
 const maxRowsPerStatement = 256;
 
 function insertStatement(rows: readonly EventRow[]): InStatement {

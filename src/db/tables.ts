@@ -247,6 +247,138 @@ export const statusCountsDaily = sqliteTable(
 );
 
 /**
+ * Budgets (spend per period) and rate limits (per minute), written by people
+ * through GraphQL; the sync thread keeps them in memory (src/budgets/).
+ */
+export const budgets = sqliteTable(
+  "budgets",
+  {
+    id: text("id").primaryKey(),
+    org_id: text("org_id")
+      .notNull()
+      .references(() => orgs.id),
+    name: text("name").notNull(),
+    feature: text("feature"),
+    task: text("task"),
+    key_id: text("key_id"),
+    provider: text("provider"),
+    /** An exact model id, or a prefix ending in `*`. */
+    model: text("model"),
+    /** `day`, `week` or `month`. */
+    period: text("period").notNull(),
+    time_zone: text("time_zone").notNull().default("UTC"),
+    amount_usd: real("amount_usd").notNull(),
+    /** JSON array of percents of the amount at which an alert goes out. */
+    thresholds: text("thresholds").notNull().default("[50,80,100]"),
+    /** `alert` or `block`. */
+    action: text("action").notNull(),
+    created_at: integer("created_at").notNull(),
+    updated_at: integer("updated_at").notNull(),
+    /** JSON array of routes and models a block budget admits although their cost cannot be estimated first. */
+    exempt: text("exempt").notNull().default("[]"),
+  },
+  (t) => [uniqueIndex("budgets_org_name").on(t.org_id, t.name)],
+);
+
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    id: text("id").primaryKey(),
+    org_id: text("org_id")
+      .notNull()
+      .references(() => orgs.id),
+    name: text("name").notNull(),
+    key_id: text("key_id"),
+    feature: text("feature"),
+    requests_per_minute: integer("requests_per_minute"),
+    tokens_per_minute: integer("tokens_per_minute"),
+    created_at: integer("created_at").notNull(),
+    updated_at: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("rate_limits_org_name").on(t.org_id, t.name)],
+);
+
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    org_id: text("org_id")
+      .notNull()
+      .references(() => orgs.id),
+    url: text("url").notNull(),
+    /** `slack` or `json`. */
+    format: text("format").notNull(),
+    /** HMAC-SHA256 key for the signature header. */
+    secret: text("secret").notNull(),
+    created_at: integer("created_at").notNull(),
+  },
+  (t) => [index("webhooks_org").on(t.org_id)],
+);
+
+/** An alert goes out once per budget, period, kind and threshold, whichever replica sees it first. */
+export const budgetAlerts = sqliteTable(
+  "budget_alerts",
+  {
+    id: text("id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    budget_id: text("budget_id").notNull(),
+    period_start: integer("period_start").notNull(),
+    /** `threshold` or `forecast`. */
+    kind: text("kind").notNull(),
+    threshold: integer("threshold").notNull(),
+    spent_usd: real("spent_usd").notNull(),
+    forecast_usd: real("forecast_usd").notNull(),
+    amount_usd: real("amount_usd").notNull(),
+    created_at: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("budget_alerts_once").on(t.budget_id, t.period_start, t.kind, t.threshold),
+    index("budget_alerts_org").on(t.org_id, t.created_at),
+  ],
+);
+
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    org_id: text("org_id").notNull(),
+    alert_id: text("alert_id").notNull(),
+    webhook_id: text("webhook_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    /** The receiver's HTTP status; null when it could not be reached. */
+    status: integer("status"),
+    error: text("error"),
+    delivered: integer("delivered").notNull(),
+    created_at: integer("created_at").notNull(),
+  },
+  (t) => [index("webhook_deliveries_org").on(t.org_id, t.created_at)],
+);
+
+/**
+ * What each replica uses and may still take of a budget's period or a rate
+ * limit's minute; a row with subject '' is the replica's heartbeat.
+ */
+export const budgetShares = sqliteTable(
+  "budget_shares",
+  {
+    replica_id: text("replica_id").notNull(),
+    subject_id: text("subject_id").notNull(),
+    window_start: integer("window_start").notNull(),
+    reserved_usd: real("reserved_usd").notNull(),
+    requests: integer("requests").notNull(),
+    tokens: integer("tokens").notNull(),
+    lease_usd: real("lease_usd").notNull(),
+    lease_requests: real("lease_requests").notNull(),
+    lease_tokens: real("lease_tokens").notNull(),
+    demand: real("demand").notNull(),
+    updated_at: integer("updated_at").notNull(),
+    /** What callers asked to retry on this replica still wait for (USD). */
+    want_usd: real("want_usd").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.replica_id, t.subject_id] })],
+);
+
+/**
  * Reconciliation against the providers' admin usage and cost APIs
  * (src/reconcile/). An org's admin key is stored only sealed with
  * LECTR_SECRETS_KEY (AES-256-GCM); `reconcile_sources` names the provider

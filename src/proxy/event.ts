@@ -2,6 +2,7 @@
 import type { EventRow } from "../db/tables.ts";
 import type { Billing, ProviderId, Usage } from "../providers/types.ts";
 import type { ProviderSource } from "../providers/detect.ts";
+import { cutStreamCost } from "../pricing/cut-stream.ts";
 import { priceCall, type PriceBook } from "../pricing/price-book.ts";
 import type { Tags } from "../lib/tags.ts";
 
@@ -47,7 +48,14 @@ export interface ResponseFacts {
   billing?: Billing | undefined;
   usageExpected?: boolean;
   upstreamRequestId?: string | undefined;
+  /** SSE data events the client got (streams only). */
+  streamedChunks?: number | undefined;
+  /** The request body's size: a cut stream's prompt is estimated from it. */
+  requestBytes?: number;
 }
+
+/** Lectr refused these before anything reached the provider: nothing is owed. */
+const refusedUnsent: ReadonlySet<string> = new Set(["budget_exceeded", "budget_contended", "budget_unmeasurable", "rate_limit_exceeded"]);
 
 /** Free-text fields an event records (models, endpoint, the provider's request id) are cut to this many characters. */
 export const maxFieldLength = 256;
@@ -61,7 +69,15 @@ export function buildEvent(req: RequestFacts, res: ResponseFacts, prices: PriceB
   const billing = res.billing;
   // a billed call that reported nothing to price: its cost is unknown, counted with the unpriced ones, never $0
   const unreported = res.usageExpected === true && u === undefined && billing?.units === undefined;
-  const cost = unreported ? unknownCost : priceCall(prices, { provider: req.provider, model: req.model, responseModel, at: req.createdAt, usage: u, billing });
+  const call = { provider: req.provider, model: req.model, responseModel, at: req.createdAt };
+  let cost: { costUsd: number | null; priceKnown: boolean; costSource: string | null } = unreported ? unknownCost : priceCall(prices, { ...call, usage: u, billing });
+  if (res.errorCode !== null && refusedUnsent.has(res.errorCode)) cost = { ...cost, costUsd: 0 };
+  // a stream cut before its usage arrived (the client left, the upstream failed or timed out) still used tokens:
+  // estimated, and labelled so; one that ended as the provider meant without usage stays unknown
+  else if (cost.costUsd === null && u === undefined && req.streamed && res.status < 400 && res.errorCode !== null && res.streamedChunks !== undefined) {
+    const estimate = cutStreamCost(prices, call, res.requestBytes ?? 0, res.streamedChunks);
+    if (estimate !== undefined) cost = { ...cost, costUsd: estimate, costSource: "estimated" };
+  }
   return {
     id: req.id,
     org_id: req.orgId,

@@ -112,13 +112,14 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     let upstreamRequestId: string | undefined;
 
     let held: Admission | undefined;
+    let requestBytes = 0;
     /** The one place an authenticated request's event is recorded. */
     const record = (facts: RequestFacts, o: Outcome) => {
       const endAt = performance.now();
       const { upstreamDoneAt, ...res } = o;
-      const built = claims.settle(buildEvent(facts, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices.forOrg(facts.orgId)));
-      // a budget's reservation settles to the exact cost (or an estimate, for a stream cut before its usage)
-      const event = deps.budgets.settle(held, built, o.streamedChunks);
+      const event = claims.settle(buildEvent(facts, { ...res, latencyMs: endAt - startedAt, upstreamRequestId, requestBytes }, prices.forOrg(facts.orgId)));
+      // a budget's reservation settles to the event's cost
+      deps.budgets.settle(held, event);
       recorder.record(event);
       deps.inflight.leave();
       const forwarded = forwardAt > 0;
@@ -178,6 +179,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
         return reject(req, body.error);
       }
       const bytes = body?.value;
+      requestBytes = bytes?.byteLength ?? 0;
       const facts = bytes ? inspectBody(bytes, request.headers.get("content-type")) : undefined;
       // a model the path names (Gemini's models/{m}, Azure's deployment) is the request's model
       const model = match.model ?? facts?.model ?? "";

@@ -5,13 +5,12 @@
  * (X-Lectr-Signature, Idempotency-Key: the alert id).
  */
 import type { Client } from "@libsql/client";
-import { listWebhooks, type WebhookRow } from "../budgets/store.ts";
+import { listWebhooks, logDelivery, type WebhookRow } from "../db/webhooks.ts";
 import { signature } from "../budgets/webhook.ts";
 import { backoffMs, maxAttempts } from "../budgets/deliver.ts";
-import { logDelivery } from "../budgets/sync-store.ts";
 import { uuidv7 } from "../lib/uuid.ts";
 import { dayTotals } from "./compare.ts";
-import { getSettings, insertAlert } from "./store.ts";
+import { getSettings, insertAlert } from "../db/reconcile.ts";
 import type { ReconRow } from "./types.ts";
 
 export interface ReconcileAlert {

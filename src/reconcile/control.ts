@@ -14,7 +14,7 @@ import { sendAlerts, type AlertDeps } from "./alert.ts";
 import { dayMs, dayTotals } from "./compare.ts";
 import { maxRunDays, reconcile, type RunOutcome } from "./run.ts";
 import { importSecretsKey, sealSecret } from "./secrets.ts";
-import { lastGoodDay, listRows, listSealedKeys, saveSealedKey, takeLease } from "./store.ts";
+import { lastGoodDay, listRows, listSealedKeys, saveSealedKey, takeLease } from "../db/reconcile.ts";
 import type { ReconcileProvider } from "./types.ts";
 import type { PullDeps } from "./pull.ts";
 

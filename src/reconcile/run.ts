@@ -14,7 +14,7 @@ import { compareReports, dayMs, provisionalLagMs } from "./compare.ts";
 import { openaiAdmin } from "./openai-admin.ts";
 import { pullReport, runDeadlineMs, type PullDeps } from "./pull.ts";
 import { openSecret } from "./secrets.ts";
-import { lectrSums, listSealedKeys, listSources, newRunId, saveRun, toSources, type RunRow } from "./store.ts";
+import { lectrSums, listSealedKeys, listSources, newRunId, saveRun, toSources, type RunRow } from "../db/reconcile.ts";
 import type { CostLine, Counts, ReconcileProvider, ReconRow, UsageLine } from "./types.ts";
 import { priceCall, type PriceBook } from "../pricing/price-book.ts";
 

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { createDeliveryGate } from "../../src/budgets/delivery-gate.ts";
 import { deliverAlert, maxAttempts, type DeliverDeps } from "../../src/budgets/deliver.ts";
-import type { DeliveryRow } from "../../src/budgets/sync-store.ts";
+import type { DeliveryRow } from "../../src/db/webhooks.ts";
 
 /** An attempt that runs until released. */
 function held() {

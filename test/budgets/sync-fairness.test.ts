@@ -14,7 +14,7 @@ import { openDatabase, type Database } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { createOrg } from "../../src/db/orgs.ts";
 import { insertEvents } from "../../src/db/events.ts";
-import { insertBudget, updateBudget, type BudgetFields } from "../../src/budgets/store.ts";
+import { insertBudget, updateBudget, type BudgetFields } from "../../src/db/budgets.ts";
 import { createBudgetSync } from "../../src/budgets/sync.ts";
 import { loadOrder, loadTrackers, newTracker } from "../../src/budgets/tracker-load.ts";
 import { createBudgetGuard } from "../../src/budgets/guard.ts";

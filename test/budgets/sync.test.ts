@@ -11,7 +11,7 @@ import { openDatabase, type Database } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { createOrg } from "../../src/db/orgs.ts";
 import { insertEvents } from "../../src/db/events.ts";
-import { insertBudget } from "../../src/budgets/store.ts";
+import { insertBudget } from "../../src/db/budgets.ts";
 import { createBudgetSync } from "../../src/budgets/sync.ts";
 import type { AlertFacts } from "../../src/budgets/webhook.ts";
 import { eventRow } from "../helpers/rows.ts";

@@ -55,3 +55,25 @@ test("disconnect before the upstream answered: event client_aborted (499)", asyn
   const ev = (await f.lectr.events())[0]!;
   expect([ev.status, ev.error_code, ev.input_tokens]).toEqual([499, "client_aborted", null]);
 });
+
+test("a stream cut before its usage arrived gets an estimated cost, with no budget in sight", async () => {
+  f.mocks.openai.setBehavior({ chunkDelayMs: 30, contentChunks: Array.from({ length: 40 }, (_, i) => `w${i} `) });
+  try {
+    const res = await fetch(`${f.lectr.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-lectr-key": f.lectr.key, authorization: "Bearer sk-test-openai", "x-lectr-feature": "cut-stream" },
+      body: JSON.stringify({ model: "gpt-4o-mini", stream: true, max_tokens: 1000, messages: [{ role: "user", content: "hi" }] }),
+    });
+    const reader = res.body!.getReader();
+    let text = "";
+    while (text.split("\n\n").filter((e) => e.startsWith("data: {")).length < 5) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    const ev = await waitFor(async () => (await f.lectr.events()).find((e) => e.feature === "cut-stream" && e.error_code === "client_aborted"));
+    // the provider never said: no token counts, but a labelled estimate (the prompt's size and about a token per chunk), not an unknown
+    expect([ev.input_tokens, ev.output_tokens, ev.cost_source, ev.price_known]).toEqual([null, null, "estimated", true]);
+    expect(ev.cost_usd!).toBeGreaterThan(0);
+    expect(ev.cost_usd!).toBeLessThan((50 * 0.15 + 45 * 0.6) / 1e6);
+  } finally {
+    f.mocks.openai.reset();
+  }
+});

@@ -7,7 +7,7 @@ import { root } from "../helpers/process.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { findOrgByName } from "../../src/db/orgs.ts";
 import { importSecretsKey, openSecret } from "../../src/reconcile/secrets.ts";
-import { listSealedKeys } from "../../src/reconcile/store.ts";
+import { listSealedKeys } from "../../src/db/reconcile.ts";
 
 const deno = join(root, "node_modules/.bin/deno");
 const secretsKey = "0123456789abcdef".repeat(4);

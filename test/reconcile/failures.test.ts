@@ -11,7 +11,7 @@ import { startLectr, type TestLectr } from "../helpers/lectr.ts";
 import { startAdminMock, type AdminMock } from "../helpers/mock/admin-apis.ts";
 import { gqlClient, orgKey, type Gql } from "../graphql/client.ts";
 import { startReconciler, type ReconcileControl } from "../../src/reconcile/control.ts";
-import { listRows } from "../../src/reconcile/store.ts";
+import { listRows } from "../../src/db/reconcile.ts";
 import { silentLogger } from "../../src/lib/log.ts";
 import { dayA, dayMs, seedLectr, seedProviders, today } from "./scenario.ts";
 

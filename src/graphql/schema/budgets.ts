@@ -9,23 +9,9 @@ import { badInput } from "../errors.ts";
 import { orgScope } from "../scope.ts";
 import { mayChange } from "../../lib/scopes.ts";
 import { Provider } from "./common.ts";
-import {
-  deleteBudget,
-  deleteLimit,
-  deleteWebhook,
-  insertBudget,
-  insertLimit,
-  insertWebhook,
-  listBudgets,
-  listLimits,
-  listWebhooks,
-  updateBudget,
-  updateLimit,
-  type BudgetRow,
-  type LimitRow,
-  type WebhookRow,
-} from "../../budgets/store.ts";
-import { listAlerts, listDeliveries, type AlertRow, type DeliveryRow } from "../../budgets/sync-store.ts";
+import { listAlerts, type AlertRow } from "../../db/budget-alerts.ts";
+import { deleteBudget, deleteLimit, insertBudget, insertLimit, listBudgets, listLimits, updateBudget, updateLimit, type BudgetRow, type LimitRow } from "../../db/budgets.ts";
+import { deleteWebhook, insertWebhook, listDeliveries, listWebhooks, type DeliveryRow, type WebhookRow } from "../../db/webhooks.ts";
 import { budgetFields, limitFields, maxBudgetsPerOrg, maxLimitsPerOrg, maxWebhooksPerOrg, type BudgetInput as BudgetInputValue } from "../../budgets/validate.ts";
 import { checkEndpoint } from "../../egress/azure-endpoint.ts";
 import type { ProviderId } from "../../providers/types.ts";

@@ -15,7 +15,7 @@ import { utcDay } from "../../reconcile/admin-api.ts";
 import { dayMs } from "../../reconcile/compare.ts";
 import { maxRunDays } from "../../reconcile/run.ts";
 import { offMessage } from "../../reconcile/control.ts";
-import { getSettings, listRows, listRuns, listSealedKeys, listSources, saveSettings, setSources, type RunRow, type SourceKind, type StoredRow } from "../../reconcile/store.ts";
+import { getSettings, listRows, listRuns, listSealedKeys, listSources, saveSettings, setSources, type RunRow, type SourceKind, type StoredRow } from "../../db/reconcile.ts";
 import { isReconcileProvider, type Counts, type ReconcileProvider } from "../../reconcile/types.ts";
 
 const Status = builder.enumType("ReconciliationStatus", {

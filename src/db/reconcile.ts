@@ -1,11 +1,55 @@
 /**
  * The only SQL over the reconcile_* tables, and the one read of events
  * reconciliation makes (a day × model sum for one org and provider, over the
- * events_org_created index). Plain libSQL client calls, like budgets/store.ts.
+ * events_org_created index), and the rows as src/reconcile/ sees them.
+ * Plain libSQL client calls, so the reconciliation thread uses it too.
  */
 import type { Client, InStatement, Row } from "@libsql/client";
 import { uuidv7 } from "../lib/uuid.ts";
-import type { Counts, LectrLine, ReconcileProvider, ReconRow, RowStatus, Sources } from "./types.ts";
+
+export const reconcileProviders = ["openai", "anthropic"] as const;
+export type ReconcileProvider = (typeof reconcileProviders)[number];
+
+/** Token classes priced apart, and requests; null where the side does not report that class. */
+export interface Counts {
+  requests: number | null;
+  uncachedInput: number | null;
+  cacheRead: number | null;
+  cacheWrite5m: number | null;
+  cacheWrite1h: number | null;
+  output: number | null;
+}
+
+/** Lectr's recorded figures for one day × model. */
+export interface LectrLine {
+  day: number;
+  model: string;
+  counts: Counts;
+  costUsd: number | null;
+}
+
+/** Which provider keys, projects or workspaces belong to the org; all empty: the whole provider organization. */
+export interface Sources {
+  apiKeyIds: ReadonlySet<string>;
+  projectIds: ReadonlySet<string>;
+}
+
+export type RowStatus = "matched" | "provisional" | "mismatched";
+
+export interface ReconRow {
+  day: number;
+  model: string;
+  /** '' for the comparison row; `api_key:<id>` / `project:<id>` / `workspace:<id>` for the provider's own breakdown. */
+  source: string;
+  lectr: Counts | null;
+  lectrCostUsd: number | null;
+  provider: Counts;
+  billedUsd: number | null;
+  expectedUsd: number | null;
+  unseenUsd: number | null;
+  driftUsd: number | null;
+  status: RowStatus;
+}
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 

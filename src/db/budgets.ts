@@ -1,12 +1,57 @@
 /**
- * The only SQL over `budgets`, `rate_limits` and `webhooks` (the GraphQL
- * API's reads and changes, and the full loads the sync thread keeps in
- * memory). Plain libSQL client calls, so the sync thread uses it too.
+ * The only SQL over `budgets` and `rate_limits` (the GraphQL API's reads and
+ * changes, and the full loads the sync thread keeps in memory), and the rows
+ * as src/budgets/ sees them. Plain libSQL client calls, so the sync thread
+ * uses it too.
  */
 import type { Client, InValue, Row } from "@libsql/client";
 import { uuidv7 } from "../lib/uuid.ts";
-import type { BudgetPeriod } from "./period.ts";
-import type { Budget, BudgetAction, RateLimit } from "./types.ts";
+
+/** A budget's calendar period (src/budgets/period.ts). */
+export type BudgetPeriod = "day" | "week" | "month";
+
+export type BudgetAction = "alert" | "block";
+
+/** What a budget counts: the org's requests, narrowed by every field that is set (null: any). */
+export interface BudgetScope {
+  feature: string | null;
+  task: string | null;
+  keyId: string | null;
+  provider: string | null;
+  /** An exact model id, or a prefix ending in `*`. */
+  model: string | null;
+}
+
+export interface Budget {
+  id: string;
+  orgId: string;
+  name: string;
+  scope: BudgetScope;
+  period: BudgetPeriod;
+  /** IANA zone the period follows; "UTC" by default. */
+  timeZone: string;
+  amountUsd: number;
+  /** Percent of the amount at which an alert goes out, ascending. */
+  thresholds: number[];
+  action: BudgetAction;
+  /**
+   * Routes (starting with "/") and models (exact, or a prefix ending in `*`)
+   * whose calls a block budget admits although their cost cannot be
+   * estimated before they run; their recorded cost still counts.
+   */
+  exempt: string[];
+}
+
+/** Requests and tokens per minute for the org, one key or one feature (null both: the whole org). */
+export interface RateLimit {
+  id: string;
+  orgId: string;
+  name: string;
+  keyId: string | null;
+  feature: string | null;
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+}
 
 export interface BudgetFields {
   name: string;
@@ -41,18 +86,6 @@ export interface LimitRow extends RateLimit {
   updatedAt: number;
 }
 
-export type WebhookFormat = "slack" | "json";
-
-export interface WebhookRow {
-  id: string;
-  orgId: string;
-  url: string;
-  format: WebhookFormat;
-  /** HMAC-SHA256 key for the signature header; shown once, when the webhook is created. */
-  secret: string;
-  createdAt: number;
-}
-
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -85,10 +118,6 @@ function toLimit(r: Row): LimitRow {
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
-}
-
-function toWebhook(r: Row): WebhookRow {
-  return { id: String(r.id), orgId: String(r.org_id), url: String(r.url), format: String(r.format) as WebhookFormat, secret: String(r.secret), createdAt: Number(r.created_at) };
 }
 
 const budgetColumns = "id, org_id, name, feature, task, key_id, provider, model, period, time_zone, amount_usd, thresholds, action, exempt, created_at, updated_at";
@@ -159,26 +188,4 @@ export async function updateLimit(client: Client, orgId: string, id: string, f: 
 
 export async function deleteLimit(client: Client, orgId: string, id: string): Promise<boolean> {
   return (await client.execute({ sql: "DELETE FROM rate_limits WHERE org_id = ? AND id = ?", args: [orgId, id] })).rowsAffected > 0;
-}
-
-export async function listWebhooks(client: Client, orgId: string): Promise<WebhookRow[]> {
-  return (await client.execute({ sql: "SELECT id, org_id, url, format, secret, created_at FROM webhooks WHERE org_id = ? ORDER BY id", args: [orgId] })).rows.map(toWebhook);
-}
-
-export async function insertWebhook(
-  client: Client,
-  w: { orgId: string; url: string; format: WebhookFormat; secret: string },
-  max: number,
-  now = Date.now(),
-): Promise<WebhookRow | undefined> {
-  const res = await client.execute({
-    sql: `INSERT INTO webhooks (id, org_id, url, format, secret, created_at) SELECT ?, ?, ?, ?, ?, ?
-      WHERE (SELECT count(*) FROM webhooks WHERE org_id = ?) < ? RETURNING id, org_id, url, format, secret, created_at`,
-    args: [uuidv7(now), w.orgId, w.url, w.format, w.secret, now, w.orgId, max],
-  });
-  return res.rows[0] && toWebhook(res.rows[0]);
-}
-
-export async function deleteWebhook(client: Client, orgId: string, id: string): Promise<boolean> {
-  return (await client.execute({ sql: "DELETE FROM webhooks WHERE org_id = ? AND id = ?", args: [orgId, id] })).rowsAffected > 0;
 }
