@@ -1,0 +1,14 @@
+/** What the read thread and the thread that asks it say to each other. */
+import type { InStatement, TransactionMode } from "@libsql/client";
+import type { WireResult } from "./read-rows.ts";
+
+export type ToReader =
+  | { t: "init"; url: string; authToken: string | undefined; busyTimeoutMs: number }
+  | { t: "execute"; id: number; stmt: InStatement }
+  | { t: "batch"; id: number; stmts: InStatement[]; mode: TransactionMode | undefined };
+
+export type FromReader =
+  | { t: "ready" }
+  | { t: "failed"; message: string }
+  | { t: "result"; id: number; results: WireResult[] }
+  | { t: "error"; id: number; message: string; code: string | undefined };

@@ -1,0 +1,218 @@
+/**
+ * The read connection for GraphQL and the dashboard: a few threads, each
+ * with its own libSQL connection to the same database (WAL lets them read
+ * while the event writer commits), behind an object that speaks libSQL's
+ * `Client` interface, so drizzle and every query function use it unchanged.
+ *
+ * Each statement runs on an idle thread (the rest wait in line) and may take
+ * `timeoutMs`; past that it fails with ReadTimeoutError and its thread is
+ * terminated and replaced (the thread ends, its connection with it, once the
+ * engine hands control back). Threads start on the first read: a replica
+ * that only proxies holds none.
+ */
+import type { Client, InArgs, InStatement, ResultSet, TransactionMode } from "@libsql/client";
+import { fromWire } from "./read-rows.ts";
+import type { FromReader, ToReader } from "./read-messages.ts";
+
+export class ReadTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`A database read took longer than ${timeoutMs} ms (LECTR_READ_TIMEOUT_MS) and was stopped. Ask for a shorter period or fewer groups.`);
+  }
+}
+
+export class ReadQueueFullError extends Error {}
+
+export interface ReadStats {
+  threads: number;
+  /** Statements running now. */
+  busy: number;
+  /** Statements waiting for a thread. */
+  queued: number;
+  /** Threads terminated because a statement ran past the limit. */
+  replaced: number;
+}
+
+export interface ReadPool {
+  client: Client;
+  stats(): ReadStats;
+  close(): void;
+}
+
+export interface ReadPoolOptions {
+  url: string;
+  authToken: string | undefined;
+  threads: number;
+  timeoutMs: number;
+  busyTimeoutMs: number;
+  /** Starts a read thread (tests keep a handle on it). */
+  spawn?: () => Worker;
+}
+
+type Ask = { t: "execute"; stmt: InStatement } | { t: "batch"; stmts: InStatement[]; mode: TransactionMode | undefined };
+
+interface Job {
+  ask: Ask;
+  resolve(results: ResultSet[]): void;
+  reject(error: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  ready: boolean;
+  job?: Job;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** Statements waiting for a thread; past this a read is refused at once. */
+const maxQueued = 1_000;
+
+const spawnReader = () => new Worker(new URL("./read-worker.ts", import.meta.url).href, { type: "module" });
+
+export function startReadPool(opts: ReadPoolOptions): ReadPool {
+  const spawn = opts.spawn ?? spawnReader;
+  const threads = new Set<Thread>();
+  const queue: Job[] = [];
+  let nextId = 0;
+  let replaced = 0;
+  let closed = false;
+
+  const retire = (t: Thread) => {
+    threads.delete(t);
+    clearTimeout(t.timer);
+    t.worker.onmessage = null;
+    t.worker.terminate();
+  };
+
+  const fail = (t: Thread, error: Error) => {
+    const job = t.job;
+    retire(t);
+    job?.reject(error);
+    // a thread that cannot start fails the statements waiting for it, not only its own
+    if (!t.ready) for (const waiting of queue.splice(0)) waiting.reject(error);
+    dispatch();
+  };
+
+  const start = (): Thread => {
+    const t: Thread = { worker: spawn(), ready: false };
+    threads.add(t);
+    t.worker.onmessage = (e: MessageEvent<FromReader>) => {
+      const m = e.data;
+      if (m.t === "ready") {
+        t.ready = true;
+        return dispatch();
+      }
+      if (m.t === "failed") return fail(t, new Error(`the read connection could not open the database: ${m.message}`));
+      const job = t.job;
+      clearTimeout(t.timer);
+      t.job = undefined;
+      if (m.t === "result") job?.resolve(m.results.map(fromWire));
+      else job?.reject(Object.assign(new Error(m.message), { code: m.code }));
+      dispatch();
+    };
+    t.worker.onerror = (e) => fail(t, new Error(`a read thread stopped: ${e.message || "crashed"}`));
+    t.worker.postMessage({ t: "init", url: opts.url, authToken: opts.authToken, busyTimeoutMs: opts.busyTimeoutMs } satisfies ToReader);
+    return t;
+  };
+
+  const run = (t: Thread, job: Job) => {
+    t.job = job;
+    const id = nextId++;
+    t.timer = setTimeout(() => {
+      replaced++;
+      fail(t, new ReadTimeoutError(opts.timeoutMs));
+    }, opts.timeoutMs);
+    t.worker.postMessage({ ...job.ask, id } satisfies ToReader);
+  };
+
+  function dispatch() {
+    while (!closed && queue.length > 0) {
+      const idle = [...threads].find((t) => t.ready && !t.job);
+      if (idle) {
+        run(idle, queue.shift()!);
+        continue;
+      }
+      // one starting thread per waiting statement at most, up to the limit
+      const starting = [...threads].filter((t) => !t.ready).length;
+      if (threads.size < opts.threads && starting < queue.length) {
+        start();
+        continue;
+      }
+      return;
+    }
+  }
+
+  const ask = (a: Ask): Promise<ResultSet[]> =>
+    new Promise((resolve, reject) => {
+      if (closed) return reject(new Error("the read connection is closed"));
+      if (queue.length >= maxQueued) return reject(new ReadQueueFullError(`${maxQueued} database reads are waiting already; try again shortly.`));
+      queue.push({ ask: a, resolve, reject });
+      dispatch();
+    });
+
+  return {
+    client: readClient(ask, () => close()),
+    stats: () => ({ threads: threads.size, busy: [...threads].filter((t) => t.job).length, queued: queue.length, replaced }),
+    close,
+  };
+
+  function close() {
+    closed = true;
+    for (const t of [...threads]) {
+      t.job?.reject(new Error("the read connection is closed"));
+      retire(t);
+    }
+    for (const job of queue.splice(0)) job.reject(new Error("the read connection is closed"));
+  }
+}
+
+/**
+ * Reads on the calling thread, each bounded by `timeoutMs`: for a remote
+ * database (its client only waits on a socket, the server does the work;
+ * a late answer is abandoned) and for an in-memory one (no other connection
+ * can see it).
+ */
+export function inlineReads(client: Client, timeoutMs: number): ReadPool {
+  let busy = 0;
+  const ask = async (a: Ask): Promise<ResultSet[]> => {
+    busy++;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ReadTimeoutError(timeoutMs)), timeoutMs);
+    });
+    try {
+      const work = a.t === "execute" ? client.execute(a.stmt).then((r) => [r]) : client.batch(a.stmts, a.mode);
+      return await Promise.race([work, late]);
+    } finally {
+      clearTimeout(timer);
+      busy--;
+    }
+  };
+  return { client: readClient(ask, () => {}), stats: () => ({ threads: 0, busy, queued: 0, replaced: 0 }), close: () => {} };
+}
+
+const statement = (s: InStatement | [string, InArgs?]): InStatement => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s);
+const writeOnly = (what: string) => () => Promise.reject(new Error(`${what} runs on the write path, not on the read connection.`));
+
+/** libSQL's Client over `ask`: statements and batches; transactions belong to the write path. */
+function readClient(ask: (a: Ask) => Promise<ResultSet[]>, close: () => void): Client {
+  let closed = false;
+  const client = {
+    execute: (stmt: InStatement | string, args?: InArgs) =>
+      ask({ t: "execute", stmt: typeof stmt === "string" && args !== undefined ? { sql: stmt, args } : stmt }).then((r) => r[0]!),
+    batch: (stmts: (InStatement | [string, InArgs?])[], mode?: TransactionMode) => ask({ t: "batch", stmts: stmts.map(statement), mode }),
+    migrate: writeOnly("A migration"),
+    transaction: writeOnly("A transaction"),
+    executeMultiple: writeOnly("A script"),
+    sync: writeOnly("A sync"),
+    close: () => {
+      closed = true;
+      close();
+    },
+    reconnect: () => {},
+    get closed() {
+      return closed;
+    },
+    protocol: "file",
+  };
+  return client as unknown as Client;
+}
