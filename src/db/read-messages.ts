@@ -5,7 +5,9 @@ import type { WireResult } from "./read-rows.ts";
 export type ToReader =
   | { t: "init"; url: string; authToken: string | undefined; busyTimeoutMs: number }
   | { t: "execute"; id: number; stmt: InStatement }
-  | { t: "batch"; id: number; stmts: InStatement[]; mode: TransactionMode | undefined };
+  | { t: "batch"; id: number; stmts: InStatement[]; mode: TransactionMode | undefined }
+  /** Close the connection and exit (sent only between statements: ending a thread inside the engine aborts the process). */
+  | { t: "close" };
 
 export type FromReader =
   | { t: "ready" }

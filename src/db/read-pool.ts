@@ -5,10 +5,14 @@
  * `Client` interface, so drizzle and every query function use it unchanged.
  *
  * Each statement runs on an idle thread (the rest wait in line) and may take
- * `timeoutMs`; past that it fails with ReadTimeoutError and its thread is
- * terminated and replaced (the thread ends, its connection with it, once the
- * engine hands control back). Threads start on the first read: a replica
- * that only proxies holds none.
+ * `timeoutMs`, waiting included; past that it fails with ReadTimeoutError.
+ * A waiting statement is dropped. A running one cannot be stopped: the
+ * engine cannot be interrupted from another thread, terminating a thread
+ * inside it aborts the whole process (Bun), and a replaced connection keeps
+ * its file open after close (libSQL) — so its thread finishes the statement
+ * (the cost limit bounds its scan), drops the answer and takes the next one.
+ * Threads start on the first read (a replica that only proxies holds none)
+ * and live as long as the database is open.
  */
 import type { Client, InArgs, InStatement, ResultSet, TransactionMode } from "@libsql/client";
 import { fromWire } from "./read-rows.ts";
@@ -16,7 +20,7 @@ import type { FromReader, ToReader } from "./read-messages.ts";
 
 export class ReadTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
-    super(`A database read took longer than ${timeoutMs} ms (LECTR_READ_TIMEOUT_MS) and was stopped. Ask for a shorter period or fewer groups.`);
+    super(`A database read did not finish within ${timeoutMs} ms (LECTR_READ_TIMEOUT_MS). Ask for a shorter period or fewer groups.`);
   }
 }
 
@@ -24,12 +28,12 @@ export class ReadQueueFullError extends Error {}
 
 export interface ReadStats {
   threads: number;
-  /** Statements running now. */
+  /** Statements running now (an abandoned one until it ends). */
   busy: number;
   /** Statements waiting for a thread. */
   queued: number;
-  /** Threads terminated because a statement ran past the limit. */
-  replaced: number;
+  /** Reads answered with ReadTimeoutError. */
+  timedOut: number;
 }
 
 export interface ReadPool {
@@ -52,6 +56,9 @@ type Ask = { t: "execute"; stmt: InStatement } | { t: "batch"; stmts: InStatemen
 
 interface Job {
   ask: Ask;
+  /** Answered already (timed out, or the pool closed): a late result is dropped. */
+  done: boolean;
+  timer?: ReturnType<typeof setTimeout>;
   resolve(results: ResultSet[]): void;
   reject(error: Error): void;
 }
@@ -60,7 +67,6 @@ interface Thread {
   worker: Worker;
   ready: boolean;
   job?: Job;
-  timer?: ReturnType<typeof setTimeout>;
 }
 
 /** Statements waiting for a thread; past this a read is refused at once. */
@@ -73,22 +79,30 @@ export function startReadPool(opts: ReadPoolOptions): ReadPool {
   const threads = new Set<Thread>();
   const queue: Job[] = [];
   let nextId = 0;
-  let replaced = 0;
+  let timedOut = 0;
   let closed = false;
 
-  const retire = (t: Thread) => {
+  const settle = (job: Job | undefined, fn: (j: Job) => void) => {
+    if (!job || job.done) return;
+    job.done = true;
+    clearTimeout(job.timer);
+    fn(job);
+  };
+
+  /** Closes a thread's connection and lets it exit (only between statements: see above). */
+  const end = (t: Thread) => {
     threads.delete(t);
-    clearTimeout(t.timer);
     t.worker.onmessage = null;
-    t.worker.terminate();
+    t.worker.postMessage({ t: "close" } satisfies ToReader);
   };
 
   const fail = (t: Thread, error: Error) => {
-    const job = t.job;
-    retire(t);
-    job?.reject(error);
+    threads.delete(t);
+    t.worker.onmessage = null;
+    t.worker.terminate();
+    settle(t.job, (j) => j.reject(error));
     // a thread that cannot start fails the statements waiting for it, not only its own
-    if (!t.ready) for (const waiting of queue.splice(0)) waiting.reject(error);
+    if (!t.ready) for (const waiting of queue.splice(0)) settle(waiting, (j) => j.reject(error));
     dispatch();
   };
 
@@ -97,16 +111,13 @@ export function startReadPool(opts: ReadPoolOptions): ReadPool {
     threads.add(t);
     t.worker.onmessage = (e: MessageEvent<FromReader>) => {
       const m = e.data;
-      if (m.t === "ready") {
-        t.ready = true;
-        return dispatch();
-      }
       if (m.t === "failed") return fail(t, new Error(`the read connection could not open the database: ${m.message}`));
+      if (m.t === "ready") t.ready = true;
       const job = t.job;
-      clearTimeout(t.timer);
       t.job = undefined;
-      if (m.t === "result") job?.resolve(m.results.map(fromWire));
-      else job?.reject(Object.assign(new Error(m.message), { code: m.code }));
+      if (m.t === "result") settle(job, (j) => j.resolve(m.results.map(fromWire)));
+      if (m.t === "error") settle(job, (j) => j.reject(Object.assign(new Error(m.message), { code: m.code })));
+      if (closed) return end(t);
       dispatch();
     };
     t.worker.onerror = (e) => fail(t, new Error(`a read thread stopped: ${e.message || "crashed"}`));
@@ -114,21 +125,13 @@ export function startReadPool(opts: ReadPoolOptions): ReadPool {
     return t;
   };
 
-  const run = (t: Thread, job: Job) => {
-    t.job = job;
-    const id = nextId++;
-    t.timer = setTimeout(() => {
-      replaced++;
-      fail(t, new ReadTimeoutError(opts.timeoutMs));
-    }, opts.timeoutMs);
-    t.worker.postMessage({ ...job.ask, id } satisfies ToReader);
-  };
-
   function dispatch() {
     while (!closed && queue.length > 0) {
       const idle = [...threads].find((t) => t.ready && !t.job);
       if (idle) {
-        run(idle, queue.shift()!);
+        const job = queue.shift()!;
+        idle.job = job;
+        idle.worker.postMessage({ ...job.ask, id: nextId++ } satisfies ToReader);
         continue;
       }
       // one starting thread per waiting statement at most, up to the limit
@@ -145,23 +148,32 @@ export function startReadPool(opts: ReadPoolOptions): ReadPool {
     new Promise((resolve, reject) => {
       if (closed) return reject(new Error("the read connection is closed"));
       if (queue.length >= maxQueued) return reject(new ReadQueueFullError(`${maxQueued} database reads are waiting already; try again shortly.`));
-      queue.push({ ask: a, resolve, reject });
+      const job: Job = { ask: a, done: false, resolve, reject };
+      job.timer = setTimeout(() => {
+        const waiting = queue.indexOf(job);
+        if (waiting >= 0) queue.splice(waiting, 1);
+        timedOut++;
+        settle(job, (j) => j.reject(new ReadTimeoutError(opts.timeoutMs)));
+      }, opts.timeoutMs);
+      queue.push(job);
       dispatch();
     });
 
   return {
     client: readClient(ask, () => close()),
-    stats: () => ({ threads: threads.size, busy: [...threads].filter((t) => t.job).length, queued: queue.length, replaced }),
+    stats: () => ({ threads: threads.size, busy: [...threads].filter((t) => t.job).length, queued: queue.length, timedOut }),
     close,
   };
 
   function close() {
     closed = true;
+    const error = new Error("the read connection is closed");
     for (const t of [...threads]) {
-      t.job?.reject(new Error("the read connection is closed"));
-      retire(t);
+      settle(t.job, (j) => j.reject(error));
+      // a thread inside a statement ends when it is done (its answer arrives with `closed` set)
+      if (!t.job && t.ready) end(t);
     }
-    for (const job of queue.splice(0)) job.reject(new Error("the read connection is closed"));
+    for (const job of queue.splice(0)) settle(job, (j) => j.reject(error));
   }
 }
 
@@ -173,11 +185,15 @@ export function startReadPool(opts: ReadPoolOptions): ReadPool {
  */
 export function inlineReads(client: Client, timeoutMs: number): ReadPool {
   let busy = 0;
+  let timedOut = 0;
   const ask = async (a: Ask): Promise<ResultSet[]> => {
     busy++;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ReadTimeoutError(timeoutMs)), timeoutMs);
+      timer = setTimeout(() => {
+        timedOut++;
+        reject(new ReadTimeoutError(timeoutMs));
+      }, timeoutMs);
     });
     try {
       const work = a.t === "execute" ? client.execute(a.stmt).then((r) => [r]) : client.batch(a.stmts, a.mode);
@@ -187,7 +203,7 @@ export function inlineReads(client: Client, timeoutMs: number): ReadPool {
       busy--;
     }
   };
-  return { client: readClient(ask, () => {}), stats: () => ({ threads: 0, busy, queued: 0, replaced: 0 }), close: () => {} };
+  return { client: readClient(ask, () => {}), stats: () => ({ threads: 0, busy, queued: 0, timedOut }), close: () => {} };
 }
 
 const statement = (s: InStatement | [string, InArgs?]): InStatement => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s);

@@ -9,7 +9,7 @@ import { createClient, type Client } from "@libsql/client";
 import { toWire } from "./read-rows.ts";
 import type { FromReader, ToReader } from "./read-messages.ts";
 
-declare const self: { postMessage(m: FromReader): void; onmessage: ((e: MessageEvent<ToReader>) => void) | null };
+declare const self: { postMessage(m: FromReader): void; onmessage: ((e: MessageEvent<ToReader>) => void) | null; close(): void };
 
 let client: Client | undefined;
 const post = (m: FromReader) => self.postMessage(m);
@@ -25,6 +25,10 @@ self.onmessage = async (e) => {
       post({ t: "failed", message: String(error) });
     }
     return;
+  }
+  if (m.t === "close") {
+    client?.close();
+    return self.close();
   }
   try {
     const results = m.t === "execute" ? [await client!.execute(m.stmt)] : await client!.batch(m.stmts, m.mode);
