@@ -16,7 +16,7 @@ export interface OrgVolume {
 
 export const volumeWindowDays = 30;
 /** Rows scanned that cost as much as one value in an answer. */
-export const rowsPerCost = 100;
+export const rowsPerCost = 200;
 /** A request estimated to scan at least this many rows is heavy. */
 export const heavyRows = 100_000;
 

@@ -1,0 +1,133 @@
+/**
+ * `npm run bench:read-isolation [-- --events 1000000 --seconds 5]`
+ *
+ * A normal client's /v1 latency while a `read` key scans a heavy org's
+ * events through GraphQL. 1M events are inserted with SQL into a temp
+ * database (not through the proxy). One client sends chat completions one
+ * after another (mock upstream in its own process); p50/p99/max alone, then
+ * while the read key sends back-to-back `usageGroups` by model × feature over
+ * LAST_30_DAYS (the batch's ten queries, one request each: the batch itself
+ * is now refused by the cost limit, timed below). Twice, in this run:
+ * before — reads on the thread that serves /v1, as main ran them
+ * (LECTR_READ_THREADS=0) — and after — reads on the read threads.
+ * Target: after, p99 with the reader within 20 ms of p99 alone.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../src/config.ts";
+import { createKey, createOrg } from "../src/db/orgs.ts";
+import { silentLogger } from "../src/lib/log.ts";
+import { startServer, type Lectr } from "../src/server.ts";
+import { bulkEvents } from "../test/helpers/bulk-events.ts";
+import { option } from "./lib/args.ts";
+import { percentile } from "./lib/stats.ts";
+import { startMockProcess } from "./lib/targets.ts";
+import { describeMachine, machineLine } from "./lib/machine.ts";
+
+const events = Number(option("events") ?? 1_000_000);
+const seconds = Number(option("seconds") ?? 5);
+const day = 86_400_000;
+const dir = mkdtempSync(join(tmpdir(), "lectr-bench-reads-"));
+const dbUrl = `file:${join(dir, "bench.db")}`;
+const usageGroups = `{ usageGroups(period: { preset: LAST_30_DAYS }, by: [MODEL, FEATURE]) { total { requests } groups { keys requests costUsd } } }`;
+
+const { mock, mockUrl } = await startMockProcess({ cpus: "0-1", log: join(dir, "mock.log") });
+
+const serve = (readThreads: number) =>
+  startServer(
+    {
+      ...loadConfig({ LECTR_DB_URL: dbUrl, LECTR_PORT: "0", LECTR_HOST: "127.0.0.1", LECTR_OPENAI_BASE_URL: mockUrl, LECTR_ALLOW_PRIVATE_UPSTREAMS: "true" }),
+      readThreads,
+      readTimeoutMs: 120_000,
+      keyCacheTtlMs: 600_000,
+    },
+    { log: silentLogger, bootstrap: false },
+  );
+
+/** Chat completions one after another for `ms`; each one's latency in ms. */
+async function client(url: string, key: string, ms: number): Promise<number[]> {
+  const times: number[] = [];
+  const until = performance.now() + ms;
+  const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+  while (performance.now() < until) {
+    const t0 = performance.now();
+    const res = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": key, authorization: "Bearer sk-bench" }, body });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`chat answered ${res.status}`);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+const gql = (url: string, key: string, body: unknown) =>
+  fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": key }, body: JSON.stringify(body) });
+
+async function measure(lectr: Lectr, normalKey: string, readKey: string) {
+  await client(lectr.url, normalKey, 500); // warm-up
+  const alone = await client(lectr.url, normalKey, seconds * 1000);
+  let stop = false;
+  let queries = 0;
+  let queryMs = 0;
+  const reader = (async () => {
+    while (!stop) {
+      const t0 = performance.now();
+      const res = await gql(lectr.url, readKey, { query: usageGroups });
+      const body = (await res.json()) as { errors?: unknown[] };
+      if (body.errors) throw new Error(`usageGroups failed: ${JSON.stringify(body.errors)}`);
+      queries++;
+      queryMs += performance.now() - t0;
+    }
+  })();
+  const busy = await client(lectr.url, normalKey, seconds * 1000);
+  stop = true;
+  await reader;
+  return { alone, busy, queries, queryMs: queryMs / Math.max(1, queries) };
+}
+
+try {
+  const seed = await serve(0);
+  const heavy = await createOrg(seed.database.db, "heavy");
+  const normal = await createOrg(seed.database.db, "normal");
+  const readKey = (await createKey(seed.database.db, heavy.org.id, { scope: "read" })).key;
+  const t0 = performance.now();
+  const now = Date.now();
+  await bulkEvents(seed.database.client, { orgId: heavy.org.id, keyId: heavy.keyRow.id, count: events, from: now - 29 * day, to: now - 60_000 });
+  const seedS = (performance.now() - t0) / 1000;
+  await seed.shutdown();
+
+  const rows: [string, Awaited<ReturnType<typeof measure>>][] = [];
+  let batchRefusal = "";
+  for (const [name, threads] of [["before (reads on the /v1 thread)", 0], ["after (read threads)", 2]] as const) {
+    const lectr = await serve(threads);
+    try {
+      rows.push([name, await measure(lectr, normal.key, readKey)]);
+      if (threads > 0) {
+        const t = performance.now();
+        const res = await gql(lectr.url, readKey, Array.from({ length: 10 }, () => ({ query: usageGroups })));
+        const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+        batchRefusal = `the ten-query batch: ${res.status} ${body.errors?.[0]?.extensions?.code ?? "accepted"} in ${(performance.now() - t).toFixed(1)} ms`;
+      }
+    } finally {
+      await lectr.shutdown();
+    }
+  }
+
+  const f = (n: number) => n.toFixed(1).padStart(9);
+  console.log(`\n/v1 latency (ms) of one sequential client, ${seconds} s per phase; ${events} events of a heavy org inserted in ${seedS.toFixed(1)} s`);
+  console.log(machineLine(describeMachine()));
+  console.log(`load average (1/5/15 min) at the end: ${loadavg().map((l) => l.toFixed(2)).join(" / ")}`);
+  console.log(`${"".padEnd(48)} ${"p50".padStart(9)} ${"p99".padStart(9)} ${"max".padStart(9)} ${"req".padStart(6)}   reader`);
+  for (const [name, r] of rows) {
+    const line = (label: string, t: number[]) => `${label.padEnd(48)} ${f(percentile(t, 50))} ${f(percentile(t, 99))} ${f(Math.max(...t))} ${String(t.length).padStart(6)}`;
+    console.log(line(`${name}, alone`, r.alone));
+    console.log(`${line(`${name}, with reader`, r.busy)}   ${r.queries} usageGroups, ${r.queryMs.toFixed(0)} ms each`);
+  }
+  const after = rows[1]![1];
+  const delta = percentile(after.busy, 99) - percentile(after.alone, 99);
+  console.log(`\nafter: p99 with the reader − p99 alone = ${delta.toFixed(1)} ms (target ≤ 20 ms) ${delta <= 20 ? "✓" : "✗"}`);
+  console.log(batchRefusal);
+} finally {
+  await mock.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
