@@ -1,13 +1,14 @@
 /**
- * `npm run bench:read-isolation [-- --events 1000000 --seconds 5]`
+ * `npm run bench:read-isolation [-- --events 1000000 --seconds 10 --rate 50]`
  *
  * A normal client's /v1 latency while a `read` key scans a heavy org's
  * events through GraphQL. 1M events are inserted with SQL into a temp
- * database (not through the proxy). One client sends chat completions one
- * after another (mock upstream in its own process); p50/p99/max alone, then
+ * database (not through the proxy). One client sends chat completions at
+ * 50/s (mock upstream in its own process); p50/p99/max alone, then
  * while the read key sends back-to-back `usageGroups` by model × feature over
  * LAST_30_DAYS (the batch's ten queries, one request each: the batch itself
- * is now refused by the cost limit, timed below). Twice, in this run:
+ * is now refused by the cost limit, timed below). The client sends at a
+ * steady rate and times each request from when it was due. Twice, in this run:
  * before — reads on the thread that serves /v1, as main ran them
  * (LECTR_READ_THREADS=0) — and after — reads on the read threads.
  * Target: after, p99 with the reader within 20 ms of p99 alone.
@@ -26,7 +27,9 @@ import { startMockProcess } from "./lib/targets.ts";
 import { describeMachine, machineLine } from "./lib/machine.ts";
 
 const events = Number(option("events") ?? 1_000_000);
-const seconds = Number(option("seconds") ?? 5);
+const seconds = Number(option("seconds") ?? 10);
+/** The normal client's requests per second. */
+const rate = Number(option("rate") ?? 50);
 const day = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), "lectr-bench-reads-"));
 const dbUrl = `file:${join(dir, "bench.db")}`;
@@ -45,26 +48,37 @@ const serve = (readThreads: number) =>
     { log: silentLogger, bootstrap: false },
   );
 
-/** Chat completions one after another for `ms`; each one's latency in ms. */
+/**
+ * Chat completions at a steady `rate` per second for `ms`, each timed from
+ * when it was due (not when the loop got to send it), so a stalled thread
+ * shows in every request it held up, not only in the one in flight.
+ */
 async function client(url: string, key: string, ms: number): Promise<number[]> {
-  const times: number[] = [];
-  const until = performance.now() + ms;
   const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
-  while (performance.now() < until) {
-    const t0 = performance.now();
-    const res = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": key, authorization: "Bearer sk-bench" }, body });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`chat answered ${res.status}`);
-    times.push(performance.now() - t0);
+  const start = performance.now();
+  const sent: Promise<number>[] = [];
+  for (let i = 0; i < (ms / 1000) * rate; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    sent.push(
+      fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": key, authorization: "Bearer sk-bench" }, body }).then(async (res) => {
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`chat answered ${res.status}`);
+        return performance.now() - due;
+      }),
+    );
   }
-  return times;
+  return Promise.all(sent);
 }
 
 const gql = (url: string, key: string, body: unknown) =>
   fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": key }, body: JSON.stringify(body) });
 
 async function measure(lectr: Lectr, normalKey: string, readKey: string) {
-  await client(lectr.url, normalKey, 500); // warm-up
+  // warm-up: the /v1 path, GraphQL (loaded on its first request) and the read threads
+  await client(lectr.url, normalKey, 1000);
+  for (let i = 0; i < 3; i++) await (await gql(lectr.url, readKey, { query: usageGroups.replace("LAST_30_DAYS", "LAST_HOUR") })).text();
   const alone = await client(lectr.url, normalKey, seconds * 1000);
   let stop = false;
   let queries = 0;
@@ -114,7 +128,7 @@ try {
   }
 
   const f = (n: number) => n.toFixed(1).padStart(9);
-  console.log(`\n/v1 latency (ms) of one sequential client, ${seconds} s per phase; ${events} events of a heavy org inserted in ${seedS.toFixed(1)} s`);
+  console.log(`\n/v1 latency (ms) of a client sending ${rate}/s, timed from when each was due, ${seconds} s per phase; ${events} events of a heavy org inserted in ${seedS.toFixed(1)} s`);
   console.log(machineLine(describeMachine()));
   console.log(`load average (1/5/15 min) at the end: ${loadavg().map((l) => l.toFixed(2)).join(" / ")}`);
   console.log(`${"".padEnd(48)} ${"p50".padStart(9)} ${"p99".padStart(9)} ${"max".padStart(9)} ${"req".padStart(6)}   reader`);
