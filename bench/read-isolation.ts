@@ -62,7 +62,7 @@ async function client(url: string, key: string, ms: number): Promise<number[]> {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     sent.push(
-      fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": key, authorization: "Bearer sk-bench" }, body }).then(async (res) => {
+      fetch(`${url}/v1/chat/completions`, { method: "POST", timeout: false, headers: { "content-type": "application/json", "x-lectr-key": key, authorization: "Bearer sk-bench" }, body }).then(async (res) => {
         await res.arrayBuffer();
         if (res.status !== 200) throw new Error(`chat answered ${res.status}`);
         return performance.now() - due;
@@ -92,7 +92,7 @@ async function lateness<T>(work: Promise<T>): Promise<{ result: T; over20: numbe
 }
 
 const gql = (url: string, key: string, body: unknown) =>
-  fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-lectr-key": key }, body: JSON.stringify(body) });
+  fetch(`${url}/graphql`, { method: "POST", timeout: false, headers: { "content-type": "application/json", "x-lectr-key": key }, body: JSON.stringify(body) });
 
 async function measure(lectr: Lectr, normalKey: string, readKey: string) {
   // warm-up: the /v1 path, GraphQL (loaded on its first request) and the read threads
@@ -112,10 +112,13 @@ async function measure(lectr: Lectr, normalKey: string, readKey: string) {
       queryMs += performance.now() - t0;
     }
   })();
-  const busy = await lateness(client(lectr.url, normalKey, seconds * 1000));
-  stop = true;
-  await reader;
-  return { alone, busy, queries, queryMs: queryMs / Math.max(1, queries) };
+  try {
+    const busy = await lateness(client(lectr.url, normalKey, seconds * 1000));
+    return { alone, busy, queries, queryMs: queryMs / Math.max(1, queries) };
+  } finally {
+    stop = true;
+    await reader;
+  }
 }
 
 try {

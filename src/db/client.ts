@@ -61,7 +61,7 @@ export async function openDatabase(url: string, authToken?: string, readOptions:
   // a remote client only waits on a socket (the server does the work); an in-memory database has no second connection
   const pool: ReadPool =
     embedded && onDisk && readOptions.threads > 0
-      ? startReadPool({ url, authToken, threads: readOptions.threads, timeoutMs: readOptions.timeoutMs, busyTimeoutMs })
+      ? startReadPool({ url, authToken, threads: readOptions.threads, timeoutMs: readOptions.timeoutMs, busyTimeoutMs, writer: client })
       : inlineReads(client, readOptions.timeoutMs);
   return {
     client,

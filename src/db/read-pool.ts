@@ -48,6 +48,8 @@ export interface ReadPoolOptions {
   threads: number;
   timeoutMs: number;
   busyTimeoutMs: number;
+  /** Where interactive transactions and scripts run (the database's own client, as before). */
+  writer: Client;
   /** Starts a read thread (tests keep a handle on it). */
   spawn?: () => Worker;
 }
@@ -160,7 +162,7 @@ export function startReadPool(opts: ReadPoolOptions): ReadPool {
     });
 
   return {
-    client: readClient(ask, () => close()),
+    client: readClient(ask, opts.writer, () => close()),
     stats: () => ({ threads: threads.size, busy: [...threads].filter((t) => t.job).length, queued: queue.length, timedOut }),
     close,
   };
@@ -203,23 +205,28 @@ export function inlineReads(client: Client, timeoutMs: number): ReadPool {
       busy--;
     }
   };
-  return { client: readClient(ask, () => {}), stats: () => ({ threads: 0, busy, queued: 0, timedOut }), close: () => {} };
+  return { client: readClient(ask, client, () => {}), stats: () => ({ threads: 0, busy, queued: 0, timedOut }), close: () => {} };
 }
 
 const statement = (s: InStatement | [string, InArgs?]): InStatement => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s);
-const writeOnly = (what: string) => () => Promise.reject(new Error(`${what} runs on the write path, not on the read connection.`));
 
-/** libSQL's Client over `ask`: statements and batches; transactions belong to the write path. */
-function readClient(ask: (a: Ask) => Promise<ResultSet[]>, close: () => void): Client {
+/**
+ * libSQL's Client over `ask`: statements and batches (a batch is one
+ * transaction on a read thread's connection). An interactive transaction
+ * holds its connection between statements, so it runs on `writer`, the
+ * database's own client, as every statement did before read threads: keep
+ * such transactions short and bounded.
+ */
+function readClient(ask: (a: Ask) => Promise<ResultSet[]>, writer: Client, close: () => void): Client {
   let closed = false;
   const client = {
     execute: (stmt: InStatement | string, args?: InArgs) =>
       ask({ t: "execute", stmt: typeof stmt === "string" && args !== undefined ? { sql: stmt, args } : stmt }).then((r) => r[0]!),
     batch: (stmts: (InStatement | [string, InArgs?])[], mode?: TransactionMode) => ask({ t: "batch", stmts: stmts.map(statement), mode }),
-    migrate: writeOnly("A migration"),
-    transaction: writeOnly("A transaction"),
-    executeMultiple: writeOnly("A script"),
-    sync: writeOnly("A sync"),
+    migrate: (stmts: InStatement[]) => writer.migrate(stmts),
+    transaction: (mode?: TransactionMode) => writer.transaction(mode),
+    executeMultiple: (sql: string) => writer.executeMultiple(sql),
+    sync: () => writer.sync(),
     close: () => {
       closed = true;
       close();
