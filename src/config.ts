@@ -86,7 +86,7 @@ export const settings = {
   maxBodyBytes: { env: "LECTR_MAX_BODY_BYTES", flag: "max-body-bytes", default: "33554432", help: "larger request bodies get 413" },
   bodyTimeoutMs: { env: "LECTR_BODY_TIMEOUT_MS", flag: "body-timeout-ms", default: "30000", help: "a request body still arriving after this gets 408" },
   readTimeoutMs: { env: "LECTR_READ_TIMEOUT_MS", flag: "read-timeout-ms", default: "10000", help: "a GraphQL/dashboard database read running longer fails with READ_TIMEOUT" },
-  readThreads: { env: "LECTR_READ_THREADS", flag: "read-threads", default: "2", help: "threads running GraphQL/dashboard reads of a database file (0: on the /v1 thread)" },
+  readThreads: { env: "LECTR_READ_THREADS", flag: "read-threads", default: "1", help: "threads running GraphQL/dashboard reads of a database file (0: on the /v1 thread)" },
   heavyQueriesPerKey: { env: "LECTR_HEAVY_QUERIES_PER_KEY", flag: "heavy-queries-per-key", default: "2", help: "heavy GraphQL requests (large event scans) one key may run at once; more get 429" },
   idleTimeoutMs: { env: "LECTR_IDLE_TIMEOUT_MS", flag: "idle-timeout-ms", default: "30000", help: "close a keep-alive connection idle this long" },
   maxConnectionsPerAddress: { env: "LECTR_MAX_CONNECTIONS_PER_ADDRESS", flag: "max-connections-per-address", default: "1024", help: "connections with a request in progress per client address before 429 (0: off)" },

@@ -43,7 +43,8 @@ export interface ReadOptions {
   timeoutMs: number;
 }
 
-const defaultReads: ReadOptions = { threads: 2, timeoutMs: 10_000 };
+/** One read thread: on a 2-core machine a second would scan on the core the /v1 thread needs. */
+const defaultReads: ReadOptions = { threads: 1, timeoutMs: 10_000 };
 
 export async function openDatabase(url: string, authToken?: string, readOptions: ReadOptions = defaultReads): Promise<Database> {
   const embedded = isEmbeddedUrl(url);

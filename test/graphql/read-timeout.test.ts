@@ -27,9 +27,9 @@ beforeAll(async () => {
   const now = Date.now();
   await bulkEvents(l.lectr.database.client, { orgId: l.orgId, keyId, count: 200_000, from: now - 29 * day, to: now - 60_000 });
   org = gqlClient(l, orgKey(l.key));
-  // a thread's start counts against the limit: the first reads may fail until both threads are up (and the org's volume is known)
+  // a thread's start counts against the limit: the first reads may fail until the thread is up (and the org's volume is known)
   const warm = `{ usageGroups(period: { preset: LAST_HOUR }, by: [MODEL]) { total { requests } } }`;
-  await waitFor(async () => (await org(warm)).errors === undefined && l.lectr.database.reads.stats().threads === 2);
+  await waitFor(async () => (await org(warm)).errors === undefined && l.lectr.database.reads.stats().threads === 1);
 });
 afterAll(() => l.stop());
 
@@ -43,7 +43,7 @@ test("a read past the limit fails with READ_TIMEOUT and a clear message; later r
   expect([light.errors, light.data]).toEqual([undefined, { settings: { azure: null } }]);
 });
 
-// LECTR_READ_THREADS defaults to 2
+// LECTR_READ_THREADS defaults to 1
 test("timed-out reads leave no thread behind", async () => {
   const before = threads();
   const timedOut = l.lectr.database.reads.stats().timedOut;
@@ -53,5 +53,5 @@ test("timed-out reads leave no thread behind", async () => {
   await waitFor(() => l.lectr.database.reads.stats().busy === 0);
   expect((await org(`{ settings { azure { endpoint } } }`)).errors).toBeUndefined();
   expect(threads()).toBeLessThanOrEqual(before);
-  expect(l.lectr.database.reads.stats().threads).toBeLessThanOrEqual(2);
+  expect(l.lectr.database.reads.stats().threads).toBeLessThanOrEqual(1);
 });
