@@ -110,13 +110,15 @@ async function measure(lectr: { url: string }, normalKey: string, readKey: strin
       queryMs += performance.now() - t0;
     }
   })();
+  let busy: number[];
   try {
-    const busy = await client(lectr.url, normalKey, seconds * 1000);
-    return { alone, busy, queries, queryMs: queryMs / Math.max(1, queries) };
+    busy = await client(lectr.url, normalKey, seconds * 1000);
   } finally {
     stop = true;
+    // the query still running when the phase ends is counted too
     await reader;
   }
+  return { alone, busy, queries, queryMs: queryMs / Math.max(1, queries) };
 }
 
 try {
