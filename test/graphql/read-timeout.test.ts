@@ -11,7 +11,7 @@ import { waitFor } from "../helpers/wait-for.ts";
 import { gqlClient, orgKey, type Gql } from "./client.ts";
 
 const day = 86_400_000;
-const limitMs = 20;
+const limitMs = 200;
 const heavyQuery = `{ usageGroups(period: { preset: LAST_30_DAYS }, by: [MODEL, FEATURE]) { total { requests } } }`;
 
 let l: TestLectr;
