@@ -49,3 +49,10 @@ test("an interactive transaction runs on the database's own client", async () =>
   await tx.commit();
   expect((await database.client.execute("SELECT count(*) AS n FROM t WHERE name = 'd'")).rows[0]!.n).toBe(1);
 });
+
+test("a read thread sees what another connection committed since its last read", async () => {
+  const count = async () => (await database.reads.client.execute("SELECT count(*) AS n FROM t")).rows[0]!.n as number;
+  const before = await count();
+  await database.client.execute({ sql: "INSERT INTO t (name) VALUES (?)", args: ["e"] });
+  expect(await count()).toBe(before + 1);
+});
