@@ -3,7 +3,7 @@
  * that scans many rows runs here, never on the thread that serves /v1 (the
  * local driver runs a statement on the calling thread until it is done).
  * One statement at a time; the asking side bounds how long one may take.
- * The thread runs at a lower CPU priority (Linux nice 10 applies to the
+ * The thread runs at a lower CPU priority (Linux nice 5 applies to the
  * calling thread only), so on a busy machine /v1 is served first.
  */
 import { setPriority } from "node:os";
@@ -14,7 +14,7 @@ import type { FromReader, ToReader } from "./read-messages.ts";
 declare const self: { postMessage(m: FromReader): void; onmessage: ((e: MessageEvent<ToReader>) => void) | null; close(): void };
 
 let client: Client | undefined;
-const readerNice = 10;
+const readerNice = 5;
 const post = (m: FromReader) => self.postMessage(m);
 
 self.onmessage = async (e) => {
