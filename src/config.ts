@@ -23,6 +23,12 @@ export interface Config {
   maxBodyBytes: number;
   /** A request body (/v1, /graphql) still arriving after this gets 408. */
   bodyTimeoutMs: number;
+  /** One database read (GraphQL, dashboard) running past this fails with READ_TIMEOUT; its thread is replaced. */
+  readTimeoutMs: number;
+  /** Threads with their own connection that run those reads, for a database file. */
+  readThreads: number;
+  /** Heavy GraphQL requests (a large scan of events) one key may have running at once. */
+  heavyQueriesPerKey: number;
   /** An idle keep-alive connection, or a quick route's request, is closed after this. */
   idleTimeoutMs: number;
   /** Connections with a request in progress from one client address before 429 (0: no cap). */
@@ -87,6 +93,9 @@ export const settings = {
   upstreamTimeoutMs: { env: "LECTR_UPSTREAM_TIMEOUT_MS", flag: "upstream-timeout-ms", default: "600000", help: "whole-request upstream timeout" },
   maxBodyBytes: { env: "LECTR_MAX_BODY_BYTES", flag: "max-body-bytes", default: "33554432", help: "larger request bodies get 413" },
   bodyTimeoutMs: { env: "LECTR_BODY_TIMEOUT_MS", flag: "body-timeout-ms", default: "30000", help: "a request body still arriving after this gets 408" },
+  readTimeoutMs: { env: "LECTR_READ_TIMEOUT_MS", flag: "read-timeout-ms", default: "10000", help: "a GraphQL/dashboard database read running longer fails with READ_TIMEOUT" },
+  readThreads: { env: "LECTR_READ_THREADS", flag: "read-threads", default: "1", help: "threads running GraphQL/dashboard reads of a database file (0: on the /v1 thread)" },
+  heavyQueriesPerKey: { env: "LECTR_HEAVY_QUERIES_PER_KEY", flag: "heavy-queries-per-key", default: "2", help: "heavy GraphQL requests (large event scans) one key may run at once; more get 429" },
   idleTimeoutMs: { env: "LECTR_IDLE_TIMEOUT_MS", flag: "idle-timeout-ms", default: "30000", help: "close a keep-alive connection idle this long" },
   maxConnectionsPerAddress: { env: "LECTR_MAX_CONNECTIONS_PER_ADDRESS", flag: "max-connections-per-address", default: "1024", help: "connections with a request in progress per client address before 429 (0: off)" },
   allowPrivateUpstreams: { env: "LECTR_ALLOW_PRIVATE_UPSTREAMS", flag: "allow-private-upstreams", default: "false", help: "allow Azure endpoints on http:// or private/loopback addresses" },
@@ -229,6 +238,9 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     upstreamTimeoutMs: int(settings.upstreamTimeoutMs, 1),
     maxBodyBytes: int(settings.maxBodyBytes, 1),
     bodyTimeoutMs: int(settings.bodyTimeoutMs, 1),
+    readTimeoutMs: int(settings.readTimeoutMs, 1),
+    readThreads: int(settings.readThreads, 0),
+    heavyQueriesPerKey: int(settings.heavyQueriesPerKey, 1),
     idleTimeoutMs: int(settings.idleTimeoutMs, 1),
     maxConnectionsPerAddress: int(settings.maxConnectionsPerAddress, 0),
     allowPrivateUpstreams: bool(settings.allowPrivateUpstreams),

@@ -88,7 +88,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   const { log } = opts;
   // a bad LECTR_PRICES_FILE stops the start before anything is opened
   const prices = opts.prices ?? loadPriceRegistry(config.pricesFile);
-  const database = await openDatabase(config.dbUrl, config.dbAuthToken);
+  const database = await openDatabase(config.dbUrl, config.dbAuthToken, { threads: config.readThreads, timeoutMs: config.readTimeoutMs });
   await migrate(database.client);
   const bootstrap = opts.bootstrap === false ? undefined : await bootstrapDefaultOrg(database.db);
 
@@ -160,7 +160,9 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   const loadGraphql = async () => {
     const { graphqlHandler } = await import("./graphql/plugin.ts");
     return graphqlHandler({
-      db: database.db,
+      // queries and mutations on the read connection: never on the thread that serves /v1
+      db: database.reads.db,
+      heavyQueriesPerKey: config.heavyQueriesPerKey,
       auth,
       adminToken: config.adminToken,
       allowPrivateUpstreams: config.allowPrivateUpstreams,

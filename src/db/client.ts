@@ -9,6 +9,7 @@ import * as tables from "./tables.ts";
 import { clientWritePath, nativeWritePath, type WritePath } from "./write-path.ts";
 import { filePathOf } from "../lib/file-url.ts";
 import { createPrivateFile } from "./private-file.ts";
+import { inlineReads, startReadPool, type ReadPool, type ReadStats } from "./read-pool.ts";
 
 /** Drizzle over the libSQL client; `$client` is the client itself, for the few hot paths that write raw SQL. */
 export type Db = LibSQLDatabase<typeof tables> & { $client: Client };
@@ -18,6 +19,12 @@ export interface Database {
   db: Db;
   /** Write transactions for the event writer (src/db/write-path.ts). */
   writePath: WritePath;
+  /**
+   * The read connection GraphQL and the dashboard use (src/db/read-pool.ts):
+   * for a database file, threads of their own, so no read runs on the thread
+   * that serves /v1; every statement bounded in time.
+   */
+  reads: { db: Db; client: Client; stats(): ReadStats };
   kind: "embedded" | "remote";
   url: string;
   close(): void;
@@ -30,7 +37,17 @@ export function isEmbeddedUrl(url: string): boolean {
   return url.startsWith("file:") || url === ":memory:";
 }
 
-export async function openDatabase(url: string, authToken?: string): Promise<Database> {
+export interface ReadOptions {
+  /** Read threads for a database file (0: reads run on the calling thread, as a remote database's do). */
+  threads: number;
+  /** How long one read statement may run. */
+  timeoutMs: number;
+}
+
+/** One read thread: on a 2-core machine a second would scan on the core the /v1 thread needs. */
+const defaultReads: ReadOptions = { threads: 1, timeoutMs: 10_000 };
+
+export async function openDatabase(url: string, authToken?: string, readOptions: ReadOptions = defaultReads): Promise<Database> {
   const embedded = isEmbeddedUrl(url);
   const path = filePathOf(url);
   if (path) createPrivateFile(path);
@@ -43,14 +60,22 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
   }
   const file = filePathOf(url);
   // an in-memory database exists only on the client's own connection
-  const writePath = file && !file.includes(":memory:") ? nativeWritePath(file, busyTimeoutMs) : clientWritePath(client);
+  const onDisk = file !== undefined && !file.includes(":memory:");
+  const writePath = onDisk ? nativeWritePath(file, busyTimeoutMs) : clientWritePath(client);
+  // a remote client only waits on a socket (the server does the work); an in-memory database has no second connection
+  const pool: ReadPool =
+    embedded && onDisk && readOptions.threads > 0
+      ? startReadPool({ url, authToken, threads: readOptions.threads, timeoutMs: readOptions.timeoutMs, busyTimeoutMs, writer: client })
+      : inlineReads(client, readOptions.timeoutMs);
   return {
     client,
     db: drizzle(client, { schema: tables }),
+    reads: { client: pool.client, db: drizzle(pool.client, { schema: tables }), stats: pool.stats },
     writePath,
     kind: embedded ? "embedded" : "remote",
     url,
     close: () => {
+      pool.close();
       writePath.close();
       client.close();
     },

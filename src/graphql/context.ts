@@ -22,10 +22,12 @@ import { unauthenticated } from "./errors.ts";
 import { bearerToken } from "../http/bearer.ts";
 import type { BudgetGuard } from "../budgets/guard.ts";
 import type { ReconcileControl } from "../reconcile/control.ts";
+import { scanEstimates, type ScanEstimates, type VolumeCache } from "./scan.ts";
 
 export type Principal = { kind: "org"; orgId: string; keyId: string; scope: KeyScope } | { kind: "admin" };
 
 export interface GraphqlDeps {
+  /** The read connection (src/db/read-pool.ts): what resolvers run here never runs on the thread that serves /v1. */
   db: Db;
   auth: Authenticator;
   /** LECTR_ADMIN_TOKEN; admin access is off without it. */
@@ -54,6 +56,8 @@ export interface GraphqlDeps {
   budgets: { status: BudgetGuard["status"]; refresh(): Promise<void> };
   /** Reconciliation (seal admin keys, run on demand); absent or off without LECTR_SECRETS_KEY. */
   reconcile?: ReconcileControl;
+  /** LECTR_HEAVY_QUERIES_PER_KEY: heavy requests (scan.ts) one key may run at once (default 2). */
+  heavyQueriesPerKey?: number;
 }
 
 export interface GraphqlContext {
@@ -61,6 +65,8 @@ export interface GraphqlContext {
   /** One clock reading per request, so every preset in it ends at the same instant. */
   now: number;
   deps: GraphqlDeps;
+  /** The event rows a field will scan, for the cost limit (scan.ts). */
+  scan: ScanEstimates;
   /** Per-request batched loads for what resolvers fetch by id (field loads are the dataloader plugin's). */
   loaders: {
     org: DataLoader<string, OrgRow | undefined>;
@@ -103,11 +109,12 @@ export async function authenticate(deps: GraphqlDeps, headers: Headers): Promise
   return refuse("missing", "Send an org key in X-Lectr-Key, or the admin token as Authorization: Bearer.");
 }
 
-export function createContext(deps: GraphqlDeps, principal: Principal, now: number): GraphqlContext {
+export function createContext(deps: GraphqlDeps, principal: Principal, now: number, volumes: VolumeCache): GraphqlContext {
   return {
     principal,
     now,
     deps,
+    scan: scanEstimates(volumes, now),
     loaders: {
       org: new DataLoader(async (ids: readonly string[]) => {
         const byId = new Map((await findOrgs(deps.db, ids)).map((o) => [o.id, o]));

@@ -2,18 +2,23 @@
  * The GraphQL API at /graphql: POST and GET served by graphql-yoga, an
  * explorer page for a browser's GET. In order, each step bounded: the
  * address's auth-failure budget → credentials (headers only) → the body
- * (1 MiB) → tokens, depth and cost of every operation of the batch →
- * execution → the answer's size. Nothing is parsed for a caller Lectr does
+ * (1 MiB) → tokens, depth and cost of every operation of the batch (with
+ * the events they will scan) → a heavy request's place among its key's →
+ * execution on the read connection, each statement time-bounded → the
+ * answer's size. Nothing is parsed for a caller Lectr does
  * not know, so no one can make it work for free.
  */
 import { Buffer } from "node:buffer";
 import { createYoga, maskError, type Plugin } from "graphql-yoga";
-import type { GraphQLError } from "graphql";
+import { GraphQLError } from "graphql";
 import { authenticate, createContext, type GraphqlContext, type GraphqlDeps } from "./context.ts";
 import { schema } from "./schema.ts";
 import { readBody } from "../http/read-body.ts";
 import { checkOperations, type OperationRequest } from "./limits.ts";
 import { explorerPage } from "./explorer.ts";
+import { createVolumeCache, heavyRows } from "./scan.ts";
+import { createHeavyGate, tooManyHeavy, type HeavyGate } from "./heavy.ts";
+import { ReadQueueFullError, ReadTimeoutError } from "../db/read-pool.ts";
 
 /** Operations one request may batch (a JSON array body). */
 const maxBatch = 10;
@@ -27,7 +32,11 @@ export const defaultMaxResponseBytes = 4 * 1024 * 1024;
 interface ServerContext {
   /** Who asks and the request's clock, decided before yoga sees the request. */
   lectr?: GraphqlContext;
+  /** Set when the request is heavy: gives its key's place back once the answer is done. */
+  heavy?: { release?: () => void };
 }
+
+const defaultHeavyQueriesPerKey = 2;
 
 const errorResponse = (status: number, message: string, code: string, headers: Record<string, string> = {}) =>
   Response.json({ errors: [{ message, extensions: { code } }] }, { status, headers });
@@ -37,19 +46,51 @@ const fromGraphqlError = (e: GraphQLError) => {
   return errorResponse(http.status, e.message, String(e.extensions.code), http.headers);
 };
 
-/** Refuses a request (every operation of a batch together) whose tokens, depth or total cost are over the limits, before any runs. */
-const operationBudget: Plugin<Record<string, unknown>, ServerContext> = {
+/**
+ * Refuses a request (every operation of a batch together) whose tokens, depth
+ * or total cost are over the limits, before any runs; then a heavy one whose
+ * key has its share of heavy requests running already.
+ */
+const operationBudget = (gate: HeavyGate, maxPerKey: number): Plugin<Record<string, unknown>, ServerContext> => ({
   onRequestParse: ({ serverContext }) => ({
-    onRequestParseDone: ({ requestParserResult }) => {
+    onRequestParseDone: async ({ requestParserResult }) => {
       const ops = (Array.isArray(requestParserResult) ? requestParserResult : [requestParserResult]) as OperationRequest[];
       if (ops.length > maxBatch) return; // yoga's batching limit answers this one
-      checkOperations(schema, ops, serverContext.lectr);
+      const lectr = serverContext.lectr;
+      let { rows } = checkOperations(schema, ops, lectr);
+      // only a preflight comes without a caller, and it runs nothing
+      if (!lectr) return;
+      // the orgs' volumes were not known: read them (on the read connection) and measure again
+      if (lectr.scan.missing.size > 0) {
+        await lectr.scan.loadMissing();
+        ({ rows } = checkOperations(schema, ops, lectr));
+      }
+      if (rows < heavyRows) return;
+      const p = lectr.principal;
+      const release = gate.enter(p.kind === "org" ? p.keyId : "admin");
+      if (!release) throw tooManyHeavy(maxPerKey, rows);
+      if (serverContext.heavy) serverContext.heavy.release = release;
+      else release();
     },
   }),
-};
+});
+
+/** A read that ran too long, or found too many waiting, says so; anything else is unexpected. */
+function readError(error: unknown): GraphQLError | undefined {
+  let original = (error as { originalError?: unknown }).originalError ?? error;
+  // drizzle wraps a failed statement's error as its cause
+  if (original instanceof Error && original.cause instanceof Error) original = original.cause;
+  const path = (error as GraphQLError).path;
+  if (original instanceof ReadTimeoutError) return new GraphQLError(original.message, { path, extensions: { code: "READ_TIMEOUT" } });
+  if (original instanceof ReadQueueFullError) return new GraphQLError(original.message, { path, extensions: { code: "READ_BUSY" } });
+  return undefined;
+}
 
 export function graphqlHandler(deps: GraphqlDeps): (request: Request, clientIp?: () => string) => Promise<Response> {
   const maxResponseBytes = deps.maxResponseBytes ?? defaultMaxResponseBytes;
+  const heavyPerKey = deps.heavyQueriesPerKey ?? defaultHeavyQueriesPerKey;
+  const gate = createHeavyGate(heavyPerKey);
+  const volumes = createVolumeCache(deps.db);
   const yoga = createYoga<ServerContext, GraphqlContext>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -64,11 +105,13 @@ export function graphqlHandler(deps: GraphqlDeps): (request: Request, clientIp?:
         ? { origin: [origin], credentials: false, methods: ["GET", "POST"], allowedHeaders: ["content-type", "x-lectr-key", "authorization"] }
         : false;
     },
-    plugins: [operationBudget],
+    plugins: [operationBudget(gate, heavyPerKey)],
     context: ({ lectr }) => lectr!,
     maskedErrors: {
       // Lectr's own GraphQLErrors pass through; anything else becomes "Unexpected error." and is logged here, once.
       maskError: (error, message) => {
+        const known = readError(error);
+        if (known) return known;
         const masked = maskError(error, message, false);
         if (masked !== error) {
           const original = (error as { originalError?: unknown }).originalError ?? error;
@@ -101,7 +144,7 @@ export function graphqlHandler(deps: GraphqlDeps): (request: Request, clientIp?:
       }
       return fromGraphqlError(who.error);
     }
-    const lectr = createContext(deps, who.principal, now);
+    const lectr = createContext(deps, who.principal, now, volumes);
 
     let forwarded = request;
     if (request.method === "POST") {
@@ -113,7 +156,12 @@ export function graphqlHandler(deps: GraphqlDeps): (request: Request, clientIp?:
       }
       forwarded = new Request(request.url, { method: "POST", headers: request.headers, body: body.value as BodyInit });
     }
-    return boundAnswer(await yoga.fetch(forwarded, { lectr }), maxResponseBytes);
+    const heavy: { release?: () => void } = {};
+    try {
+      return await boundAnswer(await yoga.fetch(forwarded, { lectr, heavy }), maxResponseBytes);
+    } finally {
+      heavy.release?.();
+    }
   };
 }
 

@@ -38,7 +38,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export function graphqlDeps(l: TestLectr): GraphqlDeps {
   const db = l.lectr.database.db;
   return {
-    db,
+    db: l.lectr.database.reads.db,
     auth: createAuthenticator((hash) => findKeyByHash(db, hash), 5_000),
     adminToken: undefined,
     allowPrivateUpstreams: false,

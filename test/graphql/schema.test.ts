@@ -115,14 +115,14 @@ describe("/graphql over HTTP", () => {
   });
 
   test("an unexpected failure is masked and logged", async () => {
-    // a closed database makes every resolver fail the unexpected way
+    // a closed read connection makes every resolver fail the unexpected way
     const r = await l.request(`/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-lectr-key": l.key },
       body: JSON.stringify({ query: "{ events { edges { cursor } } }" }),
     });
     expect(r.status).toBe(200);
-    l.lectr.database.client.close();
+    l.lectr.database.reads.client.close();
     const res = await l.request(`/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-lectr-key": l.key },

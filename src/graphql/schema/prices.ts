@@ -5,6 +5,7 @@ import { Provider, PeriodInput } from "./common.ts";
 import { type OrgPrice, pricesInEffect, createPriceBook, priceCall } from "../../pricing/price-book.ts";
 import { periodArg } from "../period.ts";
 import { orgScope } from "../scope.ts";
+import { scannedOrg } from "../scan.ts";
 import { type RecostTotals, unpricedTotals, recostEvents } from "../../db/recost.ts";
 import { readUsage } from "../../db/usage.ts";
 import { unpricedModels } from "../../stats/unpriced.ts";
@@ -57,6 +58,11 @@ builder.queryField("unpricedModels", (t) =>
     type: [UnpricedModel],
     description: "Models whose calls in the period had no known price, most unpriced requests first: exactly what the cost totals leave out.",
     args: { period: t.arg({ type: PeriodInput, required: true }), orgId: t.arg.id() },
+    // at most one pass over the period's events (of the partly priced models)
+    complexity: (args, ctx) => {
+      const org = scannedOrg(ctx.principal, args.orgId);
+      return { field: 1, rows: org === undefined ? 0 : ctx.scan.rows(org, args.period) };
+    },
     resolve: async (_root, args, ctx) => {
       const orgId = await orgScope(ctx, args.orgId);
       const period = periodArg(args.period, ctx.now);

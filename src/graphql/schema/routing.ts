@@ -105,6 +105,8 @@ builder.queryField("routingRuleStats", (t) =>
     type: RoutingRuleStats,
     description: "A routing rule's outcome in the period (default: the last 30 days): the requests it routed against its control group, the ones it matched and sent as asked.",
     args: { id: t.arg.id({ required: true }), period: t.arg({ type: PeriodInput }) },
+    // the rule's events in the period, at most the org's (the admin's rule is found only when it runs)
+    complexity: (args, ctx) => ({ field: 1, rows: ctx.principal.kind === "org" ? ctx.scan.rows(ctx.principal.orgId, args.period, { preset: "LAST_30_DAYS" }) : 0 }),
     resolve: async (_root, args, ctx) => {
       const rule = await ruleInScope(ctx, args.id);
       const period = periodArg(args.period, ctx.now, "LAST_30_DAYS");

@@ -3,6 +3,7 @@ import { builder } from "../builder.ts";
 import { badInput } from "../errors.ts";
 import { periodArg } from "../period.ts";
 import { orgScope } from "../scope.ts";
+import { scannedOrg } from "../scan.ts";
 import { EventFilter } from "./events.ts";
 import { PeriodInput } from "./common.ts";
 import { groupEvents, type EventDimension, type EventGroup } from "../../db/event-groups.ts";
@@ -71,6 +72,11 @@ builder.queryField("usageGroups", (t) =>
       filter: t.arg({ type: EventFilter, description: "Its from/to, if given, narrow the period further." }),
       limit: t.arg.int({ defaultValue: 20, description: `1–${maxLimit}.` }),
       orgId: t.arg.id(),
+    },
+    // one pass over the period's events for the total, one more for the groups
+    complexity: (args, ctx) => {
+      const org = scannedOrg(ctx.principal, args.orgId);
+      return { field: 1, rows: org === undefined ? 0 : ctx.scan.rows(org, args.period) * ((args.by ?? []).length > 0 ? 2 : 1) };
     },
     resolve: async (_root, args, ctx) => {
       const orgId = await orgScope(ctx, args.orgId);
