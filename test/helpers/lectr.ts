@@ -60,7 +60,8 @@ export async function startLectr(
     stopped = true;
     await lectr.shutdown();
     let violations: string[];
-    const db = createClient({ url: `file:${dbPath}` });
+    // the database this server wrote to: the temp file, or the remote one a test pointed it at
+    const db = createClient({ url: config.dbUrl, authToken: config.dbAuthToken });
     try {
       violations = await silentZeroViolations(db);
     } finally {
