@@ -115,8 +115,9 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     /** The one place an authenticated request's event is recorded. */
     const record = (facts: RequestFacts, o: Outcome) => {
       const endAt = performance.now();
-      const { upstreamDoneAt, ...res } = o;
-      const built = claims.settle(buildEvent(facts, { ...res, latencyMs: endAt - startedAt, upstreamRequestId }, prices.forOrg(facts.orgId)));
+      const upstreamDoneAt = o.upstreamDoneAt;
+      // the outcome's own fields plus the timing: buildEvent reads only the facts it knows
+      const built = claims.settle(buildEvent(facts, { ...o, latencyMs: endAt - startedAt, upstreamRequestId }, prices.forOrg(facts.orgId)));
       // a budget's reservation settles to the exact cost (or an estimate, for a stream cut before its usage)
       const event = deps.budgets.settle(held, built, o.streamedChunks);
       recorder.record(event);
