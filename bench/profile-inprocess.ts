@@ -56,6 +56,8 @@ globalThis.fetch = (async (_url: string, init: RequestInit) => {
     ? new Response(sseBody.stream(), { headers: { "content-type": "text/event-stream", "x-request-id": "req_bench" } })
     : new Response(jsonBody, { headers: { "content-type": "application/json", "content-length": String(jsonBody.byteLength), "x-request-id": "req_bench" } });
 }) as typeof fetch;
+let rssPeak = 0;
+const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
 for (const kind of kinds) {
   const body = new TextEncoder().encode(
     JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello in twenty words." }], max_tokens: 64, stream: kind === "sse" }),
@@ -71,4 +73,6 @@ for (const kind of kinds) {
   }
 }
 await t.lectr.recorder.settled();
+clearInterval(sampler);
+console.log(`RSS peak ${(rssPeak / 1e6).toFixed(0)} MB, now ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
 await t.stop();
