@@ -47,7 +47,8 @@ self.onmessage = async (e) => {
       return;
     }
     case "events":
-      writer?.add(JSON.parse(m.json) as EventRow[]);
+      // one parse of one array: cheaper than a parse per event
+      writer?.add(JSON.parse(`[${m.lines.join(",")}]`) as EventRow[]);
       return;
     case "settle":
       await writer?.settled();
