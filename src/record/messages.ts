@@ -17,8 +17,8 @@ export interface WriterConfig {
 
 export type ToWriter =
   | { t: "init"; config: WriterConfig }
-  /** EventRows, each as its JSON. */
-  | { t: "events"; lines: string[] }
+  /** A JSON array of EventRow. */
+  | { t: "events"; json: string }
   | { t: "settle"; id: number }
   | { t: "close"; id: number };
 

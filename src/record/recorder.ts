@@ -48,15 +48,15 @@ const spawnWriter = () => new Worker(new URL("./worker.ts", import.meta.url).hre
 export async function startRecorder(config: WriterConfig, opts: RecorderOptions): Promise<Recorder> {
   const { log } = opts;
   const spawn = opts.spawn ?? spawnWriter;
-  /** Recorded events as JSON, not yet handed over: the journal's lines, handed over as they are. */
+  /** Recorded events as JSON, not yet handed over: the journal's lines, joined into the hand-over's array. */
   let pending: string[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stats: WriterStats | undefined;
   let nextId = 0;
   /** settle/close requests not answered yet, re-asked of a restarted thread. */
   const waiting = new Map<number, { t: "settle" | "close"; resolve: () => void }>();
-  /** Hand-overs (each event's JSON) the current thread has not finished; the first `sent` of them were posted to it. */
-  let unfinished: string[][] = [];
+  /** Hand-overs (JSON arrays) the current thread has not finished; the first `sent` of them were posted to it. */
+  let unfinished: { json: string; count: number }[] = [];
   let sent = 0;
   let acked = 0;
   let worker: Worker | undefined;
@@ -74,7 +74,7 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
   const post = (m: ToWriter) => worker!.postMessage(m);
   const flushUnsent = () => {
     if (!ready) return;
-    for (; sent < unfinished.length; sent++) post({ t: "events", lines: unfinished[sent]! });
+    for (; sent < unfinished.length; sent++) post({ t: "events", json: unfinished[sent]!.json });
   };
 
   const start = () =>
@@ -94,7 +94,7 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
         if (!startedOnce) return reject(new Error(`event writer failed to start: ${why}`));
         if (closing && waiting.size === 0) return;
         restarts++;
-        log.error("event writer thread stopped; starting a new one", { error: why, unfinished: unfinished.reduce((n, u) => n + u.length, 0) });
+        log.error("event writer thread stopped; starting a new one", { error: why, unfinished: unfinished.reduce((n, u) => n + u.count, 0) });
         w.terminate();
         const pause = Date.now() - startedAt < restartPauseMs ? restartPauseMs : 0;
         setTimeout(() => void start().catch(() => {}), pause);
@@ -134,9 +134,8 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (pending.length === 0) return;
-    // the events' JSON strings as they are: cheaper to hand over than a clone of many objects, and
-    // the writer thread joins them into one array to parse, so this thread copies nothing more
-    unfinished.push(pending);
+    // one JSON string: cheaper to hand over than a structured clone of many objects
+    unfinished.push({ json: `[${pending.join(",")}]`, count: pending.length });
     pending = [];
     journal.handedOver(++handed);
     // a request that ended after the writer closed: its event goes straight to the spool
@@ -154,7 +153,7 @@ export async function startRecorder(config: WriterConfig, opts: RecorderOptions)
 
   /** Writes what the thread has not finished into a spool directory of this thread's own. */
   const spoolUnfinished = (): boolean => {
-    const rows = unfinished.flatMap((u) => u.map((line) => JSON.parse(line) as EventRow));
+    const rows = unfinished.flatMap((u) => JSON.parse(u.json) as EventRow[]);
     unfinished = [];
     if (rows.length === 0) return true;
     try {

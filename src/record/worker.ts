@@ -47,8 +47,7 @@ self.onmessage = async (e) => {
       return;
     }
     case "events":
-      // one parse of one array: cheaper than a parse per event
-      writer?.add(JSON.parse(`[${m.lines.join(",")}]`) as EventRow[]);
+      writer?.add(JSON.parse(m.json) as EventRow[]);
       return;
     case "settle":
       await writer?.settled();
