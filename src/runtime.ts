@@ -37,32 +37,31 @@ export interface ServeOptions {
 const internalError = () =>
   Response.json({ error: { message: "Internal error in Lectr.", type: "api_error", code: "internal_error", param: null } }, { status: 500 });
 
-/**
- * Runs a request through the door and the handler. `hold(true)` lifts the
- * runtime's idle timer for a long request; `hold(false)` puts it back.
- */
-function admitted(
-  request: Request,
-  peer: string,
-  opts: ServeOptions,
-  hold: (on: boolean) => void,
-  alias: (routed: Request) => void,
-): Response | Promise<Response> {
+/** What the runtime does for `admitted`, made once per server so that a request allocates no callbacks for it. */
+interface Hooks {
+  /** `true` lifts the runtime's idle timer for a long request; `false` puts it back. */
+  hold(request: Request, on: boolean): void;
+  /** `routed` stands for `request` (its peer address is looked up by the original). */
+  alias(routed: Request, request: Request): void;
+}
+
+/** Runs a request through the door and the handler. */
+function admitted(request: Request, peer: string, opts: ServeOptions, hooks: Hooks): Response | Promise<Response> {
   const a = opts.door.enter(request, peer);
   if (!a.ok) return a.response;
   let routed = request;
   if (a.url !== undefined) {
     routed = new Request(a.url, { method: request.method, headers: request.headers, body: request.body, signal: request.signal, duplex: "half" } as RequestInit);
-    alias(routed);
+    hooks.alias(routed, request);
   }
-  if (a.long) hold(true);
+  if (a.long) hooks.hold(request, true);
   const settle = (res: Response) => {
     opts.door.leave(peer);
     // a body cut off by its deadline was never read to the end: the connection cannot carry another request
     if (res.status === 408) res.headers.set("connection", "close");
     // Lectr's refusals are small and written at once, so the idle timer can guard the connection again;
     // a 2xx may be a stream or a large body, whose connection stays governed by Lectr's own timeouts
-    else if (a.long && res.status >= 400) hold(false);
+    else if (a.long && res.status >= 400) hooks.hold(request, false);
     return res;
   };
   const failed = (error: unknown): never => {
@@ -83,17 +82,14 @@ export function serve(opts: ServeOptions): Served {
     // Bun counts its idle timer in whole seconds, at most 255
     const idleS = Math.min(255, Math.ceil(opts.idleTimeoutMs / 1000));
     const aliases = new WeakMap<Request, Request>();
+    const hooks: Hooks = {
+      hold: (request, on) => server.timeout(request, on ? 0 : idleS),
+      alias: (routed, request) => void aliases.set(routed, request),
+    };
     const server = Bun.serve({
       port: opts.port,
       hostname: opts.hostname,
-      fetch: (request: Request, srv: any) =>
-        admitted(
-          request,
-          srv.requestIP(request)?.address ?? "",
-          opts,
-          (on) => srv.timeout(request, on ? 0 : idleS),
-          (routed) => aliases.set(routed, request),
-        ),
+      fetch: (request: Request, srv: any) => admitted(request, srv.requestIP(request)?.address ?? "", opts, hooks),
       error: internalError,
       // Production error pages only, also in a compiled binary (where Bun would default to development)
       development: false,
@@ -114,10 +110,11 @@ export function serve(opts: ServeOptions): Served {
   if (runtimeName === "deno") {
     // onListen replaces Deno's own "Listening on" line; Lectr logs its own.
     const peers = new WeakMap<Request, string>();
+    const denoHooks: Hooks = { hold: () => {}, alias: (routed, request) => void peers.set(routed, peers.get(request) ?? "") };
     const server = Deno.serve({ port: opts.port, hostname: opts.hostname, onListen: () => {}, onError: internalError }, (request: Request, info: any) => {
       const peer = info?.remoteAddr?.hostname ?? "";
       peers.set(request, peer);
-      return admitted(request, peer, opts, () => {}, (routed) => peers.set(routed, peer));
+      return admitted(request, peer, opts, denoHooks);
     });
     let closing: Promise<void> | undefined;
     return {

@@ -9,7 +9,7 @@ import type { EventRow } from "../db/tables.ts";
 import type { PriceRegistry } from "../pricing/registry.ts";
 import type { ProviderId } from "../providers/types.ts";
 import type { WriterStats } from "../record/writer.ts";
-import { Counter, Gauge, Histogram, latencyBuckets, overheadBuckets, Registry } from "./prometheus.ts";
+import { Counter, Gauge, Histogram, latencyBuckets, overheadBuckets, Registry, type CounterSeries, type HistogramSeries } from "./prometheus.ts";
 
 export interface RequestTimings {
   /** Time spent inside Lectr (before forwarding and between upstream headers and the client response), ms. */
@@ -110,27 +110,69 @@ export function createLectrMetrics(prices: PriceRegistry, writer: () => WriterSt
     return label;
   };
 
+  /** The series one kind of request updates, looked up once per kind; those a request may not touch are made on first use. */
+  interface Kind {
+    orgRequests: CounterSeries;
+    requests: CounterSeries;
+    added: HistogramSeries;
+    upstream?: HistogramSeries;
+    ttfb?: HistogramSeries;
+    orgCost?: CounterSeries;
+    orgInput?: CounterSeries;
+    orgOutput?: CounterSeries;
+    input?: CounterSeries;
+    output?: CounterSeries;
+    cachedInput?: CounterSeries;
+    reasoning?: CounterSeries;
+    unpriced?: CounterSeries;
+    cost?: CounterSeries;
+    model: string;
+    labels: [ProviderId, string];
+  }
+  const kinds = new Map<string, Kind>();
+  const kindOf = (e: EventRow): Kind => {
+    const p = e.provider as ProviderId;
+    const raw = e.response_model ?? e.model;
+    const key = `${e.org_id}\u0000${p}\u0000${e.endpoint}\u0000${e.status}\u0000${e.streamed ? 1 : 0}\u0000${raw ?? ""}`;
+    let k = kinds.get(key);
+    if (k === undefined) {
+      const status = statusClass(e.status);
+      k = {
+        orgRequests: orgRequests.at([e.org_id, status]),
+        requests: requests.at([p, endpointFamily(e.endpoint), status, e.streamed ? "true" : "false"]),
+        added: added.at([p]),
+        model: modelLabel(p, raw),
+        labels: [p, e.org_id],
+      };
+      // bounded like the labels: forgetting a kind only costs its next lookup
+      if (kinds.size > 5_000) kinds.clear();
+      kinds.set(key, k);
+    }
+    return k;
+  };
+
   return {
     registry,
     orgRegistry,
     request(e, t) {
-      const p = e.provider as ProviderId;
-      orgRequests.inc([e.org_id, statusClass(e.status)]);
-      if (e.cost_usd != null) orgCost.inc([e.org_id], e.cost_usd);
-      if (e.input_tokens != null) orgTokens.inc([e.org_id, "input"], e.input_tokens);
-      if (e.output_tokens != null) orgTokens.inc([e.org_id, "output"], e.output_tokens);
-      requests.inc([p, endpointFamily(e.endpoint), statusClass(e.status), e.streamed ? "true" : "false"]);
-      added.observe([p], t.addedMs / 1000);
-      if (t.upstreamMs !== null) upstream.observe([p], t.upstreamMs / 1000);
-      if (e.streamed && e.ttfb_ms != null) ttfb.observe([p], e.ttfb_ms / 1000);
-      const model = modelLabel(p, e.response_model ?? e.model);
-      if (e.input_tokens != null) tokens.inc([p, model, "input"], e.input_tokens);
-      if (e.output_tokens != null) tokens.inc([p, model, "output"], e.output_tokens);
-      if (e.cached_input_tokens) tokens.inc([p, model, "cached_input"], e.cached_input_tokens);
-      if (e.reasoning_tokens) tokens.inc([p, model, "reasoning"], e.reasoning_tokens);
+      const k = kindOf(e);
+      const [p, org] = k.labels;
+      const model = k.model;
+      k.orgRequests.inc();
+      if (e.cost_usd != null) (k.orgCost ??= orgCost.at([org])).inc(e.cost_usd);
+      if (e.input_tokens != null) (k.orgInput ??= orgTokens.at([org, "input"])).inc(e.input_tokens);
+      if (e.output_tokens != null) (k.orgOutput ??= orgTokens.at([org, "output"])).inc(e.output_tokens);
+      k.requests.inc();
+      k.added.observe(t.addedMs / 1000);
+      if (t.upstreamMs !== null) (k.upstream ??= upstream.at([k.labels[0]])).observe(t.upstreamMs / 1000);
+      if (e.streamed && e.ttfb_ms != null) (k.ttfb ??= ttfb.at([p])).observe(e.ttfb_ms / 1000);
+      if (e.input_tokens != null) (k.input ??= tokens.at([p, model, "input"])).inc(e.input_tokens);
+      if (e.output_tokens != null) (k.output ??= tokens.at([p, model, "output"])).inc(e.output_tokens);
+      if (e.cached_input_tokens) (k.cachedInput ??= tokens.at([p, model, "cached_input"])).inc(e.cached_input_tokens);
+      if (e.reasoning_tokens) (k.reasoning ??= tokens.at([p, model, "reasoning"])).inc(e.reasoning_tokens);
       if (e.cost_usd == null) {
-        if (e.input_tokens != null) unpriced.inc([p]);
-      } else if (e.cost_source === "registry") cost.inc([p, model], e.cost_usd);
+        if (e.input_tokens != null) (k.unpriced ??= unpriced.at([p])).inc();
+      } else if (e.cost_source === "registry") (k.cost ??= cost.at([p, model])).inc(e.cost_usd);
     },
     authFailure: (reason) => auth.inc([reason]),
   };

@@ -2,8 +2,9 @@
  * A small Prometheus registry: counters, histograms and scrape-time gauges,
  * rendered in the text exposition format 0.0.4
  * (https://prometheus.io/docs/instrumenting/exposition_formats/).
- * Updating a series is a Map lookup and an add; label values come only from
- * bounded sets chosen by the callers.
+ * Updating a series is a Map lookup and an add (or only the add, through a
+ * series handle the caller keeps); label values come only from bounded sets
+ * chosen by the callers.
  */
 
 type Labels = readonly string[];
@@ -21,20 +22,36 @@ export interface Metric {
   render(): string;
 }
 
+/** One counter series, updated without a lookup. */
+export class CounterSeries {
+  n = 0;
+  constructor(readonly values: Labels) {}
+  inc(by = 1): void {
+    // a counter only goes up, by a real amount: one bad figure would poison the series for good
+    if (Number.isFinite(by) && by >= 0) this.n += by;
+  }
+}
+
 export class Counter implements Metric {
-  private series = new Map<string, { values: Labels; n: number }>();
+  private series = new Map<string, CounterSeries>();
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: Labels = [],
   ) {}
-  inc(values: Labels = [], by = 1): void {
-    // a counter only goes up, by a real amount: one bad figure would poison the series for good
-    if (!Number.isFinite(by) || by < 0) return;
+  /** The series for `values`, created on first use (it is rendered from then on, even at 0). */
+  at(values: Labels): CounterSeries {
     const key = values.join("\u0000");
-    const s = this.series.get(key);
-    if (s) s.n += by;
-    else this.series.set(key, { values: [...values], n: by });
+    let s = this.series.get(key);
+    if (!s) {
+      s = new CounterSeries([...values]);
+      this.series.set(key, s);
+    }
+    return s;
+  }
+  inc(values: Labels = [], by = 1): void {
+    if (!Number.isFinite(by) || by < 0) return;
+    this.at(values).inc(by);
   }
   get(values: Labels = []): number {
     return this.series.get(values.join("\u0000"))?.n ?? 0;
@@ -46,27 +63,48 @@ export class Counter implements Metric {
   }
 }
 
+/** One histogram series, updated without a lookup. */
+export class HistogramSeries {
+  readonly counts: number[];
+  sum = 0;
+  count = 0;
+  constructor(
+    readonly values: Labels,
+    readonly buckets: readonly number[],
+  ) {
+    this.counts = new Array(buckets.length).fill(0);
+  }
+  observe(v: number): void {
+    // buckets are few (≤ 16): a linear scan beats a binary search here
+    const b = this.buckets;
+    let i = 0;
+    while (i < b.length && v > b[i]!) i++;
+    if (i < b.length) this.counts[i]!++;
+    this.sum += v;
+    this.count++;
+  }
+}
+
 export class Histogram implements Metric {
-  private series = new Map<string, { values: Labels; counts: number[]; sum: number; count: number }>();
+  private series = new Map<string, HistogramSeries>();
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: Labels,
     readonly buckets: readonly number[],
   ) {}
-  observe(values: Labels, v: number): void {
+  /** The series for `values`, created on first use. */
+  at(values: Labels): HistogramSeries {
     const key = values.join("\u0000");
     let s = this.series.get(key);
     if (!s) {
-      s = { values: [...values], counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 };
+      s = new HistogramSeries([...values], this.buckets);
       this.series.set(key, s);
     }
-    // buckets are few (≤ 16): a linear scan beats a binary search here
-    let i = 0;
-    while (i < this.buckets.length && v > this.buckets[i]!) i++;
-    if (i < this.buckets.length) s.counts[i]!++;
-    s.sum += v;
-    s.count++;
+    return s;
+  }
+  observe(values: Labels, v: number): void {
+    this.at(values).observe(v);
   }
   count(values: Labels): number {
     return this.series.get(values.join("\u0000"))?.count ?? 0;

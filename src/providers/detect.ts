@@ -64,15 +64,26 @@ export function chooseProvider(
   return ok({ provider: fallback, source: "default", unknown: true });
 }
 
+/** Endpoint rows and surface lists are fixed objects, so each pair's answer is worked out once (`null`: no surface list). */
+const servingMemo = new WeakMap<object, Map<object | null, readonly ProviderId[]>>();
+
 /** The providers a path may reach: its family's, narrowed to those whose file says they serve its row. */
-export function servingProviders(match: Pick<PathMatch, "endpoint" | "only">): ProviderId[] {
-  const serving = providerIds.filter((p) => providers[p].serves.includes(match.endpoint.id));
-  return match.only ? serving.filter((p) => match.only!.includes(p)) : serving;
+export function servingProviders(match: Pick<PathMatch, "endpoint" | "only">): readonly ProviderId[] {
+  let byOnly = servingMemo.get(match.endpoint);
+  if (byOnly === undefined) servingMemo.set(match.endpoint, (byOnly = new Map()));
+  const only = match.only ?? null;
+  let serving = byOnly.get(only);
+  if (serving === undefined) {
+    const all = providerIds.filter((p) => providers[p].serves.includes(match.endpoint.id));
+    serving = Object.freeze(only ? all.filter((p) => only.includes(p)) : all);
+    byOnly.set(only, serving);
+  }
+  return serving;
 }
 
 export type ChoiceError =
   | { kind: "invalid_provider"; value: string }
-  | { kind: "provider_not_served"; provider: ProviderId; serving: ProviderId[] };
+  | { kind: "provider_not_served"; provider: ProviderId; serving: readonly ProviderId[] };
 
 /** The provider for a request on `match`'s path: one that serves it, or a refusal that names those that do. */
 export function chooseForPath(match: PathMatch, header: string | null, model: string, requestHeaders?: Headers): Result<ProviderChoice, ChoiceError> {

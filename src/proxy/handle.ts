@@ -116,8 +116,9 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
     /** The one place an authenticated request's event is recorded. */
     const record = (facts: RequestFacts, o: Outcome) => {
       const endAt = performance.now();
-      const { upstreamDoneAt, ...res } = o;
-      const event = claims.settle(buildEvent(facts, { ...res, latencyMs: endAt - startedAt, upstreamRequestId, requestBytes }, prices.forOrg(facts.orgId)));
+      const upstreamDoneAt = o.upstreamDoneAt;
+      // the outcome's own fields plus the timing: buildEvent reads only the facts it knows
+      const event = claims.settle(buildEvent(facts, { ...o, latencyMs: endAt - startedAt, upstreamRequestId, requestBytes }, prices.forOrg(facts.orgId)));
       // a budget's reservation settles to the event's cost
       deps.budgets.settle(held, event);
       recorder.record(event);

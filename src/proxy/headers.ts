@@ -36,9 +36,14 @@ const requestDrop = new Set([
 /** Never returned to the client: the body is re-framed and decoded, and cookies are the provider's. */
 const responseDrop = new Set(["content-length", "content-encoding", "set-cookie", "alt-svc"]);
 
-function connectionListed(headers: Headers): Set<string> {
+const noneListed: ReadonlySet<string> = new Set();
+
+function connectionListed(headers: Headers): ReadonlySet<string> {
+  const connection = headers.get("connection");
+  // most requests name nothing but keep-alive, which is hop-by-hop anyway
+  if (connection === null || connection === "keep-alive") return noneListed;
   const listed = new Set<string>();
-  for (const token of (headers.get("connection") ?? "").split(",")) {
+  for (const token of connection.split(",")) {
     const t = token.trim().toLowerCase();
     if (t) listed.add(t);
   }
@@ -87,10 +92,18 @@ export function dropCredentialParams(search: string): string {
   return kept.length === 0 ? "" : `?${kept.join("&")}`;
 }
 
+/** Per provider, the credential headers it does not take (providers are fixed objects, so worked out once). */
+const notTaken = new WeakMap<Provider, string[]>();
+
 /** Only the credential headers `provider` takes: a key in another provider's form is not its key. */
 function pinCredentials(out: Headers, provider: Provider): void {
-  const taken = new Set(provider.credentials.map((form) => headerOf[form]));
-  for (const name of credentialHeaders) if (!taken.has(name)) out.delete(name);
+  let drop = notTaken.get(provider);
+  if (drop === undefined) {
+    const taken = new Set(provider.credentials.map((form) => headerOf[form]));
+    drop = credentialHeaders.filter((name) => !taken.has(name));
+    notTaken.set(provider, drop);
+  }
+  for (const name of drop) if (out.has(name)) out.delete(name);
 }
 
 /**
@@ -129,6 +142,6 @@ export function clientHeaders(upstream: Headers, extra: Record<string, string>):
     if (hopByHop.has(name) || responseDrop.has(name) || listed.has(name)) continue;
     out.append(name, value);
   }
-  for (const [name, value] of Object.entries(extra)) out.set(name, value);
+  for (const name in extra) out.set(name, extra[name]!);
   return out;
 }

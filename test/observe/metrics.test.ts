@@ -29,6 +29,31 @@ describe("exposition format", () => {
     expect(sampleValue(samples, "t_depth")).toBe(7);
   });
 
+  test("a series handle updates the same series as a lookup, and refuses what a lookup refuses", () => {
+    const r = new Registry();
+    const c = r.add(new Counter("t_tokens_total", "Tokens.", ["provider"]));
+    const h = r.add(new Histogram("t_added_seconds", "Added.", ["provider"], [0.1, 1]));
+    const series = c.at(["openai"]);
+    expect(c.at(["openai"])).toBe(series);
+    series.inc(5);
+    c.inc(["openai"], 2);
+    series.inc(Number.NaN);
+    series.inc(-1);
+    h.at(["openai"]).observe(0.5);
+    h.observe(["openai"], 2);
+    const { samples } = parseExposition(r.render());
+    expect(sampleValue(samples, "t_tokens_total", { provider: "openai" })).toBe(7);
+    expect(sampleValue(samples, "t_added_seconds_count", { provider: "openai" })).toBe(2);
+    expect(samples.filter((s) => s.name === "t_added_seconds_bucket").map((s) => [s.labels.le, s.value])).toEqual([
+      ["0.1", 0],
+      ["1", 1],
+      ["+Inf", 2],
+    ]);
+    // a refused amount makes no series through a lookup
+    c.inc(["anthropic"], Number.POSITIVE_INFINITY);
+    expect(r.render()).not.toContain("anthropic");
+  });
+
   test("the strict parser rejects malformed lines", () => {
     expect(() => parseExposition("x 1")).toThrow();
     expect(() => parseExposition("undeclared 1\n")).toThrow();
