@@ -80,7 +80,7 @@ const baseUrlSettings: Record<string, Setting> = Object.fromEntries(
   ),
 );
 
-/** The documented settings, in README order. */
+/** The documented settings, in the order of docs/configuration.md. */
 export const settings = {
   port: { env: "LECTR_PORT", flag: "port", default: "8787", help: "listen port" },
   host: { env: "LECTR_HOST", flag: "host", default: "0.0.0.0", help: "listen address" },
@@ -121,7 +121,7 @@ export const settings = {
   tracesExporter: { env: "OTEL_TRACES_EXPORTER", flag: "traces-exporter", default: "", help: "otlp (default) or none" },
   serviceName: { env: "OTEL_SERVICE_NAME", flag: "service-name", default: "lectr", help: "service.name on exported spans" },
   spoolDir: { env: "LECTR_SPOOL_DIR", flag: "spool-dir", default: "", help: "where events wait while the database is down (default: next to the database)" },
-  pricesFile: { env: "LECTR_PRICES_FILE", flag: "prices-file", default: "", help: "JSON price rows laid over the built-in registry (README: Costs)" },
+  pricesFile: { env: "LECTR_PRICES_FILE", flag: "prices-file", default: "", help: "JSON price rows laid over the built-in registry (docs/costs.md)" },
   secretsKey: { env: "LECTR_SECRETS_KEY", flag: "secrets-key", default: "", help: "32 random bytes, hex or base64, sealing stored provider admin keys (also _FILE); reconciliation is off without it" },
   openaiAdminKey: { env: "LECTR_OPENAI_ADMIN_KEY", flag: "openai-admin-key", default: "", help: "OpenAI admin key reconciling the default org (also _FILE)" },
   anthropicAdminKey: { env: "LECTR_ANTHROPIC_ADMIN_KEY", flag: "anthropic-admin-key", default: "", help: "Anthropic admin key reconciling the default org (also _FILE)" },

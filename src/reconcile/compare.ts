@@ -14,7 +14,7 @@ import { countKeys, type CostLine, type Counts, type LectrLine, type ReconRow, t
 export const dayMs = 86_400_000;
 /** Both providers say the last 24–48 h may still change; a day is settled once it ended more than 48 h ago. */
 export const provisionalLagMs = 48 * 3_600_000;
-/** Dollars match within 1 % or 1 cent, whichever is more (see README: Reconciliation). */
+/** Dollars match within 1 % or 1 cent, whichever is more (see docs/reconciliation.md). */
 export const usdTolerance = { relative: 0.01, absolute: 0.01 };
 /** Counts match within 1 %: a request straddling midnight lands on different days in the two ledgers. */
 export const countTolerance = 0.01;
