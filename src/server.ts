@@ -38,21 +38,15 @@ const writeTimeoutMs = 5_000;
 /** Of the shutdown grace period, the part kept for the event writer after requests. */
 const writerReserveMs = (graceMs: number) => Math.min(10_000, graceMs / 3);
 
-const sleep = (ms: number) =>
-  new Promise<"timeout">((r) => {
-    const t = setTimeout(() => r("timeout"), ms);
-    (t as { unref?: () => void }).unref?.();
-  });
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`no answer in ${ms} ms`)))]);
-}
+/** A bound on a wait during readiness or shutdown; its timer never holds the process open. */
+const bounded = <T>(p: Promise<T>, ms: number) => withTimeout(p, ms, `no answer in ${ms} ms`, { unref: true });
 import { startBudgets } from "./budgets/budgets.ts";
 import type { ReconcileControl } from "./reconcile/control.ts";
 import { startReconcilerThread } from "./reconcile/thread.ts";
 import { orgReconcileGauges, reconcileGauges } from "./reconcile/metrics.ts";
 import { findOrgByName } from "./db/orgs.ts";
 import type { BudgetGuard } from "./budgets/guard.ts";
+import { sleep, withTimeout } from "./lib/timeout.ts";
 
 export interface Lectr {
   url: string;
@@ -207,7 +201,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     // Ready means events reach the database: it answers and the writer is not spooling.
     ready: async () => {
       try {
-        await withTimeout(database.client.execute("SELECT 1"), probeTimeoutMs);
+        await bounded(database.client.execute("SELECT 1"), probeTimeoutMs);
         return recorder.stats().healthy;
       } catch {
         return false;
@@ -251,22 +245,22 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
         const requestsUntil = deadline - writerReserveMs(config.shutdownGraceMs);
         if (inflight > 0) {
           const done = new Promise<void>((r) => (drained = r));
-          const grace = sleep(Math.max(0, config.shutdownGraceMs - writerReserveMs(config.shutdownGraceMs)));
+          const grace = sleep(Math.max(0, config.shutdownGraceMs - writerReserveMs(config.shutdownGraceMs)), { unref: true }).then(() => "timeout" as const);
           if ((await Promise.race([done, grace])) === "timeout") log.warn("grace period over, closing open requests", { inflight });
         }
         // An answer is recorded before its last byte is written: wait for the runtime to finish writing it
         // (idle keep-alive connections do not count, so the forced stop below only closes those).
-        while (server.pending() > 0 && Date.now() < requestsUntil) await new Promise((r) => setTimeout(r, 10));
+        while (server.pending() > 0 && Date.now() < requestsUntil) await sleep(10);
         if (server.pending() > 0) log.warn("grace period over, closing responses still being written", { pending: server.pending() });
-        await withTimeout(server.stop(true), 1_000).catch(() => {});
-        await withTimeout(stopped, 1_000).catch(() => {});
+        await bounded(server.stop(true), 1_000).catch(() => {});
+        await bounded(stopped, 1_000).catch(() => {});
         rules.stop();
         priceBooks.stop();
         reconciler.stop();
-        await withTimeout(budgets.stop(), 1_000).catch(() => {});
+        await bounded(budgets.stop(), 1_000).catch(() => {});
         // a little is kept back for the tracer and the log line
         await recorder.close(Math.max(500, deadline - Date.now() - 500));
-        await withTimeout(tracer?.flush() ?? Promise.resolve(), Math.max(100, deadline - Date.now())).catch(() => {});
+        await bounded(tracer?.flush() ?? Promise.resolve(), Math.max(100, deadline - Date.now())).catch(() => {});
         try {
           database.close();
         } catch (err) {

@@ -13,6 +13,7 @@ import { deliverAlert } from "./deliver.ts";
 import type { FromSync, SyncConfig, ToSync } from "./messages.ts";
 import { createBudgetSync, type BudgetSync } from "./sync.ts";
 import type { AlertFacts } from "./webhook.ts";
+import { sleep } from "../lib/timeout.ts";
 
 declare const self: { postMessage(m: FromSync): void; onmessage: ((e: MessageEvent<ToSync>) => void) | null };
 
@@ -21,8 +22,6 @@ let sync: BudgetSync | undefined;
 let config: SyncConfig | undefined;
 let log: Logger | undefined;
 const post = (m: FromSync) => self.postMessage(m);
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * One statement or transaction at a time on this thread's connection: the

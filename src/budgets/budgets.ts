@@ -12,6 +12,7 @@ import type { ProviderId } from "../providers/types.ts";
 import { estimateCall } from "./estimate.ts";
 import { createBudgetGuard, type Admission, type AdmitResult, type BudgetGuard } from "./guard.ts";
 import type { FromSync, ToSync } from "./messages.ts";
+import { sleep } from "../lib/timeout.ts";
 
 /** What admission reads of a request (the proxy's RequestFacts fit). */
 export interface AdmitFacts {
@@ -142,7 +143,7 @@ export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
       clearInterval(timer);
       const done = new Promise<void>((r) => (closed = r));
       send({ t: "close" });
-      await Promise.race([done, new Promise((r) => setTimeout(r, 2_000))]);
+      await Promise.race([done, sleep(2_000)]);
       worker.terminate();
     },
   };

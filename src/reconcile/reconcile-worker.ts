@@ -13,14 +13,13 @@ import { loadPriceRegistry } from "../pricing/prices-file.ts";
 import { writeStdout } from "../runtime.ts";
 import { startReconciler, type ReconcileControl } from "./control.ts";
 import type { FromThread, ToThread } from "./messages.ts";
+import { sleep } from "../lib/timeout.ts";
 
 declare const self: { postMessage(m: FromThread): void; onmessage: ((e: MessageEvent<ToThread>) => void) | null };
 
 let database: Database | undefined;
 let control: ReconcileControl | undefined;
 const post = (m: FromThread) => self.postMessage(m);
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** One piece of work at a time on this thread's connection (the local driver waits for locks synchronously). */
 let chain: Promise<unknown> = Promise.resolve();
 function exclusive<T>(fn: () => Promise<T>): Promise<T> {

@@ -6,6 +6,7 @@
 import { offControl, offMessage, type ReconcileControl } from "./control.ts";
 import type { RunOutcome } from "./run.ts";
 import type { FromThread, ThreadConfig, ToThread } from "./messages.ts";
+import { sleep } from "../lib/timeout.ts";
 
 export async function startReconcilerThread(config: ThreadConfig): Promise<ReconcileControl> {
   // a server without LECTR_SECRETS_KEY never starts the thread (nor holds its memory)
@@ -51,7 +52,7 @@ export async function startReconcilerThread(config: ThreadConfig): Promise<Recon
       const done = new Promise<void>((r) => (closed = r));
       send({ t: "close" });
       // the thread closes its connection first; it is terminated either way
-      const grace = new Promise<void>((r) => (setTimeout(r, 2_000) as { unref?: () => void }).unref?.());
+      const grace = sleep(2_000, { unref: true });
       void Promise.race([done, grace]).then(() => worker.terminate());
     },
   };
