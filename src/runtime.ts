@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import type { FrontDoor } from "./http/front-door.ts";
+import { internalErrorResponse as internalError } from "./http/errors.ts";
 
 declare const Deno: any;
 declare const Bun: any;
@@ -32,10 +33,6 @@ export interface ServeOptions {
   /** An idle keep-alive connection, or a request the door did not mark long, is closed after this. */
   idleTimeoutMs: number;
 }
-
-/** The masked answer when a handler throws past every other catch: never the runtime's page with source lines. */
-const internalError = () =>
-  Response.json({ error: { message: "Internal error in Lectr.", type: "api_error", code: "internal_error", param: null } }, { status: 500 });
 
 /** What the runtime does for `admitted`, made once per server so that a request allocates no callbacks for it. */
 interface Hooks {
