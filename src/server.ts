@@ -25,7 +25,7 @@ import { createObserver } from "./observe/observer.ts";
 import { metricsHandler, statusHandler } from "./observe/status.ts";
 import { createOtlpTracer } from "./observe/trace.ts";
 import { version } from "./version.ts";
-import { serve, type Served } from "./runtime.ts";
+import { serve, type Served } from "./runtime/serve.ts";
 import { createFrontDoor } from "./http/front-door.ts";
 
 /** A readiness probe or key lookup the database has not answered in this long counts as unreachable. */

@@ -8,7 +8,7 @@ import { removeShares } from "../db/budget-shares.ts";
 import { listWebhooks, logDelivery } from "../db/webhooks.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { guardHost } from "../egress/host-guard.ts";
-import { writeStdout } from "../runtime.ts";
+import { writeStdout } from "../runtime/process.ts";
 import { deliverAlert } from "./deliver.ts";
 import type { FromSync, SyncConfig, ToSync } from "./messages.ts";
 import { createBudgetSync, type BudgetSync } from "./sync.ts";

@@ -7,7 +7,7 @@ import type { FailureLimiter } from "../auth/failure-limiter.ts";
 import type { Recorder } from "../record/recorder.ts";
 import { errorResponse } from "../http/errors.ts";
 import { sameSecret } from "../lib/keys.ts";
-import { runtimeName } from "../runtime.ts";
+import { runtimeName } from "../runtime/name.ts";
 import { commit, version } from "../version.ts";
 import { bearerToken } from "../http/bearer.ts";
 

@@ -10,7 +10,7 @@ import { guardHost } from "../egress/host-guard.ts";
 import { createLogger } from "../lib/log.ts";
 import { createPriceBook } from "../pricing/price-book.ts";
 import { loadPriceRegistry } from "../pricing/prices-file.ts";
-import { writeStdout } from "../runtime.ts";
+import { writeStdout } from "../runtime/process.ts";
 import { startReconciler, type ReconcileControl } from "./control.ts";
 import type { FromThread, ToThread } from "./messages.ts";
 import { sleep } from "../lib/timeout.ts";

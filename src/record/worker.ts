@@ -6,7 +6,7 @@ import { openDatabase } from "../db/client.ts";
 import { insertEvents } from "../db/events.ts";
 import { keyOwners } from "../db/orgs.ts";
 import { createLogger } from "../lib/log.ts";
-import { writeStdout } from "../runtime.ts";
+import { writeStdout } from "../runtime/process.ts";
 import type { EventRow } from "../db/tables.ts";
 import type { FromWriter, ToWriter } from "./messages.ts";
 import { openSpool } from "./spool.ts";
