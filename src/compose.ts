@@ -1,5 +1,6 @@
 /**
- * Starts Lectr: database → migrations → bootstrap → HTTP. Returns a handle
+ * The composition root, the one place that wires the areas together (and the
+ * only one that imports src/proxy). Starts Lectr: database → migrations → bootstrap → HTTP. Returns a handle
  * whose `shutdown` stops accepting, lets in-flight requests finish, flushes
  * every event and closes the database.
  */
@@ -18,7 +19,7 @@ import { createFailureLimiter } from "./auth/failure-limiter.ts";
 import { startRulesCache, type RulesCache } from "./routing/cache.ts";
 import { listAllRules } from "./db/routing.ts";
 import { startRecorder, type Recorder } from "./record/recorder.ts";
-import { buildApp } from "./routes.ts";
+import { buildApp } from "./app.ts";
 import { createLectrMetrics } from "./observe/metrics.ts";
 import { budgetUtilisation } from "./observe/budget-metrics.ts";
 import { createObserver } from "./observe/observer.ts";
