@@ -129,7 +129,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   metrics.registry.add(reconcileGauges(reconciler.gauges));
   metrics.orgRegistry.add(orgReconcileGauges(reconciler.gauges));
   const tracer = config.otlp ? createOtlpTracer(config.otlp, config.serviceName, version, (e) => log.warn("trace export failed", { error: String(e) })) : undefined;
-  // one budget of failed credentials per address, shared by every door that takes a key
+  // one limit on failed credentials per address, shared by every door that takes a key
   const limiter = createFailureLimiter(config.authFailLimit, config.authFailWindowMs);
   const observer = createObserver({ log, metrics, tracer });
   const proxy = createProxy({

@@ -17,7 +17,7 @@ export function statusHandler(deps: {
   adminToken: string | undefined;
   databaseKind: "embedded" | "remote";
   startedAt: number;
-  /** The auth-failure budget the proxy and GraphQL share. */
+  /** The auth-failure limit the proxy and GraphQL share. */
   limiter: FailureLimiter;
   onAuthFailure(reason: string): void;
 }): (request: Request, clientIp: () => string) => Promise<Response> {

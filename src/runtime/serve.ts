@@ -1,7 +1,7 @@
-/** Serving HTTP on Bun or Deno, behind the front door (admit.ts) and the masked 500. */
+/** Serving HTTP on Bun or Deno, behind the front door (door.ts) and the masked 500. */
 import type { FrontDoor } from "../http/front-door.ts";
 import { internalErrorResponse as internalError } from "../http/errors.ts";
-import { admitted, type Hooks } from "./admit.ts";
+import { throughDoor, type Hooks } from "./door.ts";
 import { runtimeName } from "./name.ts";
 
 declare const Deno: any;
@@ -41,7 +41,7 @@ export function serve(opts: ServeOptions): Served {
     const server = Bun.serve({
       port: opts.port,
       hostname: opts.hostname,
-      fetch: (request: Request, srv: any) => admitted(request, srv.requestIP(request)?.address ?? "", opts, hooks),
+      fetch: (request: Request, srv: any) => throughDoor(request, srv.requestIP(request)?.address ?? "", opts, hooks),
       error: internalError,
       // Production error pages only, also in a compiled binary (where Bun would default to development)
       development: false,
@@ -66,7 +66,7 @@ export function serve(opts: ServeOptions): Served {
     const server = Deno.serve({ port: opts.port, hostname: opts.hostname, onListen: () => {}, onError: internalError }, (request: Request, info: any) => {
       const peer = info?.remoteAddr?.hostname ?? "";
       peers.set(request, peer);
-      return admitted(request, peer, opts, denoHooks);
+      return throughDoor(request, peer, opts, denoHooks);
     });
     let closing: Promise<void> | undefined;
     return {

@@ -1,7 +1,7 @@
 /** The front door's plumbing in the runtime: a request passes the door before the handler sees it. */
 import type { ServeOptions } from "./serve.ts";
 
-/** What the runtime does for `admitted`, made once per server so that a request allocates no callbacks for it. */
+/** What the runtime does for `throughDoor`, made once per server so that a request allocates no callbacks for it. */
 export interface Hooks {
   /** `true` lifts the runtime's idle timer for a long request; `false` puts it back. */
   hold(request: Request, on: boolean): void;
@@ -10,7 +10,7 @@ export interface Hooks {
 }
 
 /** Runs a request through the door and the handler. */
-export function admitted(request: Request, peer: string, opts: ServeOptions, hooks: Hooks): Response | Promise<Response> {
+export function throughDoor(request: Request, peer: string, opts: ServeOptions, hooks: Hooks): Response | Promise<Response> {
   const a = opts.door.enter(request, peer);
   if (!a.ok) return a.response;
   let routed = request;
