@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { loadConfig, parseArgs } from "../src/config.ts";
 import { createOrg } from "../src/db/orgs.ts";
 import { silentLogger } from "../src/lib/log.ts";
-import { startServer } from "../src/server.ts";
+import { startServer } from "../src/compose.ts";
 
 const { flags } = parseArgs(process.argv.slice(2));
 const runs = Number(flags.runs ?? 50);

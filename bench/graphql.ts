@@ -17,7 +17,7 @@ import { insertEvents } from "../src/db/events.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { createOrg } from "../src/db/orgs.ts";
 import { silentLogger } from "../src/lib/log.ts";
-import { startServer } from "../src/server.ts";
+import { startServer } from "../src/compose.ts";
 import { encodeCursor } from "../src/graphql/cursor.ts";
 import { syntheticBatches, type SeedOrg } from "./seed.ts";
 

@@ -19,7 +19,7 @@ import { insertEvents } from "../src/db/events.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { createOrg } from "../src/db/orgs.ts";
 import { silentLogger } from "../src/lib/log.ts";
-import { startServer } from "../src/server.ts";
+import { startServer } from "../src/compose.ts";
 import { option } from "./lib/args.ts";
 import { median, table } from "./lib/stats.ts";
 import { syntheticBatches } from "./seed.ts";

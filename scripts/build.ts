@@ -101,7 +101,8 @@ export function findBinding(target: Target, root = projectRoot): { ok: true; nod
 }
 
 /**
- * Every `new Worker(new URL("./x.ts", import.meta.url)…)` under src/. A
+ * Every thread's module under src/: the `new URL("./x.ts", import.meta.url)`
+ * handed to `new Worker`, or to `spawnThread`/`startThread` (src/lib/thread.ts). A
  * compiled binary embeds a worker only as an extra entrypoint
  * (bun.com/docs/bundler/executables#worker); see `build` for where.
  */
@@ -110,7 +111,7 @@ export function workerEntrypoints(srcDir: string): string[] {
   for (const entry of readdirSync(srcDir, { recursive: true, encoding: "utf8" })) {
     if (!entry.endsWith(".ts")) continue;
     const file = join(srcDir, entry);
-    for (const m of readFileSync(file, "utf8").matchAll(/new Worker\(\s*new URL\(\s*["'`]\.\/([^"'`/]+)["'`]\s*,\s*import\.meta\.url/g)) {
+    for (const m of readFileSync(file, "utf8").matchAll(/(?:new Worker\(|spawnThread\(|url:)\s*new URL\(\s*["'`]\.\/([^"'`/]+)["'`]\s*,\s*import\.meta\.url/g)) {
       found.push(resolve(dirname(file), m[1]!));
     }
   }

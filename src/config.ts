@@ -9,7 +9,7 @@ import type { ProviderId } from "./providers/types.ts";
 import { providers } from "./providers/index.ts";
 import { filePathOf } from "./lib/file-url.ts";
 import { readSecret, secretSettings, type SecretSetting } from "./config-secrets.ts";
-import { files } from "./runtime.ts";
+import { files } from "./runtime/files.ts";
 
 export interface Config {
   port: number;

@@ -6,7 +6,8 @@
  */
 import { parseArgs } from "./config.ts";
 import { secretsOutOfArgv } from "./config-secrets.ts";
-import { argv, exit, relaunchWithFetchConcurrency } from "./runtime.ts";
+import { argv, exit } from "./runtime/process.ts";
+import { relaunchWithFetchConcurrency } from "./runtime/relaunch.ts";
 
 // Bad arguments are reported by the CLI itself (exit 2); only a clean `serve` relaunches.
 const parsed = (() => {

@@ -5,7 +5,7 @@
  * hopeless anyway; this keeps a scanner from costing database lookups.
  *
  * An IPv6 client is counted by its /64: one host is routinely given a whole
- * /64 (RFC 6177), so its addresses are one client, not 2^64 fresh budgets.
+ * /64 (RFC 6177), so its addresses are one client, not 2^64 fresh allowances of failures.
  */
 import { parseIpv4, parseIpv6 } from "../egress/address.ts";
 export interface FailureLimiter {

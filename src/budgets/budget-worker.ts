@@ -8,21 +8,19 @@ import { removeShares } from "../db/budget-shares.ts";
 import { listWebhooks, logDelivery } from "../db/webhooks.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { guardHost } from "../egress/host-guard.ts";
-import { writeStdout } from "../runtime.ts";
+import { writeStdout } from "../runtime/process.ts";
 import { deliverAlert } from "./deliver.ts";
 import type { FromSync, SyncConfig, ToSync } from "./messages.ts";
 import { createBudgetSync, type BudgetSync } from "./sync.ts";
 import type { AlertFacts } from "./webhook.ts";
-
-declare const self: { postMessage(m: FromSync): void; onmessage: ((e: MessageEvent<ToSync>) => void) | null };
+import { sleep } from "../lib/timeout.ts";
+import { threadPort } from "../lib/thread.ts";
 
 let database: Database | undefined;
 let sync: BudgetSync | undefined;
 let config: SyncConfig | undefined;
 let log: Logger | undefined;
-const post = (m: FromSync) => self.postMessage(m);
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const { post, serve } = threadPort<ToSync, FromSync>();
 
 /**
  * One statement or transaction at a time on this thread's connection: the
@@ -52,39 +50,36 @@ async function sendAlert(facts: AlertFacts): Promise<void> {
   );
 }
 
-self.onmessage = async (e) => {
-  const m = e.data;
-  switch (m.t) {
-    case "init":
-      try {
-        config = m.config;
-        log = createLogger(config.logLevel, writeStdout);
-        database = await openDatabase(config.dbUrl, config.dbAuthToken);
-        sync = await createBudgetSync({
-          client: database.client,
-          replicaId: config.replicaId,
-          now: Date.now,
-          onAlert: (facts) => void sendAlert(facts).catch((err) => log?.warn("budget alert delivery failed", { error: String(err) })),
-          onError: (err) => log?.warn("budget alert claim failed", { error: String(err) }),
-        });
-        post({ t: "ready" });
-      } catch (err) {
-        post({ t: "failed", message: String(err) });
-      }
-      return;
-    case "tick":
-      try {
-        post({ t: "state", state: await exclusive(() => sync!.round(m.shares)) });
-      } catch (err) {
-        // the request thread keeps the last state; the next round tries again
-        log?.warn("budget sync failed", { error: String(err) });
-        post({ t: "state", state: undefined });
-      }
-      return;
-    case "close":
-      await exclusive(() => removeShares(database!.client, config!.replicaId)).catch(() => {});
-      database?.close();
-      post({ t: "closed" });
-      return;
-  }
-};
+serve(
+  async (m) => {
+    config = m.config;
+    log = createLogger(config.logLevel, writeStdout);
+    database = await openDatabase(config.dbUrl, config.dbAuthToken);
+    sync = await createBudgetSync({
+      client: database.client,
+      replicaId: config.replicaId,
+      now: Date.now,
+      onAlert: (facts) => void sendAlert(facts).catch((err) => log?.warn("budget alert delivery failed", { error: String(err) })),
+      onError: (err) => log?.warn("budget alert claim failed", { error: String(err) }),
+    });
+    return {};
+  },
+  async (m) => {
+    switch (m.t) {
+      case "tick":
+        try {
+          post({ t: "state", state: await exclusive(() => sync!.round(m.shares)) });
+        } catch (err) {
+          // the request thread keeps the last state; the next round tries again
+          log?.warn("budget sync failed", { error: String(err) });
+          post({ t: "state", state: undefined });
+        }
+        return;
+      case "close":
+        await exclusive(() => removeShares(database!.client, config!.replicaId)).catch(() => {});
+        database?.close();
+        post({ t: "closed" });
+        return;
+    }
+  },
+);

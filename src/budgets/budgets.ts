@@ -12,6 +12,8 @@ import type { ProviderId } from "../providers/types.ts";
 import { estimateCall } from "./estimate.ts";
 import { createBudgetGuard, type Admission, type AdmitResult, type BudgetGuard } from "./guard.ts";
 import type { FromSync, ToSync } from "./messages.ts";
+import { sleep } from "../lib/timeout.ts";
+import { startThread } from "../lib/thread.ts";
 
 /** What admission reads of a request (the proxy's RequestFacts fit). */
 export interface AdmitFacts {
@@ -53,8 +55,6 @@ const urgentMs = 50;
 export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
   // a starved lease asks for a round now; `tick` skips it while one runs
   const guard = createBudgetGuard(() => tick());
-  const worker = new Worker(new URL("./budget-worker.ts", import.meta.url).href, { type: "module" });
-  const send = (m: ToSync) => worker.postMessage(m);
   let busy = false;
   let lastTick = 0;
   let closed: (() => void) | undefined;
@@ -62,11 +62,11 @@ export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
   /** Waiting for the round after the one in flight, and for the one in flight. */
   let waitingNext: (() => void)[] = [];
   let waitingThis: (() => void)[] = [];
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<FromSync>) => {
-      const m = e.data;
-      if (m.t === "ready") resolve();
-      if (m.t === "failed") reject(new Error(`budget sync failed to start: ${m.message}`));
+  const { worker, send, ready } = startThread<ToSync, FromSync>({
+    url: new URL("./budget-worker.ts", import.meta.url),
+    name: "budget sync",
+    init: { t: "init", config: { dbUrl: o.dbUrl, dbAuthToken: o.dbAuthToken, replicaId: uuidv7(), allowPrivateUpstreams: o.allowPrivateUpstreams, logLevel: o.logLevel } },
+    onMessage: (m) => {
       if (m.t === "state") {
         busy = false;
         if (m.state) guard.apply(m.state, Date.now());
@@ -78,10 +78,8 @@ export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
         if (waitingThis.length > 0) tick();
       }
       if (m.t === "closed") closed?.();
-    };
-    worker.onerror = (e) => reject(new Error(`budget sync crashed: ${e.message}`));
+    },
   });
-  send({ t: "init", config: { dbUrl: o.dbUrl, dbAuthToken: o.dbAuthToken, replicaId: uuidv7(), allowPrivateUpstreams: o.allowPrivateUpstreams, logLevel: o.logLevel } });
   await ready;
   function tick() {
     if (busy) return;
@@ -142,7 +140,7 @@ export async function startBudgets(o: BudgetOptions): Promise<Budgets> {
       clearInterval(timer);
       const done = new Promise<void>((r) => (closed = r));
       send({ t: "close" });
-      await Promise.race([done, new Promise((r) => setTimeout(r, 2_000))]);
+      await Promise.race([done, sleep(2_000)]);
       worker.terminate();
     },
   };

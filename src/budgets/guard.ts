@@ -9,7 +9,7 @@ import type { ProxyError } from "../http/errors.ts";
 import type { Estimate } from "./estimate.ts";
 import { contended, exceeded, exempts, unmeasurableRefusal } from "./refusals.ts";
 import { budgetVerdict, newLedger, newWindow, rateLimitHeaders, windowAdmits, windowMs, type BudgetLedger, type LimitWindow } from "./ledger.ts";
-import { periodBounds } from "./period.ts";
+import { periodBounds } from "./budget-period.ts";
 import { inScope, limitApplies } from "./scope.ts";
 import type { Share, SyncState } from "./messages.ts";
 import { holdKey } from "../db/budget-shares.ts";

@@ -1,5 +1,6 @@
 /** What the request thread and the budget sync thread say to each other. */
 import type { Hold } from "../db/budget-shares.ts";
+import type { ThreadFailed } from "../lib/thread.ts";
 import type { Budget, RateLimit } from "./types.ts";
 
 export type { Hold };
@@ -63,4 +64,4 @@ export interface SyncConfig {
 
 export type ToSync = { t: "init"; config: SyncConfig } | { t: "tick"; shares: Share[] } | { t: "close" };
 
-export type FromSync = { t: "ready" } | { t: "failed"; message: string } | { t: "state"; state: SyncState | undefined } | { t: "closed" };
+export type FromSync = { t: "ready" } | ThreadFailed | { t: "state"; state: SyncState | undefined } | { t: "closed" };

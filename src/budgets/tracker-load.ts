@@ -9,7 +9,7 @@
  * scope and period share one sum.
  */
 import type { Client } from "@libsql/client";
-import { periodBounds } from "./period.ts";
+import { periodBounds } from "./budget-period.ts";
 import { claimedAlerts } from "../db/budget-alerts.ts";
 import { budgetSpendByHour, budgetUnknownCostCalls } from "../db/budget-feed.ts";
 import type { BudgetRow } from "../db/budgets.ts";

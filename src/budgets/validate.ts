@@ -5,7 +5,7 @@
 import { fail, ok, type Result } from "../lib/result.ts";
 import { maxFeatureLength, tasks } from "../lib/tags.ts";
 import type { BudgetFields, LimitFields } from "../db/budgets.ts";
-import { isTimeZone, type BudgetPeriod } from "./period.ts";
+import { isTimeZone, type BudgetPeriod } from "./budget-period.ts";
 import { defaultThresholds, type BudgetAction } from "./types.ts";
 
 export const maxBudgetsPerOrg = 100;

@@ -10,8 +10,9 @@ import { commands, UsageError } from "./commands.ts";
 import { helpText } from "./help.ts";
 import { ReconcileFailed } from "./reconcile.ts";
 import { bufferedWriter, createLogger } from "../lib/log.ts";
-import { argv, env, exit, onShutdownSignal, watchParent, writeStderr, writeStdout } from "../runtime.ts";
-import { startServer } from "../server.ts";
+import { argv, env, exit, onShutdownSignal, writeStderr, writeStdout } from "../runtime/process.ts";
+import { watchParent } from "../runtime/watch-parent.ts";
+import { startServer } from "../compose.ts";
 import { commit, version } from "../version.ts";
 
 /** Where a run of the CLI reads its arguments and environment and writes its output. */

@@ -7,7 +7,7 @@
 import type { Client, InValue, Row } from "@libsql/client";
 import { uuidv7 } from "../lib/uuid.ts";
 
-/** A budget's calendar period (src/budgets/period.ts). */
+/** A budget's calendar period (src/budgets/budget-period.ts). */
 export type BudgetPeriod = "day" | "week" | "month";
 
 export type BudgetAction = "alert" | "block";

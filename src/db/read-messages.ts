@@ -1,6 +1,7 @@
 /** What the read thread and the thread that asks it say to each other. */
 import type { InStatement, TransactionMode } from "@libsql/client";
 import type { WireResult } from "./read-rows.ts";
+import type { ThreadFailed } from "../lib/thread.ts";
 
 export type ToReader =
   | { t: "init"; url: string; authToken: string | undefined; busyTimeoutMs: number }
@@ -11,6 +12,6 @@ export type ToReader =
 
 export type FromReader =
   | { t: "ready" }
-  | { t: "failed"; message: string }
+  | ThreadFailed
   | { t: "result"; id: number; results: WireResult[] }
   | { t: "error"; id: number; message: string; code: string | undefined };

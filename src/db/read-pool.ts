@@ -17,6 +17,7 @@
 import type { Client, InArgs, InStatement, ResultSet, TransactionMode } from "@libsql/client";
 import { fromWire } from "./read-rows.ts";
 import type { FromReader, ToReader } from "./read-messages.ts";
+import { spawnThread } from "../lib/thread.ts";
 
 export class ReadTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
@@ -74,7 +75,7 @@ interface Thread {
 /** Statements waiting for a thread; past this a read is refused at once. */
 const maxQueued = 1_000;
 
-const spawnReader = () => new Worker(new URL("./read-worker.ts", import.meta.url).href, { type: "module" });
+const spawnReader = () => spawnThread(new URL("./read-worker.ts", import.meta.url));
 
 export function startReadPool(opts: ReadPoolOptions): ReadPool {
   const spawn = opts.spawn ?? spawnReader;

@@ -10,39 +10,34 @@ import { setPriority } from "node:os";
 import { createClient, type Client } from "@libsql/client";
 import { toWire } from "./read-rows.ts";
 import type { FromReader, ToReader } from "./read-messages.ts";
-
-declare const self: { postMessage(m: FromReader): void; onmessage: ((e: MessageEvent<ToReader>) => void) | null; close(): void };
+import { threadPort } from "../lib/thread.ts";
 
 let client: Client | undefined;
 const readerNice = 5;
-const post = (m: FromReader) => self.postMessage(m);
+const { post, close, serve } = threadPort<ToReader, FromReader>();
 
-self.onmessage = async (e) => {
-  const m = e.data;
-  if (m.t === "init") {
+serve(
+  async (m) => {
     try {
       setPriority(readerNice);
     } catch {
       // not permitted or not supported here: the reads still run, at the default priority
     }
-    try {
-      client = createClient({ url: m.url, authToken: m.authToken, timeout: m.busyTimeoutMs });
-      await client.execute("SELECT 1");
-      post({ t: "ready" });
-    } catch (error) {
-      post({ t: "failed", message: String(error) });
+    client = createClient({ url: m.url, authToken: m.authToken, timeout: m.busyTimeoutMs });
+    await client.execute("SELECT 1");
+    return {};
+  },
+  async (m) => {
+    if (m.t === "close") {
+      client?.close();
+      return close();
     }
-    return;
-  }
-  if (m.t === "close") {
-    client?.close();
-    return self.close();
-  }
-  try {
-    const results = m.t === "execute" ? [await client!.execute(m.stmt)] : await client!.batch(m.stmts, m.mode);
-    post({ t: "result", id: m.id, results: results.map(toWire) });
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    post({ t: "error", id: m.id, message: error instanceof Error ? error.message : String(error), code: typeof code === "string" ? code : undefined });
-  }
-};
+    try {
+      const results = m.t === "execute" ? [await client!.execute(m.stmt)] : await client!.batch(m.stmts, m.mode);
+      post({ t: "result", id: m.id, results: results.map(toWire) });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      post({ t: "error", id: m.id, message: error instanceof Error ? error.message : String(error), code: typeof code === "string" ? code : undefined });
+    }
+  },
+);

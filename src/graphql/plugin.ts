@@ -1,7 +1,7 @@
 /**
  * The GraphQL API at /graphql: POST and GET served by graphql-yoga, an
  * explorer page for a browser's GET. In order, each step bounded: the
- * address's auth-failure budget → credentials (headers only) → the body
+ * address's auth-failure limit → credentials (headers only) → the body
  * (1 MiB) → tokens, depth and cost of every operation of the batch (with
  * the events they will scan) → a heavy request's place among its key's →
  * execution on the read connection, each statement time-bounded → the

@@ -254,3 +254,11 @@ export function errorResponse(error: ProxyError, headers?: Record<string, string
   const retry = "retryAfterS" in error ? { "retry-after": String(error.retryAfterS) } : undefined;
   return Response.json(shapedBody(e, shape), { status: e.status, headers: retry ? { ...retry, ...headers } : headers });
 }
+
+/**
+ * The masked answer when something throws past every expected failure: never the
+ * runtime's page with source lines, never the error's own text.
+ */
+export function internalErrorResponse(): Response {
+  return Response.json({ error: { message: "Internal error in Lectr.", type: "api_error", code: "internal_error", param: null } }, { status: 500 });
+}

@@ -5,7 +5,7 @@
  */
 import { errorResponse } from "./errors.ts";
 
-export type Admission =
+export type Entry =
   | {
       ok: true;
       /** The URL to route by, when the runtime's cannot be used as it is. */
@@ -16,8 +16,8 @@ export type Admission =
   | { ok: false; response: Response };
 
 export interface FrontDoor {
-  enter(request: Request, peer: string): Admission;
-  /** The handler has answered a request that was admitted. */
+  enter(request: Request, peer: string): Entry;
+  /** The handler has answered a request that entered. */
   leave(peer: string): void;
 }
 

@@ -7,7 +7,7 @@ import type { FailureLimiter } from "../auth/failure-limiter.ts";
 import type { Recorder } from "../record/recorder.ts";
 import { errorResponse } from "../http/errors.ts";
 import { sameSecret } from "../lib/keys.ts";
-import { runtimeName } from "../runtime.ts";
+import { runtimeName } from "../runtime/name.ts";
 import { commit, version } from "../version.ts";
 import { bearerToken } from "../http/bearer.ts";
 
@@ -17,7 +17,7 @@ export function statusHandler(deps: {
   adminToken: string | undefined;
   databaseKind: "embedded" | "remote";
   startedAt: number;
-  /** The auth-failure budget the proxy and GraphQL share. */
+  /** The auth-failure limit the proxy and GraphQL share. */
   limiter: FailureLimiter;
   onAuthFailure(reason: string): void;
 }): (request: Request, clientIp: () => string) => Promise<Response> {

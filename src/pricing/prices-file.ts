@@ -3,7 +3,7 @@
  * the built-in registry at start, so a price change needs no new binary.
  */
 import { ConfigError } from "../config.ts";
-import { files } from "../runtime.ts";
+import { files } from "../runtime/files.ts";
 import { builtinPrices, createPriceRegistry, loadPriceRows, mergePriceRows, type PriceRegistry } from "./registry.ts";
 
 /** The built-in registry, or it merged with the file at `path`; a bad file is a ConfigError naming the problem. */

@@ -28,7 +28,7 @@ import { clipField, maxFieldLength } from "./event.ts";
 import type { Observer } from "../observe/observer.ts";
 import type { FailureLimiter } from "../auth/failure-limiter.ts";
 import type { RulesCache } from "../routing/cache.ts";
-import { applyRouting } from "./routing.ts";
+import { applyRule } from "./apply-rule.ts";
 import { createClaimMemory } from "./claims.ts";
 import { childTraceparent, startContext } from "../observe/trace.ts";
 import type { Budgets } from "../budgets/budgets.ts";
@@ -201,7 +201,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       // The org's rules may send this request to another model (and provider): before anything provider-specific.
       // Only where Lectr may change the body: elsewhere it reaches the provider as the client sent it.
       // A model named by the path stays: the path is what the client called.
-      let routed = endpoint.mayTouchBody && match.model === undefined ? applyRouting(deps.rules.forOrg(req.orgId), req, request.headers) : undefined;
+      let routed = endpoint.mayTouchBody && match.model === undefined ? applyRule(deps.rules.forOrg(req.orgId), req, request.headers) : undefined;
       // a rule never moves a request to a provider that does not serve its path: it is sent as asked
       if (routed && !servingProviders(match).includes(routed.req.provider)) {
         req = { ...req, routing: { ruleId: routed.req.routing.ruleId, fromModel: null, skipped: "provider_not_served" } };

@@ -10,7 +10,7 @@ import type { Endpoint, RequestView } from "../providers/endpoints.ts";
 import type { Billing, ProviderId, Usage } from "../providers/types.ts";
 import type { BodyReading } from "../providers/object-usage.ts";
 import { watchIdle, type Deadline, type ForwardFailure } from "./forward.ts";
-import { streamBody } from "../runtime.ts";
+import { streamBody } from "../runtime/stream-body.ts";
 import { concatBytes } from "../lib/bytes.ts";
 
 export interface TapOutcome {

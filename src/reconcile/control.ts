@@ -17,6 +17,7 @@ import { importSecretsKey, sealSecret } from "./secrets.ts";
 import { lastGoodDay, listRows, listSealedKeys, saveSealedKey, takeLease } from "../db/reconcile.ts";
 import type { ReconcileProvider } from "./types.ts";
 import type { PullDeps } from "./pull.ts";
+import { sleep } from "../lib/timeout.ts";
 
 export const offMessage = "Reconciliation is off: set LECTR_SECRETS_KEY (32 random bytes, hex or base64) so Lectr can store provider admin keys encrypted.";
 /** A round every hour; the lease outlives two rounds so a stopped replica's lease lapses and another takes over. */
@@ -56,7 +57,6 @@ export interface ReconcilerOptions {
   wrap?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Reconciliation switched off, saying why. */
 export const offControl = (reason: string): ReconcileControl => ({
@@ -76,8 +76,8 @@ export async function startReconciler(o: ReconcilerOptions): Promise<ReconcileCo
   if (!imported) return off(offMessage);
   if (!imported.ok) return off(`Reconciliation is off: ${imported.error}.`);
   const key = imported.key;
-  const pull = o.pull ?? { fetch: (url, init) => fetch(url, init), sleep: realSleep };
-  const alertDeps: AlertDeps = { ...(o.alerts ?? { fetch: (url, init) => fetch(url, init), sleep: realSleep, checkHost: async () => ({ ok: true }) }), now };
+  const pull = o.pull ?? { fetch: (url, init) => fetch(url, init), sleep };
+  const alertDeps: AlertDeps = { ...(o.alerts ?? { fetch: (url, init) => fetch(url, init), sleep, checkHost: async () => ({ ok: true }) }), now };
   const holder = uuidv7(now());
   let gaugeRows: ReturnType<ReconcileControl["gauges"]> = [];
 

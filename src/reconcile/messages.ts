@@ -1,5 +1,6 @@
 /** What the request thread and the reconciler thread say to each other. */
 import type { LogLevel } from "../lib/log.ts";
+import type { ThreadFailed } from "../lib/thread.ts";
 import type { ReconcileControl } from "./control.ts";
 import type { RunOutcome } from "./run.ts";
 import type { ReconcileProvider } from "./types.ts";
@@ -23,7 +24,7 @@ export type ToThread =
 
 export type FromThread =
   | { t: "ready"; offReason: string | null }
-  | { t: "failed"; message: string }
+  | ThreadFailed
   | { t: "done"; id: number; outcome?: RunOutcome; error?: string }
   | { t: "gauges"; rows: ReturnType<ReconcileControl["gauges"]> }
   | { t: "closed" };

@@ -10,17 +10,15 @@ import { guardHost } from "../egress/host-guard.ts";
 import { createLogger } from "../lib/log.ts";
 import { createPriceBook } from "../pricing/price-book.ts";
 import { loadPriceRegistry } from "../pricing/prices-file.ts";
-import { writeStdout } from "../runtime.ts";
+import { writeStdout } from "../runtime/process.ts";
 import { startReconciler, type ReconcileControl } from "./control.ts";
 import type { FromThread, ToThread } from "./messages.ts";
-
-declare const self: { postMessage(m: FromThread): void; onmessage: ((e: MessageEvent<ToThread>) => void) | null };
+import { sleep } from "../lib/timeout.ts";
+import { threadPort } from "../lib/thread.ts";
 
 let database: Database | undefined;
 let control: ReconcileControl | undefined;
-const post = (m: FromThread) => self.postMessage(m);
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
+const { post, serve } = threadPort<ToThread, FromThread>();
 /** One piece of work at a time on this thread's connection (the local driver waits for locks synchronously). */
 let chain: Promise<unknown> = Promise.resolve();
 function exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -38,44 +36,41 @@ async function answer(id: number, work: () => Promise<Extract<FromThread, { t: "
   }
 }
 
-self.onmessage = async (e) => {
-  const m = e.data;
-  switch (m.t) {
-    case "init":
-      try {
-        const config = m.config;
-        const log = createLogger(config.logLevel, writeStdout);
-        database = await openDatabase(config.dbUrl, config.dbAuthToken);
-        const db = database;
-        const registry = loadPriceRegistry(config.pricesFile);
-        control = await startReconciler({
-          db: db.client,
-          secretsKey: config.secretsKey,
-          baseUrls: config.baseUrls,
-          // read per run: an org's price change applies to its next run
-          priceBook: async (orgId) => createPriceBook(registry, (await listAllModelPrices(db.db)).filter((p) => p.orgId === orgId)),
-          log,
-          alerts: { fetch: (url, init) => fetch(url, init), sleep, checkHost: async (url) => (config.allowPrivateUpstreams ? { ok: true } : guardHost(new URL(url).hostname)) },
-          onGauges: (rows) => post({ t: "gauges", rows }),
-          schedule: true,
-          wrap: exclusive,
-        });
-        post({ t: "ready", offReason: control.offReason });
-      } catch (err) {
-        post({ t: "failed", message: String(err) });
-      }
-      return;
-    case "setKey":
-      return answer(m.id, () => control!.setKey(m.orgId, m.provider, m.key));
-    case "run":
-      return answer(m.id, () => control!.run(m.orgId, m.provider, m.from, m.to));
-    case "round":
-      return answer(m.id, () => control!.round());
-    case "close":
-      control?.stop();
-      await chain;
-      database?.close();
-      post({ t: "closed" });
-      return;
-  }
-};
+serve(
+  async (m) => {
+    const config = m.config;
+    const log = createLogger(config.logLevel, writeStdout);
+    database = await openDatabase(config.dbUrl, config.dbAuthToken);
+    const db = database;
+    const registry = loadPriceRegistry(config.pricesFile);
+    control = await startReconciler({
+      db: db.client,
+      secretsKey: config.secretsKey,
+      baseUrls: config.baseUrls,
+      // read per run: an org's price change applies to its next run
+      priceBook: async (orgId) => createPriceBook(registry, (await listAllModelPrices(db.db)).filter((p) => p.orgId === orgId)),
+      log,
+      alerts: { fetch: (url, init) => fetch(url, init), sleep, checkHost: async (url) => (config.allowPrivateUpstreams ? { ok: true } : guardHost(new URL(url).hostname)) },
+      onGauges: (rows) => post({ t: "gauges", rows }),
+      schedule: true,
+      wrap: exclusive,
+    });
+    return { offReason: control.offReason };
+  },
+  async (m) => {
+    switch (m.t) {
+      case "setKey":
+        return answer(m.id, () => control!.setKey(m.orgId, m.provider, m.key));
+      case "run":
+        return answer(m.id, () => control!.run(m.orgId, m.provider, m.from, m.to));
+      case "round":
+        return answer(m.id, () => control!.round());
+      case "close":
+        control?.stop();
+        await chain;
+        database?.close();
+        post({ t: "closed" });
+        return;
+    }
+  },
+);

@@ -6,21 +6,21 @@
 import { offControl, offMessage, type ReconcileControl } from "./control.ts";
 import type { RunOutcome } from "./run.ts";
 import type { FromThread, ThreadConfig, ToThread } from "./messages.ts";
+import { sleep } from "../lib/timeout.ts";
+import { startThread } from "../lib/thread.ts";
 
 export async function startReconcilerThread(config: ThreadConfig): Promise<ReconcileControl> {
   // a server without LECTR_SECRETS_KEY never starts the thread (nor holds its memory)
   if (!config.secretsKey) return offControl(offMessage);
-  const worker = new Worker(new URL("./reconcile-worker.ts", import.meta.url).href, { type: "module" });
-  const send = (m: ToThread) => worker.postMessage(m);
   const waiting = new Map<number, { resolve: (o: RunOutcome | undefined) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let gauges: ReturnType<ReconcileControl["gauges"]> = [];
   let closed: (() => void) | undefined;
-  const ready = new Promise<string | null>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<FromThread>) => {
-      const m = e.data;
-      if (m.t === "ready") resolve(m.offReason);
-      if (m.t === "failed") reject(new Error(`the reconciler failed to start: ${m.message}`));
+  const { worker, send, ready } = startThread<ToThread, FromThread>({
+    url: new URL("./reconcile-worker.ts", import.meta.url),
+    name: "the reconciler",
+    init: { t: "init", config },
+    onMessage: (m) => {
       if (m.t === "gauges") gauges = m.rows;
       if (m.t === "done") {
         const w = waiting.get(m.id);
@@ -29,11 +29,9 @@ export async function startReconcilerThread(config: ThreadConfig): Promise<Recon
         else w?.resolve(m.outcome);
       }
       if (m.t === "closed") closed?.();
-    };
-    worker.onerror = (e) => reject(new Error(`the reconciler crashed: ${e.message}`));
+    },
   });
-  send({ t: "init", config });
-  const offReason = await ready;
+  const { offReason } = await ready;
   const ask = (m: { t: "setKey" | "run" | "round" } & Record<string, unknown>) =>
     new Promise<RunOutcome | undefined>((resolve, reject) => {
       const id = nextId++;
@@ -51,7 +49,7 @@ export async function startReconcilerThread(config: ThreadConfig): Promise<Recon
       const done = new Promise<void>((r) => (closed = r));
       send({ t: "close" });
       // the thread closes its connection first; it is terminated either way
-      const grace = new Promise<void>((r) => (setTimeout(r, 2_000) as { unref?: () => void }).unref?.());
+      const grace = sleep(2_000, { unref: true });
       void Promise.race([done, grace]).then(() => worker.terminate());
     },
   };

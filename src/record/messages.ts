@@ -1,5 +1,6 @@
 /** What the request thread and the writer thread say to each other. */
 import type { LogLevel } from "../lib/log.ts";
+import type { ThreadFailed } from "../lib/thread.ts";
 import type { WriterStats } from "./writer.ts";
 
 export interface WriterConfig {
@@ -24,7 +25,7 @@ export type ToWriter =
 
 export type FromWriter =
   | { t: "ready"; stats: WriterStats }
-  | { t: "failed"; message: string }
+  | ThreadFailed
   | { t: "done"; id: number; stats: WriterStats }
   /** Every event of the first `n` "events" messages is in the database or the spool. */
   | { t: "ack"; n: number }

@@ -19,6 +19,7 @@ import type { FromWriter, ToWriter, WriterConfig } from "./messages.ts";
 import { openSpool } from "./spool.ts";
 import { openJournal } from "./journal.ts";
 import type { WriterStats } from "./writer.ts";
+import { spawnThread } from "../lib/thread.ts";
 
 export interface Recorder {
   record(event: EventRow): void;
@@ -43,7 +44,7 @@ const handOverCount = 1024;
 /** A thread that dies again this soon after starting is restarted after a pause, not at once. */
 const restartPauseMs = 1_000;
 
-const spawnWriter = () => new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
+const spawnWriter = () => spawnThread(new URL("./worker.ts", import.meta.url));
 
 export async function startRecorder(config: WriterConfig, opts: RecorderOptions): Promise<Recorder> {
   const { log } = opts;

@@ -6,56 +6,51 @@ import { openDatabase } from "../db/client.ts";
 import { insertEvents } from "../db/events.ts";
 import { keyOwners } from "../db/orgs.ts";
 import { createLogger } from "../lib/log.ts";
-import { writeStdout } from "../runtime.ts";
+import { writeStdout } from "../runtime/process.ts";
 import type { EventRow } from "../db/tables.ts";
 import type { FromWriter, ToWriter } from "./messages.ts";
 import { openSpool } from "./spool.ts";
 import { createWriter, type Writer } from "./writer.ts";
-
-declare const self: { postMessage(m: FromWriter): void; onmessage: ((e: MessageEvent<ToWriter>) => void) | null };
+import { threadPort } from "../lib/thread.ts";
 
 let writer: Writer | undefined;
-const post = (m: FromWriter) => self.postMessage(m);
+const { post, serve } = threadPort<ToWriter, FromWriter>();
 
-self.onmessage = async (e) => {
-  const m = e.data;
-  switch (m.t) {
-    case "init": {
-      try {
-        const c = m.config;
-        const log = createLogger(c.logLevel, writeStdout);
-        const database = await openDatabase(c.dbUrl, c.dbAuthToken);
-        writer = createWriter({
-          insert: (rows) => insertEvents(database.writePath, rows),
-          keyOwners: (ids) => keyOwners(database.db, ids),
-          spool: openSpool(c.spoolDir),
-          log,
-          batchSize: c.batchSize,
-          intervalMs: c.intervalMs,
-          retryMs: c.retryMs,
-          maxQueued: c.maxQueued,
-          timeoutMs: c.timeoutMs,
-          onChange: (stats) => post({ t: "stats", stats }),
-          onDone: (n) => post({ t: "ack", n }),
-        });
-        // a previous run may have left events in the spool
-        await writer.replay();
-        post({ t: "ready", stats: writer.stats() });
-      } catch (err) {
-        post({ t: "failed", message: String(err) });
-      }
-      return;
+serve(
+  async (m) => {
+    const c = m.config;
+    const log = createLogger(c.logLevel, writeStdout);
+    const database = await openDatabase(c.dbUrl, c.dbAuthToken);
+    writer = createWriter({
+      insert: (rows) => insertEvents(database.writePath, rows),
+      keyOwners: (ids) => keyOwners(database.db, ids),
+      spool: openSpool(c.spoolDir),
+      log,
+      batchSize: c.batchSize,
+      intervalMs: c.intervalMs,
+      retryMs: c.retryMs,
+      maxQueued: c.maxQueued,
+      timeoutMs: c.timeoutMs,
+      onChange: (stats) => post({ t: "stats", stats }),
+      onDone: (n) => post({ t: "ack", n }),
+    });
+    // a previous run may have left events in the spool
+    await writer.replay();
+    return { stats: writer.stats() };
+  },
+  async (m) => {
+    switch (m.t) {
+      case "events":
+        writer?.add(JSON.parse(m.json) as EventRow[]);
+        return;
+      case "settle":
+        await writer?.settled();
+        post({ t: "done", id: m.id, stats: writer!.stats() });
+        return;
+      case "close":
+        await writer?.close();
+        post({ t: "done", id: m.id, stats: writer!.stats() });
+        return;
     }
-    case "events":
-      writer?.add(JSON.parse(m.json) as EventRow[]);
-      return;
-    case "settle":
-      await writer?.settled();
-      post({ t: "done", id: m.id, stats: writer!.stats() });
-      return;
-    case "close":
-      await writer?.close();
-      post({ t: "done", id: m.id, stats: writer!.stats() });
-      return;
-  }
-};
+  },
+);

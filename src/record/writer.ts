@@ -7,6 +7,7 @@ import type { EventRow } from "../db/tables.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Spool } from "./spool.ts";
 import { checkSpooledRow } from "./spooled-row.ts";
+import { sleep, withTimeout } from "../lib/timeout.ts";
 
 export interface WriterStats {
   queued: number;
@@ -68,14 +69,6 @@ export function isBusy(err: unknown): boolean {
   return /SQLITE_BUSY|SQLITE_LOCKED|database is locked|database table is locked/i.test(text);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function withTimeout<T>(p: Promise<T>, ms: number | undefined): Promise<T> {
-  if (!ms) return p;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`database write took over ${ms} ms`)), ms)));
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 export function createWriter(o: WriterOptions): Writer {
   let queue: EventRow[] = [];
@@ -119,7 +112,7 @@ export function createWriter(o: WriterOptions): Writer {
     let delay = 25;
     for (;;) {
       try {
-        return await withTimeout(o.insert(rows), o.timeoutMs);
+        return await withTimeout(o.insert(rows), o.timeoutMs, `database write took over ${o.timeoutMs} ms`);
       } catch (err) {
         if (!isBusy(err) || closed || performance.now() - t0 + delay > busyBudgetMs) throw err;
         s.busyRetries++;

@@ -5,7 +5,7 @@
  * Chromium at 1440 px.
  */
 import { insertEvents } from "../../src/db/events.ts";
-import { periodBounds } from "../../src/budgets/period.ts";
+import { periodBounds } from "../../src/budgets/budget-period.ts";
 import { providerKeys, startFixture, type Fixture } from "../helpers/fixture.ts";
 import { eventRow } from "../helpers/rows.ts";
 import { gqlClient, orgKey, type Gql } from "../graphql/client.ts";

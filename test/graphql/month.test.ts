@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { insertEvents } from "../../src/db/events.ts";
-import { periodBounds } from "../../src/budgets/period.ts";
+import { periodBounds } from "../../src/budgets/budget-period.ts";
 import { startLectr, type TestLectr } from "../helpers/lectr.ts";
 import { eventRow } from "../helpers/rows.ts";
 import { gqlClient, orgKey, type Gql } from "./client.ts";

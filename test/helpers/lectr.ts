@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { createOrg } from "../../src/db/orgs.ts";
 import { createLogger } from "../../src/lib/log.ts";
-import { startServer, type Lectr } from "../../src/server.ts";
+import { startServer, type Lectr } from "../../src/compose.ts";
 import type { ProviderId } from "../../src/providers/types.ts";
 import { recentEvents } from "../../src/db/events.ts";
 import { createClient } from "@libsql/client";

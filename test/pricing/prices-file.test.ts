@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { loadPriceRegistry } from "../../src/pricing/prices-file.ts";
 import { builtinPrices, mergePriceRows } from "../../src/pricing/registry.ts";
-import { startServer } from "../../src/server.ts";
+import { startServer } from "../../src/compose.ts";
 import { root } from "../helpers/process.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lectr-prices-file-"));

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createFrontDoor } from "../../src/http/front-door.ts";
-import { serve } from "../../src/runtime.ts";
+import { serve } from "../../src/runtime/serve.ts";
 import { startLectr, type TestLectr } from "../helpers/lectr.ts";
 import { startMockUpstream, type MockUpstream } from "../helpers/mock-upstream.ts";
 import { rawRequest, type RawAnswer } from "./raw-http.ts";

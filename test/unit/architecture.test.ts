@@ -1,7 +1,7 @@
 /**
  * The shape of src/: which top-level folders import which (types included).
  * The graph has no cycles, and nothing outside src/proxy imports from it but
- * the composition root (src/server.ts), so the request path can change alone.
+ * the composition root (src/compose.ts), so the request path can change alone.
  */
 import { expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -57,7 +57,7 @@ test("the folders of src/ import each other without cycles", () => {
 });
 
 test("only the composition root imports src/proxy", () => {
-  const importers = [...graph()].flatMap(([from, to]) => (to.has("proxy") && from !== "server.ts" ? to.get("proxy")! : []));
+  const importers = [...graph()].flatMap(([from, to]) => (to.has("proxy") && from !== "compose.ts" ? to.get("proxy")! : []));
   expect(importers).toEqual([]);
 });
 
@@ -68,5 +68,5 @@ test("the checks see a cycle and a stray import when there is one", () => {
   ]);
   expect(cycles(edges)).toEqual(["a → b → a"]);
   // and the real graph is not empty: the parser finds imports at all
-  expect(graph().get("server.ts")?.has("proxy")).toBe(true);
+  expect(graph().get("compose.ts")?.has("proxy")).toBe(true);
 });

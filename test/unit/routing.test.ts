@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { bucketOf, matchesModel, route, type RoutingRule, type RouteFacts } from "../../src/routing/rules.ts";
 import { uuidv7 } from "../../src/lib/uuid.ts";
-import { applyRouting } from "../../src/proxy/routing.ts";
+import { applyRule } from "../../src/proxy/apply-rule.ts";
 import type { RequestFacts } from "../../src/proxy/event.ts";
 
 const rule = (over: Partial<RoutingRule>): RoutingRule => ({
@@ -87,7 +87,7 @@ describe("percent split", () => {
   });
 });
 
-describe("applyRouting", () => {
+describe("applyRule", () => {
   const req: RequestFacts = {
     id: uuidv7(),
     orgId: "o",
@@ -105,7 +105,7 @@ describe("applyRouting", () => {
   const frozen = structuredClone(req);
 
   test("returns new facts for a routed request and leaves the given ones as they were", () => {
-    const routed = applyRouting([rule({ id: "r1", model: "gpt-4o" })], req, new Headers());
+    const routed = applyRule([rule({ id: "r1", model: "gpt-4o" })], req, new Headers());
     expect(routed).toEqual({
       req: { ...req, model: "gpt-4o-mini", routing: { ruleId: "r1", fromModel: "gpt-4o", skipped: null } },
       changed: true,
@@ -115,9 +115,9 @@ describe("applyRouting", () => {
   });
 
   test("a skipped rule is recorded on new facts; no rule: the same facts", () => {
-    const skipped = applyRouting([rule({ id: "r2", targetProvider: "anthropic", targetModel: "claude-haiku-4-5" })], req, new Headers());
+    const skipped = applyRule([rule({ id: "r2", targetProvider: "anthropic", targetModel: "claude-haiku-4-5" })], req, new Headers());
     expect([skipped.changed, skipped.req.model, skipped.req.routing]).toEqual([false, "gpt-4o", { ruleId: "r2", fromModel: null, skipped: "missing_provider_key" }]);
-    expect(applyRouting([], req, new Headers()).req).toBe(req);
+    expect(applyRule([], req, new Headers()).req).toBe(req);
     expect(req).toEqual(frozen);
   });
 });

@@ -15,7 +15,7 @@ import { deleteWebhook, insertWebhook, listDeliveries, listWebhooks, type Delive
 import { budgetFields, limitFields, maxBudgetsPerOrg, maxLimitsPerOrg, maxWebhooksPerOrg, type BudgetInput as BudgetInputValue } from "../../budgets/validate.ts";
 import { checkEndpoint } from "../../egress/azure-endpoint.ts";
 import type { ProviderId } from "../../providers/types.ts";
-import { periodBounds } from "../../budgets/period.ts";
+import { periodBounds } from "../../budgets/budget-period.ts";
 import { createChangeLimiter, maxChangesPerMinute } from "../../budgets/change-limit.ts";
 import { GraphQLError } from "graphql";
 import type { GraphqlContext } from "../context.ts";

@@ -1,7 +1,7 @@
 /** What changed: spend per provider, model, feature or key in a period against another. */
 import { builder } from "../builder.ts";
 import { badInput } from "../errors.ts";
-import { periodArg } from "../period.ts";
+import { periodArg } from "../period-arg.ts";
 import { orgScope } from "../scope.ts";
 import { PeriodInput } from "./common.ts";
 import { UsageDimension } from "./usage-groups.ts";

@@ -2,7 +2,7 @@
 import { builder } from "../builder.ts";
 import { type ModelUsage as ModelUsageShape, modelDistribution } from "../../stats/reports.ts";
 import { Provider, PeriodInput } from "./common.ts";
-import { periodArg } from "../period.ts";
+import { periodArg } from "../period-arg.ts";
 import { orgScope } from "../scope.ts";
 import { readUsage } from "../../db/usage.ts";
 

@@ -6,7 +6,7 @@ import { orgScope } from "../scope.ts";
 import { badInput } from "../errors.ts";
 import { readUsage } from "../../db/usage.ts";
 import { hourMs } from "../../stats/period.ts";
-import { isTimeZone, periodBounds } from "../../budgets/period.ts";
+import { isTimeZone, periodBounds } from "../../budgets/budget-period.ts";
 import { forecastIsMeaningful, forecastSpend } from "../../budgets/forecast.ts";
 
 export const MonthSpend = builder.objectRef<MonthSpendShape>("MonthSpend").implement({

@@ -2,7 +2,7 @@
 import { builder } from "../builder.ts";
 import type { ApiKeyRow, OrgRow } from "../../db/tables.ts";
 import { keysOfOrgs, listOrgs, createOrg, OrgError, createKey, findKey, revokeKey, renameKey, keyNameProblem, setOrgTimeZone } from "../../db/orgs.ts";
-import { isTimeZone } from "../../budgets/period.ts";
+import { isTimeZone } from "../../budgets/budget-period.ts";
 import { badInput, forbidden } from "../errors.ts";
 import { orgScope } from "../scope.ts";
 

@@ -3,7 +3,7 @@ import { builder } from "../builder.ts";
 import { type ProviderId, providerIds } from "../../providers/types.ts";
 import { Provider, PeriodInput } from "./common.ts";
 import { type OrgPrice, pricesInEffect, createPriceBook, priceCall } from "../../pricing/price-book.ts";
-import { periodArg } from "../period.ts";
+import { periodArg } from "../period-arg.ts";
 import { orgScope } from "../scope.ts";
 import { scannedOrg } from "../scan.ts";
 import { type RecostTotals, unpricedTotals, recostEvents } from "../../db/recost.ts";

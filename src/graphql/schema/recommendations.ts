@@ -3,7 +3,7 @@ import { builder } from "../builder.ts";
 import { tiers } from "../../recommend/paths.ts";
 import type { Recommendation as RecommendationShape, TaskShare as TaskShareShape, Unrecommended as UnrecommendedShape } from "../../recommend/recommend.ts";
 import { Provider, PeriodInput } from "./common.ts";
-import { periodArg } from "../period.ts";
+import { periodArg } from "../period-arg.ts";
 import { defaultRecommendationPreset, orgAssessment, orgRecommendations } from "../recommend.ts";
 import { orgScope } from "../scope.ts";
 

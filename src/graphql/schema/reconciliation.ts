@@ -8,7 +8,7 @@
 import { builder } from "../builder.ts";
 import { badInput } from "../errors.ts";
 import { orgScope } from "../scope.ts";
-import { periodArg } from "../period.ts";
+import { periodArg } from "../period-arg.ts";
 import { Provider, PeriodInput } from "./common.ts";
 import type { GraphqlContext } from "../context.ts";
 import { utcDay } from "../../reconcile/admin-api.ts";

@@ -5,7 +5,7 @@ import { type RoutingRuleRow, findRule, listRules, insertRule, toRule, updateRul
 import type { ProviderId } from "../../providers/types.ts";
 import { type SliceStats, type RuleOutcome, ruleOutcome } from "../../routing/stats.ts";
 import { orgScope } from "../scope.ts";
-import { periodArg } from "../period.ts";
+import { periodArg } from "../period-arg.ts";
 import type { GraphqlContext } from "../context.ts";
 import { ruleSliceCounts } from "../../db/event-groups.ts";
 import { badInput, forbidden } from "../errors.ts";

@@ -1,7 +1,7 @@
 /** Explore: usage grouped by up to two dimensions, the long tail folded into "other". */
 import { builder } from "../builder.ts";
 import { badInput } from "../errors.ts";
-import { periodArg } from "../period.ts";
+import { periodArg } from "../period-arg.ts";
 import { orgScope } from "../scope.ts";
 import { scannedOrg } from "../scan.ts";
 import { EventFilter } from "./events.ts";

@@ -2,7 +2,7 @@
 import { Kind, type GraphQLResolveInfo } from "graphql";
 import { builder } from "../builder.ts";
 import { type UsagePoint as UsagePointShape, usageSeries } from "../../stats/reports.ts";
-import { periodArg } from "../period.ts";
+import { periodArg } from "../period-arg.ts";
 import { orgScope } from "../scope.ts";
 import { PeriodInput, Provider } from "./common.ts";
 import { readUsage } from "../../db/usage.ts";

@@ -4,7 +4,7 @@
  */
 import { Elysia } from "elysia";
 import type { Logger } from "./lib/log.ts";
-import { errorResponse } from "./http/errors.ts";
+import { errorResponse, internalErrorResponse } from "./http/errors.ts";
 
 export interface AppDeps {
   proxy: (request: Request, clientIp: () => string) => Promise<Response>;
@@ -25,10 +25,7 @@ export function buildApp(deps: AppDeps) {
     .onError(({ code, error, request }) => {
       if (code === "NOT_FOUND") return errorResponse({ kind: "not_found", path: new URL(request.url).pathname });
       deps.log.error("unexpected error", { path: new URL(request.url).pathname, error: String(error) });
-      return Response.json(
-        { error: { message: "Internal error in Lectr.", type: "api_error", code: "internal_error", param: null } },
-        { status: 500 },
-      );
+      return internalErrorResponse();
     })
     .get("/healthz", () => Response.json({ status: "ok" }))
     .get("/readyz", async () =>

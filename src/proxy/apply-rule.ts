@@ -16,7 +16,7 @@ export interface Routed {
 }
 
 /** New request facts for the verdict; `req` is left as it was. */
-export function applyRouting(rules: readonly RoutingRule[], req: RequestFacts, headers: Headers): Routed {
+export function applyRule(rules: readonly RoutingRule[], req: RequestFacts, headers: Headers): Routed {
   const unchanged: Routed = { req, changed: false, providerKey: undefined };
   if (rules.length === 0 || req.model === "") return unchanged;
   const verdict = route(rules, {

@@ -1,5 +1,6 @@
 /**
- * Starts Lectr: database → migrations → bootstrap → HTTP. Returns a handle
+ * The composition root, the one place that wires the areas together (and the
+ * only one that imports src/proxy). Starts Lectr: database → migrations → bootstrap → HTTP. Returns a handle
  * whose `shutdown` stops accepting, lets in-flight requests finish, flushes
  * every event and closes the database.
  */
@@ -18,14 +19,14 @@ import { createFailureLimiter } from "./auth/failure-limiter.ts";
 import { startRulesCache, type RulesCache } from "./routing/cache.ts";
 import { listAllRules } from "./db/routing.ts";
 import { startRecorder, type Recorder } from "./record/recorder.ts";
-import { buildApp } from "./routes.ts";
+import { buildApp } from "./app.ts";
 import { createLectrMetrics } from "./observe/metrics.ts";
 import { budgetUtilisation } from "./observe/budget-metrics.ts";
 import { createObserver } from "./observe/observer.ts";
 import { metricsHandler, statusHandler } from "./observe/status.ts";
 import { createOtlpTracer } from "./observe/trace.ts";
 import { version } from "./version.ts";
-import { serve, type Served } from "./runtime.ts";
+import { serve, type Served } from "./runtime/serve.ts";
 import { createFrontDoor } from "./http/front-door.ts";
 
 /** A readiness probe or key lookup the database has not answered in this long counts as unreachable. */
@@ -38,21 +39,15 @@ const writeTimeoutMs = 5_000;
 /** Of the shutdown grace period, the part kept for the event writer after requests. */
 const writerReserveMs = (graceMs: number) => Math.min(10_000, graceMs / 3);
 
-const sleep = (ms: number) =>
-  new Promise<"timeout">((r) => {
-    const t = setTimeout(() => r("timeout"), ms);
-    (t as { unref?: () => void }).unref?.();
-  });
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`no answer in ${ms} ms`)))]);
-}
+/** A bound on a wait during readiness or shutdown; its timer never holds the process open. */
+const bounded = <T>(p: Promise<T>, ms: number) => withTimeout(p, ms, `no answer in ${ms} ms`, { unref: true });
 import { startBudgets } from "./budgets/budgets.ts";
 import type { ReconcileControl } from "./reconcile/control.ts";
 import { startReconcilerThread } from "./reconcile/thread.ts";
 import { orgReconcileGauges, reconcileGauges } from "./reconcile/metrics.ts";
 import { findOrgByName } from "./db/orgs.ts";
 import type { BudgetGuard } from "./budgets/guard.ts";
+import { sleep, withTimeout } from "./lib/timeout.ts";
 
 export interface Lectr {
   url: string;
@@ -134,7 +129,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
   metrics.registry.add(reconcileGauges(reconciler.gauges));
   metrics.orgRegistry.add(orgReconcileGauges(reconciler.gauges));
   const tracer = config.otlp ? createOtlpTracer(config.otlp, config.serviceName, version, (e) => log.warn("trace export failed", { error: String(e) })) : undefined;
-  // one budget of failed credentials per address, shared by every door that takes a key
+  // one limit on failed credentials per address, shared by every door that takes a key
   const limiter = createFailureLimiter(config.authFailLimit, config.authFailWindowMs);
   const observer = createObserver({ log, metrics, tracer });
   const proxy = createProxy({
@@ -207,7 +202,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
     // Ready means events reach the database: it answers and the writer is not spooling.
     ready: async () => {
       try {
-        await withTimeout(database.client.execute("SELECT 1"), probeTimeoutMs);
+        await bounded(database.client.execute("SELECT 1"), probeTimeoutMs);
         return recorder.stats().healthy;
       } catch {
         return false;
@@ -251,22 +246,22 @@ export async function startServer(config: Config, opts: StartOptions): Promise<L
         const requestsUntil = deadline - writerReserveMs(config.shutdownGraceMs);
         if (inflight > 0) {
           const done = new Promise<void>((r) => (drained = r));
-          const grace = sleep(Math.max(0, config.shutdownGraceMs - writerReserveMs(config.shutdownGraceMs)));
+          const grace = sleep(Math.max(0, config.shutdownGraceMs - writerReserveMs(config.shutdownGraceMs)), { unref: true }).then(() => "timeout" as const);
           if ((await Promise.race([done, grace])) === "timeout") log.warn("grace period over, closing open requests", { inflight });
         }
         // An answer is recorded before its last byte is written: wait for the runtime to finish writing it
         // (idle keep-alive connections do not count, so the forced stop below only closes those).
-        while (server.pending() > 0 && Date.now() < requestsUntil) await new Promise((r) => setTimeout(r, 10));
+        while (server.pending() > 0 && Date.now() < requestsUntil) await sleep(10);
         if (server.pending() > 0) log.warn("grace period over, closing responses still being written", { pending: server.pending() });
-        await withTimeout(server.stop(true), 1_000).catch(() => {});
-        await withTimeout(stopped, 1_000).catch(() => {});
+        await bounded(server.stop(true), 1_000).catch(() => {});
+        await bounded(stopped, 1_000).catch(() => {});
         rules.stop();
         priceBooks.stop();
         reconciler.stop();
-        await withTimeout(budgets.stop(), 1_000).catch(() => {});
+        await bounded(budgets.stop(), 1_000).catch(() => {});
         // a little is kept back for the tracer and the log line
         await recorder.close(Math.max(500, deadline - Date.now() - 500));
-        await withTimeout(tracer?.flush() ?? Promise.resolve(), Math.max(100, deadline - Date.now())).catch(() => {});
+        await bounded(tracer?.flush() ?? Promise.resolve(), Math.max(100, deadline - Date.now())).catch(() => {});
         try {
           database.close();
         } catch (err) {

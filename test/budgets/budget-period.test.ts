@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { isTimeZone, periodBounds, type BudgetPeriod } from "../../src/budgets/period.ts";
+import { isTimeZone, periodBounds, type BudgetPeriod } from "../../src/budgets/budget-period.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const at = (s: string) => Date.parse(s);
