@@ -8,6 +8,7 @@ import { randomString } from "../ids.ts";
 import { joined } from "../shapes.ts";
 import type { MockUsage, ReplyInput, Route, RouteKind } from "../types.ts";
 
+/** Google RPC status names (providers.md 4.4), shared by both of Gemini's dialects. */
 const statuses: Record<number, string> = {
   400: "INVALID_ARGUMENT",
   401: "UNAUTHENTICATED",
@@ -16,10 +17,13 @@ const statuses: Record<number, string> = {
   429: "RESOURCE_EXHAUSTED",
   500: "INTERNAL",
   503: "UNAVAILABLE",
+  504: "DEADLINE_EXCEEDED",
 };
 
-export const nativeError = (code: number, message: string): string =>
-  JSON.stringify({ error: { code, message, status: statuses[code] ?? (code >= 500 ? "INTERNAL" : "FAILED_PRECONDITION") } });
+/** The RPC status name Google gives an HTTP status. */
+export const googleStatus = (code: number): string => statuses[code] ?? (code >= 500 ? "INTERNAL" : "FAILED_PRECONDITION");
+
+export const nativeError = (code: number, message: string): string => JSON.stringify({ error: { code, message, status: googleStatus(code) } });
 
 export const isNativePath = (path: string): boolean => !path.startsWith("/v1beta/openai/");
 

@@ -2,19 +2,7 @@ import { randomString } from "../ids.ts";
 import { embeddingsBody, joined, modelList, routeTable, sse, sseDone } from "../shapes.ts";
 import type { Dialect, MockUsage, ReplyInput } from "../types.ts";
 import { embeddingUsage } from "../usage.ts";
-import { isNativePath, nativeAuthorized, nativeError, nativeReply, nativeRoute, nativeStream } from "./gemini-native.ts";
-
-/** Google RPC status names (providers.md 4.4). */
-const statuses: Record<number, string> = {
-  400: "INVALID_ARGUMENT",
-  401: "UNAUTHENTICATED",
-  403: "PERMISSION_DENIED",
-  404: "NOT_FOUND",
-  429: "RESOURCE_EXHAUSTED",
-  500: "INTERNAL",
-  503: "UNAVAILABLE",
-  504: "DEADLINE_EXCEEDED",
-};
+import { googleStatus, isNativePath, nativeAuthorized, nativeError, nativeReply, nativeRoute, nativeStream } from "./gemini-native.ts";
 
 const messages: Record<number, string> = {
   400: "Invalid JSON payload received. Unexpected end of string.",
@@ -27,7 +15,7 @@ const messages: Record<number, string> = {
 
 /** The compat layer wraps the Google error in a one-element JSON array (providers.md 4.4). */
 const error = (code: number, message: string) =>
-  JSON.stringify([{ error: { code, message, status: statuses[code] ?? (code >= 500 ? "INTERNAL" : "FAILED_PRECONDITION") } }]);
+  JSON.stringify([{ error: { code, message, status: googleStatus(code) } }]);
 
 /** `completion_tokens` excludes thinking, `total_tokens` includes it (providers.md 4.5). */
 const usage = (u: MockUsage, completion = u.completionTokens) => ({
