@@ -12,23 +12,15 @@
  *   taskset -c 1 bun bench/overhead.ts [requests per round, default 20000]
  */
 import { startLectr } from "../test/helpers/lectr.ts";
-import { jsonBody, sseEvents } from "./mock.ts";
+import { answerFromMemory } from "./lib/memory-upstream.ts";
 import { table } from "./lib/stats.ts";
 import { countEvents } from "../src/db/events.ts";
 
 const n = Number(process.argv[2] ?? 20_000);
 const rounds = 3;
 const t = await startLectr({ baseUrls: { openai: "http://127.0.0.1:9/v1" }, env: { LECTR_LOG_LEVEL: "info" } });
-const sseBody = new Blob(sseEvents as BlobPart[]);
+answerFromMemory();
 const decoder = new TextDecoder();
-
-// The upstream, from memory: the bench mock's bodies with OpenAI's headers.
-globalThis.fetch = (async (_url: string, init: RequestInit) => {
-  const stream = decoder.decode(init.body as Uint8Array).includes('"stream":true');
-  return stream
-    ? new Response(sseBody.stream(), { headers: { "content-type": "text/event-stream", "x-request-id": "req_bench" } })
-    : new Response(jsonBody, { headers: { "content-type": "application/json", "content-length": String(jsonBody.byteLength), "x-request-id": "req_bench" } });
-}) as typeof fetch;
 
 const bodies = [false, true].map((stream) =>
   new TextEncoder().encode(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello in twenty words." }], max_tokens: 64, stream })),

@@ -7,7 +7,7 @@
  *   taskset -c 1 bun --cpu-prof --cpu-prof-dir=DIR bench/profile-inprocess.ts [requests] [json|sse]
  */
 import { startLectr } from "../test/helpers/lectr.ts";
-import { jsonBody, sseEvents } from "./mock.ts";
+import { answerFromMemory } from "./lib/memory-upstream.ts";
 import { summarizeProfile, type CpuProfile } from "./lib/cpuprofile.ts";
 import { table } from "./lib/stats.ts";
 
@@ -48,14 +48,7 @@ function inclusive(p: CpuProfile, top: number): string[][] {
 const n = Number(process.argv[2] ?? 20_000);
 const kinds = (process.argv[3] ?? "json,sse").split(",");
 const t = await startLectr({ baseUrls: { openai: "http://127.0.0.1:9/v1" }, env: { LECTR_LOG_LEVEL: "info" } });
-const sseBody = new Blob(sseEvents as BlobPart[]);
-const decoder = new TextDecoder();
-globalThis.fetch = (async (_url: string, init: RequestInit) => {
-  const stream = decoder.decode(init.body as Uint8Array).includes('"stream":true');
-  return stream
-    ? new Response(sseBody.stream(), { headers: { "content-type": "text/event-stream", "x-request-id": "req_bench" } })
-    : new Response(jsonBody, { headers: { "content-type": "application/json", "content-length": String(jsonBody.byteLength), "x-request-id": "req_bench" } });
-}) as typeof fetch;
+answerFromMemory();
 let rssPeak = 0;
 const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
 for (const kind of kinds) {
