@@ -10,8 +10,7 @@
  * they exempt it. Pure.
  */
 import { findPrice, type PriceBook } from "../pricing/price-book.ts";
-import { computeCost } from "../pricing/cost.ts";
-import { promptTokensOfBody } from "../pricing/cut-stream.ts";
+import { estimatedCost, promptTokensOfBody } from "../pricing/cut-stream.ts";
 import type { ProviderId } from "../providers/types.ts";
 import { hiddenInputField, isBackground, routeCost } from "./coverage.ts";
 import { noCapOutputFloor, outputCount } from "./output-estimate.ts";
@@ -71,9 +70,9 @@ export function estimateCall(book: PriceBook, e: EstimateInput): Estimate {
   const unknown = unknownCost(route, e);
   if (e.model === "") return { inputTokens, outputTokens, usd: 0, unknown: unknown ?? { reason: "no_model" } };
   const found = findPrice(book, { provider: e.provider, model: e.model, responseModel: undefined, at: e.at });
-  if (!found) return { inputTokens, outputTokens, usd: 0, unknown: unknown ?? { reason: "unpriced_model", model: e.model } };
-  const cost = computeCost({ inputTokens, outputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }, found.row);
-  const usd = cost.costUsd ?? 0;
+  // a row that cannot price the estimate (no rate for a class it needs) is as unknown as no row at all
+  const usd = found && estimatedCost(found.row, inputTokens, outputTokens);
+  if (usd === undefined) return { inputTokens, outputTokens, usd: 0, unknown: unknown ?? { reason: "unpriced_model", model: e.model } };
   return unknown ? { inputTokens, outputTokens, usd, unknown } : { inputTokens, outputTokens, usd };
 }
 

@@ -6,16 +6,20 @@
  */
 import { computeCost } from "./cost.ts";
 import { findPrice, type PriceBook, type PricedCall } from "./price-book.ts";
+import type { PriceRow } from "./registry.ts";
 
 /** About four bytes of a request body per token: JSON punctuation makes this lean high. */
 export const bytesPerToken = 4;
 
 export const promptTokensOfBody = (bodyBytes: number): number => Math.ceil(bodyBytes / bytesPerToken);
 
+/** Estimated input and output tokens (nothing cached) at a price row; undefined when the row cannot price them. */
+export function estimatedCost(row: PriceRow, inputTokens: number, outputTokens: number): number | undefined {
+  return computeCost({ inputTokens, outputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }, row).costUsd ?? undefined;
+}
+
 /** A streamed chunk carries about one token, the first one only the role; undefined when the model has no price. */
 export function cutStreamCost(book: PriceBook, call: Omit<PricedCall, "usage" | "billing">, bodyBytes: number, chunks: number): number | undefined {
   const found = findPrice(book, call);
-  if (!found) return undefined;
-  const usage = { inputTokens: promptTokensOfBody(bodyBytes), outputTokens: Math.max(0, chunks - 1), cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
-  return computeCost(usage, found.row).costUsd ?? undefined;
+  return found && estimatedCost(found.row, promptTokensOfBody(bodyBytes), Math.max(0, chunks - 1));
 }
