@@ -210,7 +210,7 @@ export function createProxy(deps: ProxyDeps): (request: Request, clientIp: () =>
       if (routed) req = routed.req;
       const provider = providers[req.provider];
       // budgets and rate limits, on every route: from memory, never waiting on the database
-      const admitted = deps.budgets.admit(req, facts?.json, bytes?.byteLength ?? 0, request.method);
+      const admitted = deps.budgets.admit(req, facts?.json, requestBytes, request.method);
       if (!admitted.ok) return reject(req, admitted.error, admitted.headers);
       held = admitted.value;
 
