@@ -7,9 +7,10 @@
  * budget unless it exempts them.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createOrg, setAzureSettings } from "../../src/db/orgs.ts";
+import { setAzureSettings } from "../../src/db/orgs.ts";
 import { startFixture, type Fixture } from "../helpers/fixture.ts";
-import { gqlClient, orgKey, type Gql } from "../graphql/client.ts";
+import { orgMaker } from "./orgs.ts";
+import type { Gql } from "../graphql/client.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 let f: Fixture;
@@ -18,11 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => f.stop());
 
-let orgCount = 0;
-async function newOrg(): Promise<{ orgId: string; key: string; gql: Gql }> {
-  const { org, key } = await createOrg(f.lectr.lectr.database.db, `estimate-org-${orgCount++}`);
-  return { orgId: org.id, key, gql: gqlClient(f.lectr, orgKey(key)) };
-}
+const newOrg = orgMaker(() => f, "estimate-org");
 
 async function createBudget(gql: Gql, input: Record<string, unknown>): Promise<{ id: string }> {
   const res = await gql(`mutation($input: BudgetInput!) { createBudget(input: $input) { id exempt } }`, { input });

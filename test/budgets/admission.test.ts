@@ -4,8 +4,8 @@
  * the GraphQL API and the Prometheus series.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createOrg } from "../../src/db/orgs.ts";
 import { startFixture, type Fixture } from "../helpers/fixture.ts";
+import { orgMaker } from "./orgs.ts";
 import { gqlClient, orgKey, type Gql } from "../graphql/client.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import OpenAI from "openai";
@@ -16,11 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => f.stop());
 
-let orgCount = 0;
-async function newOrg(): Promise<{ orgId: string; key: string; gql: Gql }> {
-  const { org, key } = await createOrg(f.lectr.lectr.database.db, `budget-org-${orgCount++}`);
-  return { orgId: org.id, key, gql: gqlClient(f.lectr, orgKey(key)) };
-}
+const newOrg = orgMaker(() => f, "budget-org");
 
 const chat = (key: string, headers: Record<string, string> = {}, body: Record<string, unknown> = {}) =>
   f.post("/v1/chat/completions", { model: "gpt-4o-mini", max_tokens: 48, messages: [{ role: "user", content: "hi" }], ...body }, { "x-lectr-key": key, ...headers });
